@@ -1,0 +1,148 @@
+package dev.lockstep.core;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A PostgreSQL session advisory lock, taken on the run's pinned connection.
+ *
+ * <p>How it waits, and why:
+ * <ol>
+ *   <li>{@code SELECT pg_try_advisory_lock(key)} in autocommit. It never blocks, so a waiter holds
+ *       no snapshot and no open transaction. A waiter blocked inside {@code pg_advisory_lock} would
+ *       hold a snapshot, and the holder's {@code CREATE INDEX CONCURRENTLY} waits for every
+ *       snapshot to go away: both would wait forever.</li>
+ *   <li>If it is taken, sleep a short jittered back-off (so a herd of replicas does not poll in
+ *       step) and try again. Between tries the connection is idle.</li>
+ *   <li>Every report interval (and on the first miss), ask {@code pg_locks} joined with
+ *       {@code pg_stat_activity} who holds it, on the same connection: the wait never needs a
+ *       second connection, so a pool smaller than the number of runners cannot starve it.</li>
+ *   <li>Past the timeout, fail with an error that names the holder.</li>
+ * </ol>
+ * A session lock dies with its session: a killed pod cannot leave it behind.
+ */
+final class AdvisoryLock implements RunLock {
+
+    private static final System.Logger LOG = System.getLogger(AdvisoryLock.class.getName());
+    private static final long FIRST_BACKOFF_MS = 10;
+    private static final long MAX_BACKOFF_MS = 250;
+
+    private static final String HOLDER_SQL = "SELECT a.pid, a.application_name, host(a.client_addr), a.backend_start "
+            + "FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
+            + "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+            + "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            + "AND l.classid::bigint = ? AND l.objid::bigint = ? "
+            + "AND l.pid <> pg_backend_pid()";
+
+    private final long key;
+    private final Duration timeout;
+    private final Duration reportInterval;
+    private final Listeners listeners;
+
+    AdvisoryLock(long key, Duration timeout, Duration reportInterval, Listeners listeners) {
+        this.key = key;
+        this.timeout = timeout;
+        this.reportInterval = reportInterval;
+        this.listeners = listeners;
+    }
+
+    @Override
+    public Duration acquire(Connection connection) throws SQLException {
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
+        long nextReport = started;
+        long backoffMs = FIRST_BACKOFF_MS;
+        LockHolder holder = null;
+        while (true) {
+            if (tryLock(connection)) {
+                return Duration.ofNanos(System.nanoTime() - started);
+            }
+            long now = System.nanoTime();
+            if (now - nextReport >= 0) {
+                holder = holder(connection, holder);
+                Duration waited = Duration.ofNanos(now - started);
+                LOG.log(Level.INFO, "Waiting for the migration lock (key {0}) for {1} ms: held by {2}", String.valueOf(key),
+                        String.valueOf(waited.toMillis()), holder == null ? "a session that just released it" : holder.describe());
+                listeners.lockWaiting(holder, waited);
+                nextReport = now + reportInterval.toNanos();
+            }
+            if (now - deadline >= 0) {
+                holder = holder(connection, holder);
+                throw timeout(holder, Duration.ofNanos(now - started));
+            }
+            sleep(Math.min(jitter(backoffMs), Math.max(1, (deadline - now) / 1_000_000)));
+            backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+        }
+    }
+
+    @Override
+    public void release(Connection connection) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            s.setLong(1, key);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    // Not held: the session was replaced under us. Nothing can leak, but it is worth a look.
+                    LOG.log(Level.WARNING, "The migration lock (key {0}) was not held at unlock", String.valueOf(key));
+                }
+            }
+        }
+    }
+
+    private boolean tryLock(Connection connection) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            s.setLong(1, key);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Who holds the lock now; keeps the first-seen time when it is the same holder as before. */
+    private LockHolder holder(Connection connection, LockHolder previous) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(HOLDER_SQL)) {
+            s.setLong(1, key >>> 32);
+            s.setLong(2, key & 0xFFFF_FFFFL);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                int pid = rs.getInt(1);
+                Timestamp backendStart = rs.getTimestamp(4);
+                Instant since = previous != null && previous.pid() == pid ? previous.since() : Instant.now();
+                return new LockHolder(pid, rs.getString(2), rs.getString(3),
+                        backendStart == null ? null : backendStart.toInstant(), since);
+            }
+        }
+    }
+
+    private LockTimeoutException timeout(LockHolder holder, Duration waited) {
+        String who = holder == null ? "a session that released it just as Lockstep gave up"
+                : holder.describe();
+        return new LockTimeoutException("Gave up waiting for the migration lock (advisory lock key " + key + ") after "
+                + waited.toMillis() + " ms (lockstep.lock.timeout=" + timeout + "). It is held by " + who
+                + ". If that session is another replica migrating, give it time or raise lockstep.lock.timeout; "
+                + "if it is stuck, end it with SELECT pg_terminate_backend(<pid>).", holder, waited);
+    }
+
+    private static long jitter(long backoffMs) {
+        return backoffMs / 2 + ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockstepException("Interrupted while waiting for the migration lock", e);
+        }
+    }
+}

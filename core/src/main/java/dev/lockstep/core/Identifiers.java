@@ -1,0 +1,36 @@
+package dev.lockstep.core;
+
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * Checks identifiers that come from configuration and quotes every identifier that goes into SQL,
+ * so a setting can never inject SQL and a name is used exactly as written.
+ */
+final class Identifiers {
+
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
+    /** PostgreSQL truncates longer names (NAMEDATALEN - 1). */
+    private static final int MAX_BYTES = 63;
+
+    private Identifiers() {
+    }
+
+    /** Returns the identifier unchanged, or fails naming the setting it came from. */
+    static String validate(String setting, String identifier) {
+        if (identifier == null || !PLAIN.matcher(identifier).matches()) {
+            throw new LockstepConfigurationException(setting, "'" + identifier + "' is not a valid identifier; use "
+                    + "letters, digits, _ and $, starting with a letter or _ (it is quoted, so case is kept)");
+        }
+        if (identifier.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+            throw new LockstepConfigurationException(setting, "'" + identifier + "' is longer than " + MAX_BYTES
+                    + " bytes, which PostgreSQL would silently truncate; choose a shorter name");
+        }
+        return identifier;
+    }
+
+    /** {@code "name"}, with embedded double quotes doubled. */
+    static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+}

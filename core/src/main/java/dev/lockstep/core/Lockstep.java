@@ -1,0 +1,105 @@
+package dev.lockstep.core;
+
+import java.lang.System.Logger.Level;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.LongFunction;
+
+/**
+ * Applies PostgreSQL migrations, serialized across processes.
+ *
+ * <pre>{@code
+ * MigrationReport report = Lockstep.configure()
+ *         .dataSource(dataSource)
+ *         .locations("classpath:db/migrations")
+ *         .load()
+ *         .migrate();
+ * }</pre>
+ *
+ * A run reads and checks every file before it opens a connection, then takes one connection for
+ * lock, work and unlock (see {@link MigrationRun}). Safe to call from many processes at once: each
+ * migration is applied exactly once.
+ */
+public final class Lockstep {
+
+    private static final System.Logger LOG = System.getLogger(Lockstep.class.getName());
+
+    private final LockstepConfiguration settings;
+    private final MigrationLoader loader;
+    private final Listeners listeners;
+    private final LongFunction<RunLock> locks;
+
+    /** Takes a copy, so changing the configuration after {@code load()} changes nothing here. */
+    Lockstep(LockstepConfiguration configuration) {
+        this.settings = configuration.copy();
+        this.loader = new MigrationLoader(new MigrationScanner(settings.classLoader), settings.versions);
+        this.listeners = new Listeners(settings.listeners);
+        this.locks = key -> new AdvisoryLock(key, settings.lockTimeout, settings.reportInterval, listeners);
+    }
+
+    private Lockstep(Lockstep engine, LongFunction<RunLock> locks) {
+        this.settings = engine.settings;
+        this.loader = engine.loader;
+        this.listeners = engine.listeners;
+        this.locks = locks;
+    }
+
+    public static LockstepConfiguration configure() {
+        return new LockstepConfiguration();
+    }
+
+    /**
+     * Reads and checks the migration files without touching the database.
+     *
+     * @throws MigrationFileException listing every bad file
+     */
+    public List<Migration> scan() {
+        return loader.load(settings.locations);
+    }
+
+    /**
+     * Applies every pending migration, waiting for other runners first.
+     *
+     * @throws LockstepException (or a subclass) when a file, the tracker, the lock or a migration
+     *     stops the run; the message says what and how to fix it
+     */
+    public MigrationReport migrate() {
+        long started = System.nanoTime();
+        try {
+            List<Migration> onDisk = scan();
+            listeners.runStarted(onDisk);
+            MigrationReport report = new MigrationRun(settings, listeners, locks).execute(onDisk, started);
+            logSummary(report);
+            listeners.runFinished(report);
+            return report;
+        } catch (LockstepException e) {
+            listeners.runFailed(e, Duration.ofNanos(System.nanoTime() - started));
+            throw e;
+        } catch (SQLException e) {
+            LockstepException failure = new LockstepException("Lockstep could not migrate: " + e.getMessage()
+                    + " [SQLState " + e.getSQLState() + "]", e);
+            listeners.runFailed(failure, Duration.ofNanos(System.nanoTime() - started));
+            throw failure;
+        }
+    }
+
+    /**
+     * The same engine with another lock, given the run's lock key. Exists so tests can prove that
+     * their concurrency checks fail when the advisory lock is replaced by a no-op or a blocking lock.
+     */
+    Lockstep withLocks(LongFunction<RunLock> otherLocks) {
+        return new Lockstep(this, otherLocks);
+    }
+
+    private static void logSummary(MigrationReport report) {
+        if (report.applied().isEmpty()) {
+            LOG.log(Level.INFO, "Schema is up to date: " + report.alreadyApplied() + " migration(s) already applied in "
+                    + report.tracker() + ", nothing to apply (" + report.total().toMillis() + " ms)");
+        } else {
+            LOG.log(Level.INFO, "Applied " + report.applied().size() + " migration(s) to " + report.tracker()
+                    + (report.outOfOrder().isEmpty() ? "" : ", " + report.outOfOrder().size() + " out of order")
+                    + ", in " + report.total().toMillis() + " ms (lock wait " + report.lockWait().toMillis() + " ms)");
+        }
+    }
+}

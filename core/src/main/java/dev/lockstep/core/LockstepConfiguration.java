@@ -1,0 +1,187 @@
+package dev.lockstep.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Fluent settings for a {@link Lockstep}; {@link #load()} checks them and builds it. Setting names
+ * in errors are the Spring Boot property keys ({@code lockstep.table}, ...), so one message serves
+ * both plain Java and Boot users.
+ */
+public final class LockstepConfiguration {
+
+    public static final String DEFAULT_LOCATION = "classpath:db/migrations";
+    public static final String DEFAULT_TABLE = "lockstep_applied_migrations";
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(10);
+
+    DataSource dataSource;
+    List<String> locations = List.of(DEFAULT_LOCATION);
+    String schema;
+    String table = DEFAULT_TABLE;
+    Long lockKey;
+    Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+    Duration reportInterval = DEFAULT_REPORT_INTERVAL;
+    Duration statementTimeout;
+    VersionsMode versions = VersionsMode.UNIQUE;
+    ChecksumPolicy checksum = ChecksumPolicy.FAIL;
+    String runnerName;
+    ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+    final List<LockstepListener> listeners = new ArrayList<>();
+    final List<MigrationHook> hooks = new ArrayList<>();
+
+    LockstepConfiguration() {
+    }
+
+    /** The database to migrate. Lockstep borrows one connection per run and returns it as it came. */
+    public LockstepConfiguration dataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
+        return this;
+    }
+
+    /** Where the files are: {@code classpath:db/migrations} (the default) or {@code filesystem:/path}. */
+    public LockstepConfiguration locations(String... locations) {
+        return locations(List.of(locations));
+    }
+
+    public LockstepConfiguration locations(List<String> locations) {
+        this.locations = List.copyOf(locations);
+        return this;
+    }
+
+    /** The tracker's schema, created if missing; by default the connection's current schema. */
+    public LockstepConfiguration schema(String schema) {
+        this.schema = schema;
+        return this;
+    }
+
+    /** The tracker table's name. */
+    public LockstepConfiguration table(String table) {
+        this.table = table;
+        return this;
+    }
+
+    /** The advisory lock key; by default derived from the qualified tracker table name. */
+    public LockstepConfiguration lockKey(Long lockKey) {
+        this.lockKey = lockKey;
+        return this;
+    }
+
+    /** How long to wait for another runner's lock before failing (default 10 minutes). */
+    public LockstepConfiguration lockTimeout(Duration lockTimeout) {
+        this.lockTimeout = lockTimeout;
+        return this;
+    }
+
+    /** How often to log and publish who holds the lock while waiting (default 10 seconds). */
+    public LockstepConfiguration reportInterval(Duration reportInterval) {
+        this.reportInterval = reportInterval;
+        return this;
+    }
+
+    /** {@code statement_timeout} for each migration statement; {@code null} leaves the server's. */
+    public LockstepConfiguration statementTimeout(Duration statementTimeout) {
+        this.statementTimeout = statementTimeout;
+        return this;
+    }
+
+    public LockstepConfiguration versions(VersionsMode versions) {
+        this.versions = versions;
+        return this;
+    }
+
+    public LockstepConfiguration checksum(ChecksumPolicy checksum) {
+        this.checksum = checksum;
+        return this;
+    }
+
+    /**
+     * A name for this runner, e.g. the service's name. It goes into the pinned session's
+     * {@code application_name} and the tracker's {@code applied_by}, with the host name.
+     */
+    public LockstepConfiguration runnerName(String runnerName) {
+        this.runnerName = runnerName;
+        return this;
+    }
+
+    /** The class loader for {@code classpath:} locations (default: the thread's context loader). */
+    public LockstepConfiguration classLoader(ClassLoader classLoader) {
+        this.classLoader = classLoader;
+        return this;
+    }
+
+    public LockstepConfiguration listener(LockstepListener listener) {
+        this.listeners.add(listener);
+        return this;
+    }
+
+    public LockstepConfiguration hook(MigrationHook hook) {
+        this.hooks.add(hook);
+        return this;
+    }
+
+    /**
+     * Checks every setting and builds the engine. Opens no connection.
+     *
+     * @throws LockstepConfigurationException naming the first bad setting
+     */
+    public Lockstep load() {
+        if (dataSource == null) {
+            throw new LockstepConfigurationException("dataSource", "no DataSource is set; pass the database to migrate");
+        }
+        if (locations.isEmpty()) {
+            throw new LockstepConfigurationException(MigrationScanner.SETTING, "no location is set; use "
+                    + DEFAULT_LOCATION + " or filesystem:/path/to/migrations");
+        }
+        locations.forEach(MigrationScanner::validate);
+        if (schema != null) {
+            Identifiers.validate("lockstep.schema", schema);
+        }
+        Identifiers.validate("lockstep.table", table);
+        requireNonNegative("lockstep.lock.timeout", lockTimeout);
+        requireNonNegative("lockstep.lock.report-interval", reportInterval);
+        if (reportInterval.isZero()) {
+            throw new LockstepConfigurationException("lockstep.lock.report-interval", "must be longer than zero");
+        }
+        if (statementTimeout != null) {
+            requireNonNegative("lockstep.statement-timeout", statementTimeout);
+        }
+        if (versions == null) {
+            throw new LockstepConfigurationException("lockstep.versions", "is not set; use unique or shared");
+        }
+        if (checksum == null) {
+            throw new LockstepConfigurationException("lockstep.checksum", "is not set; use fail, warn or ignore");
+        }
+        if (classLoader == null) {
+            classLoader = Lockstep.class.getClassLoader();
+        }
+        return new Lockstep(this);
+    }
+
+    LockstepConfiguration copy() {
+        LockstepConfiguration copy = new LockstepConfiguration();
+        copy.dataSource = dataSource;
+        copy.locations = locations;
+        copy.schema = schema;
+        copy.table = table;
+        copy.lockKey = lockKey;
+        copy.lockTimeout = lockTimeout;
+        copy.reportInterval = reportInterval;
+        copy.statementTimeout = statementTimeout;
+        copy.versions = versions;
+        copy.checksum = checksum;
+        copy.runnerName = runnerName;
+        copy.classLoader = classLoader;
+        copy.listeners.addAll(listeners);
+        copy.hooks.addAll(hooks);
+        return copy;
+    }
+
+    private static void requireNonNegative(String setting, Duration value) {
+        if (value == null || value.isNegative()) {
+            throw new LockstepConfigurationException(setting, "'" + value + "' must be zero or longer, e.g. 10s or 5m");
+        }
+    }
+}

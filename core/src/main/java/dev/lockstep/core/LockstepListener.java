@@ -1,0 +1,53 @@
+package dev.lockstep.core;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Receives the events of a run, for health, metrics or logs. Every method has an empty default.
+ * Lockstep calls listeners on the migrating thread and catches what they throw: a failing listener
+ * is logged and never fails a run.
+ */
+public interface LockstepListener {
+
+    /** The run started; files are read and valid, no lock yet. */
+    default void runStarted(List<Migration> onDisk) {
+    }
+
+    /**
+     * The lock is taken by another session. Called on the first miss and then every report
+     * interval.
+     *
+     * @param holder who holds it, or {@code null} if it was released between the try and the look
+     */
+    default void lockWaiting(LockHolder holder, Duration waited) {
+    }
+
+    /** This run holds the lock. */
+    default void lockAcquired(Duration waited) {
+    }
+
+    /** The lock could not be taken: timed out ({@link LockTimeoutException}) or failed. */
+    default void lockFailed(Duration waited, LockstepException error) {
+    }
+
+    /** The tracker was read and checked against the files: these will be applied, in this order. */
+    default void pendingResolved(List<Migration> pending, int alreadyApplied) {
+    }
+
+    /** A migration is about to run; {@code index} counts from 1 up to {@code total}. */
+    default void migrationStarted(Migration migration, int index, int total) {
+    }
+
+    default void migrationApplied(Migration migration, Duration took) {
+    }
+
+    default void migrationFailed(Migration migration, Duration took, LockstepException error) {
+    }
+
+    default void runFinished(MigrationReport report) {
+    }
+
+    default void runFailed(LockstepException error, Duration took) {
+    }
+}

@@ -1,0 +1,134 @@
+package dev.lockstep.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * Finds the {@code .sql} files below each location, recursively: {@code classpath:} locations in
+ * folders and jars (including Spring Boot's nested jars, which answer as {@link JarURLConnection}),
+ * {@code filesystem:} locations on disk. A location without a prefix is a classpath location. A
+ * location that does not exist is an error: a typo must not look like "nothing to migrate".
+ */
+final class MigrationScanner {
+
+    static final String SETTING = "lockstep.locations";
+    private static final String CLASSPATH = "classpath:";
+    private static final String FILESYSTEM = "filesystem:";
+
+    private final ClassLoader classLoader;
+
+    MigrationScanner(ClassLoader classLoader) {
+        this.classLoader = classLoader;
+    }
+
+    List<SqlFile> scan(List<String> locations) {
+        List<SqlFile> files = new ArrayList<>();
+        for (String location : locations) {
+            try {
+                if (location.startsWith(FILESYSTEM)) {
+                    scanFolder(location, Path.of(location.substring(FILESYSTEM.length())), files);
+                } else {
+                    scanClasspath(location, files);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read migrations in " + location + ": " + e.getMessage(), e);
+            }
+        }
+        return files;
+    }
+
+    /** Checks the syntax of a configured location without touching the disk. */
+    static void validate(String location) {
+        if (location == null || location.isBlank()) {
+            throw new LockstepConfigurationException(SETTING, "a location is empty; use classpath:db/migrations "
+                    + "or filesystem:/path/to/migrations");
+        }
+        int colon = location.indexOf(':');
+        if (colon > 1 && !location.startsWith(CLASSPATH) && !location.startsWith(FILESYSTEM)) {
+            throw new LockstepConfigurationException(SETTING, "'" + location + "' has an unknown prefix; "
+                    + "use classpath: or filesystem:");
+        }
+    }
+
+    private void scanClasspath(String location, List<SqlFile> files) throws IOException {
+        String path = stripSlashes(location.startsWith(CLASSPATH) ? location.substring(CLASSPATH.length()) : location);
+        Enumeration<URL> roots = classLoader.getResources(path);
+        if (!roots.hasMoreElements()) {
+            throw new LockstepConfigurationException(SETTING, location + " is not on the classpath; create "
+                    + "src/main/resources/" + path + " or point " + SETTING + " at the folder that holds the migrations");
+        }
+        while (roots.hasMoreElements()) {
+            URL root = roots.nextElement();
+            if (root.getProtocol().equals("file")) {
+                try {
+                    scanFolder(location, Path.of(root.toURI()), files);
+                } catch (URISyntaxException e) {
+                    throw new IOException("unreadable classpath URL " + root, e);
+                }
+            } else if (root.openConnection() instanceof JarURLConnection jar) {
+                scanJar(location, jar, files);
+            } else {
+                throw new LockstepConfigurationException(SETTING, location + " resolved to " + root
+                        + ", which Lockstep cannot list; use a filesystem: location");
+            }
+        }
+    }
+
+    private static void scanFolder(String location, Path folder, List<SqlFile> files) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            throw new LockstepConfigurationException(SETTING, location + " is not an existing folder ("
+                    + folder.toAbsolutePath() + "); create it or correct " + SETTING);
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path file : (Iterable<Path>) paths.filter(Files::isRegularFile).sorted()::iterator) {
+                if (isSql(file.getFileName().toString())) {
+                    String relative = folder.relativize(file).toString().replace('\\', '/');
+                    files.add(new SqlFile(location, relative, Files.readAllBytes(file)));
+                }
+            }
+        }
+    }
+
+    private static void scanJar(String location, JarURLConnection connection, List<SqlFile> files) throws IOException {
+        connection.setUseCaches(false);
+        String prefix = stripSlashes(connection.getEntryName()) + "/";
+        try (JarFile jar = connection.getJarFile()) {
+            for (JarEntry entry : (Iterable<JarEntry>) jar.stream()::iterator) {
+                String name = entry.getName();
+                if (!entry.isDirectory() && name.startsWith(prefix) && isSql(name)) {
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        files.add(new SqlFile(location, name.substring(prefix.length()), in.readAllBytes()));
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean isSql(String fileName) {
+        return fileName.toLowerCase(Locale.ROOT).endsWith(".sql");
+    }
+
+    private static String stripSlashes(String path) {
+        String p = path;
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p;
+    }
+}

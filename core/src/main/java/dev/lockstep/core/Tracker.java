@@ -1,0 +1,143 @@
+package dev.lockstep.core;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tracker table: one row per applied migration, keyed by (version, name). Holds only SQL; every
+ * identifier in it is quoted and schema-qualified, so {@code search_path} changes made by a
+ * migration never redirect it.
+ */
+final class Tracker {
+
+    private final String schema;
+    private final String table;
+    private final boolean schemaConfigured;
+    private final String qualified;
+
+    private Tracker(String schema, String table, boolean schemaConfigured) {
+        this.schema = schema;
+        this.table = table;
+        this.schemaConfigured = schemaConfigured;
+        this.qualified = Identifiers.quote(schema) + "." + Identifiers.quote(table);
+    }
+
+    /** Resolves the schema once: the configured one, else the connection's current schema. */
+    static Tracker resolve(Connection connection, String configuredSchema, String table) throws SQLException {
+        if (configuredSchema != null) {
+            return new Tracker(configuredSchema, table, true);
+        }
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT current_schema()")) {
+            rs.next();
+            String current = rs.getString(1);
+            if (current == null) {
+                throw new LockstepConfigurationException("lockstep.schema", "the connection has no current schema "
+                        + "(its search_path names no existing schema); set lockstep.schema");
+            }
+            return new Tracker(current, table, false);
+        }
+    }
+
+    /** {@code schema.table}, unquoted, for messages and for deriving the lock key. */
+    String displayName() {
+        return schema + "." + table;
+    }
+
+    void createIfMissing(Connection connection) throws SQLException {
+        try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            exists.setString(1, qualified);
+            try (ResultSet rs = exists.executeQuery()) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    return;
+                }
+            }
+        }
+        try (Statement s = connection.createStatement()) {
+            if (schemaConfigured) {
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(schema));
+            }
+            s.execute("CREATE TABLE IF NOT EXISTS " + qualified + " ("
+                    + "version bigint NOT NULL, "
+                    + "name text NOT NULL, "
+                    + "checksum text, "
+                    + "state text NOT NULL CHECK (state IN ('applied', 'running')), "
+                    + "applied_at timestamptz NOT NULL DEFAULT now(), "
+                    + "execution_ms bigint, "
+                    + "applied_by text, "
+                    + "PRIMARY KEY (version, name))");
+        }
+    }
+
+    List<AppliedRow> read(Connection connection) throws SQLException {
+        List<AppliedRow> rows = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT version, name, checksum, state, applied_at, execution_ms, "
+                        + "applied_by FROM " + qualified + " ORDER BY version, name")) {
+            while (rs.next()) {
+                Timestamp appliedAt = rs.getTimestamp(5);
+                Long executionMs = rs.getObject(6, Long.class);
+                rows.add(new AppliedRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        appliedAt == null ? null : appliedAt.toInstant(), executionMs, rs.getString(7)));
+            }
+        }
+        return rows;
+    }
+
+    void insert(Connection connection, Migration migration, String state, Long executionMs, String appliedBy)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + qualified
+                + " (version, name, checksum, state, execution_ms, applied_by) VALUES (?, ?, ?, ?, ?, ?)")) {
+            insert.setLong(1, migration.version());
+            insert.setString(2, migration.name());
+            insert.setString(3, migration.checksum());
+            insert.setString(4, state);
+            insert.setObject(5, executionMs, java.sql.Types.BIGINT);
+            insert.setString(6, appliedBy);
+            insert.executeUpdate();
+        }
+    }
+
+    void markApplied(Connection connection, Migration migration, long executionMs) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + qualified
+                + " SET state = 'applied', execution_ms = ?, applied_at = now() WHERE version = ? AND name = ?")) {
+            update.setLong(1, executionMs);
+            update.setLong(2, migration.version());
+            update.setString(3, migration.name());
+            update.executeUpdate();
+        }
+    }
+
+    /** The statement an operator runs to mark an interrupted migration as done. */
+    String completeRowSql(long version, String name) {
+        return "UPDATE " + qualified + " SET state = 'applied' WHERE version = " + version + " AND name = "
+                + literal(name) + ";";
+    }
+
+    /** The statement an operator runs to forget an interrupted or renamed migration's row. */
+    String deleteRowSql(long version, String name) {
+        return "DELETE FROM " + qualified + " WHERE version = " + version + " AND name = " + literal(name) + ";";
+    }
+
+    /** The statement an operator runs to accept a renamed file. */
+    String renameRowSql(long version, String oldName, String newName) {
+        return "UPDATE " + qualified + " SET name = " + literal(newName) + " WHERE version = " + version
+                + " AND name = " + literal(oldName) + ";";
+    }
+
+    /** The statement an operator runs to accept an edited file. */
+    String acceptChecksumSql(long version, String name, String checksum) {
+        return "UPDATE " + qualified + " SET checksum = " + literal(checksum) + " WHERE version = " + version
+                + " AND name = " + literal(name) + ";";
+    }
+
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+}

@@ -1,0 +1,44 @@
+package dev.lockstep.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A folder of migration files a test writes, used as a {@code filesystem:} location. */
+final class MigrationDir {
+
+    private final Path folder;
+
+    MigrationDir(Path folder) {
+        this.folder = folder;
+    }
+
+    MigrationDir add(String fileName, String sql) {
+        try {
+            Path file = folder.resolve(fileName);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, sql, StandardCharsets.UTF_8);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void delete(String fileName) {
+        try {
+            Files.delete(folder.resolve(fileName));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String location() {
+        return "filesystem:" + folder;
+    }
+
+    Path path() {
+        return folder;
+    }
+}
