@@ -1,0 +1,127 @@
+package dev.lockstep.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lockstep.test.TestPostgres;
+import dev.lockstep.test.TestSchema;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Many replicas starting at once against one database: each migration applied exactly once. The
+ * migrations are deliberately not idempotent, so a second application is an error or a visible
+ * duplicate, never silent.
+ */
+class ConcurrentRunnersTest {
+
+    static final int RUNNERS = 16;
+
+    @TempDir
+    Path dir;
+    TestSchema schema;
+    MigrationDir files;
+
+    @BeforeEach
+    void setUp() {
+        schema = TestPostgres.get().newSchema();
+        files = nonIdempotentMigrations(new MigrationDir(dir));
+    }
+
+    @AfterEach
+    void tearDown() {
+        schema.close();
+    }
+
+    static MigrationDir nonIdempotentMigrations(MigrationDir files) {
+        return files
+                .add("0001_accounts.up.sql", "CREATE TABLE accounts (id int PRIMARY KEY, name text NOT NULL);")
+                .add("0002_email.up.sql", "ALTER TABLE accounts ADD COLUMN email text;")
+                .add("0003_first_account.up.sql", "INSERT INTO accounts (id, name) VALUES (1, 'first');")
+                .add("0004_ledger.up.sql", "CREATE TABLE ledger (account_id int REFERENCES accounts, amount int);")
+                .add("0005_opening_balance.up.sql", """
+                        INSERT INTO ledger VALUES (1, 100);
+                        UPDATE accounts SET name = name || '!' WHERE id = 1;
+                        """);
+    }
+
+    Lockstep engine(DataSource dataSource) {
+        return Lockstep.configure().dataSource(dataSource).locations(files.location()).load();
+    }
+
+    @RepeatedTest(3)
+    void sixteenRunnersEachWithItsOwnDataSourceApplyEveryMigrationOnce() {
+        List<Runners.Outcome> outcomes = Runners.runAll(RUNNERS, i -> engine(schema.dataSource()));
+
+        assertEachAppliedOnce(schema, outcomes);
+    }
+
+    @Test
+    void sixteenRunnersSharingOnePoolApplyEveryMigrationOnce() {
+        DataSource pool = schema.pool(RUNNERS);
+
+        assertEachAppliedOnce(schema, Runners.runAll(RUNNERS, i -> engine(pool)));
+    }
+
+    @Test
+    void withoutTheLockTheSameRunIsCaughtApplyingMigrationsTwice() {
+        // The proof that the test above can fail: the same runners and the same assertions, with
+        // the advisory lock replaced by a no-op.
+        List<Runners.Outcome> outcomes = Runners.runAll(RUNNERS,
+                i -> engine(schema.dataSource()).withLocks(key -> NoLock.INSTANCE));
+
+        assertThatThrownBy(() -> assertEachAppliedOnce(schema, outcomes)).isInstanceOf(AssertionError.class);
+    }
+
+    @Test
+    void sixteenRunnersAgainstAMigratedSchemaChangeNothing() {
+        engine(schema.dataSource()).migrate();
+        List<Map<String, Object>> trackerBefore = Sql.rows(schema, "SELECT * FROM lockstep_applied_migrations ORDER BY version");
+        List<Map<String, Object>> accountsBefore = Sql.rows(schema, "SELECT * FROM accounts ORDER BY id");
+
+        List<Runners.Outcome> outcomes = Runners.runAll(RUNNERS, i -> engine(schema.dataSource()));
+
+        assertThat(outcomes).allSatisfy(o -> {
+            assertThat(o.error()).isNull();
+            assertThat(o.report().applied()).isEmpty();
+            assertThat(o.report().alreadyApplied()).isEqualTo(5);
+        });
+        assertThat(Sql.rows(schema, "SELECT * FROM lockstep_applied_migrations ORDER BY version")).isEqualTo(trackerBefore);
+        assertThat(Sql.rows(schema, "SELECT * FROM accounts ORDER BY id")).isEqualTo(accountsBefore);
+    }
+
+    @Test
+    void aPoolWithHalfAsManyConnectionsAsRunnersDoesNotDeadlock() {
+        // Each runner pins one connection for its whole run, waiting ones included: the lock loop
+        // must never need a second connection, or eight holders would wait on eight more forever.
+        DataSource pool = schema.pool(RUNNERS / 2);
+
+        List<Runners.Outcome> outcomes = Runners.start(RUNNERS, i -> engine(pool)).await(Duration.ofSeconds(90));
+
+        assertEachAppliedOnce(schema, outcomes);
+    }
+
+    static void assertEachAppliedOnce(TestSchema schema, List<Runners.Outcome> outcomes) {
+        assertThat(outcomes).as("runner errors").allSatisfy(o -> assertThat(o.error()).isNull());
+        assertThat(outcomes.stream().mapToInt(Runners.Outcome::appliedCount).sum())
+                .as("migrations applied across all runners").isEqualTo(5);
+        assertSchemaMigratedOnce(schema);
+    }
+
+    /** The end state of the five migrations, each applied exactly once. */
+    static void assertSchemaMigratedOnce(TestSchema schema) {
+        assertThat(Sql.tracker(schema)).containsExactly("1_accounts:applied", "2_email:applied",
+                "3_first_account:applied", "4_ledger:applied", "5_opening_balance:applied");
+        assertThat(Sql.rows(schema, "SELECT id, name FROM accounts"))
+                .containsExactly(Map.of("id", 1, "name", "first!"));
+        assertThat(Sql.count(schema, "SELECT count(*) FROM ledger")).isEqualTo(1);
+    }
+}
