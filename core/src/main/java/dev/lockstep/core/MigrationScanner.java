@@ -68,7 +68,8 @@ final class MigrationScanner {
         Enumeration<URL> roots = classLoader.getResources(path);
         if (!roots.hasMoreElements()) {
             throw new LockstepConfigurationException(SETTING, location + " is not on the classpath; create "
-                    + "src/main/resources/" + path + " or point " + SETTING + " at the folder that holds the migrations");
+                    + "src/main/resources/" + path + " or point " + SETTING + " at the folder that holds the migrations "
+                    + "(a jar built without folder entries hides its folders from the class loader too)");
         }
         while (roots.hasMoreElements()) {
             URL root = roots.nextElement();

@@ -57,7 +57,7 @@ class ConcurrentRunnersTest {
         return Lockstep.configure().dataSource(dataSource).locations(files.location()).load();
     }
 
-    @RepeatedTest(3)
+    @RepeatedTest(5)
     void sixteenRunnersEachWithItsOwnDataSourceApplyEveryMigrationOnce() {
         List<Runners.Outcome> outcomes = Runners.runAll(RUNNERS, i -> engine(schema.dataSource()));
 
