@@ -123,7 +123,8 @@ public final class LockstepConfiguration {
     }
 
     /**
-     * Checks every setting and builds the engine. Opens no connection.
+     * Checks every setting, including that each location exists, and builds the engine. Opens no
+     * connection and reads no migration file.
      *
      * @throws LockstepConfigurationException naming the first bad setting
      */
@@ -136,6 +137,11 @@ public final class LockstepConfiguration {
                     + DEFAULT_LOCATION + " or filesystem:/path/to/migrations");
         }
         locations.forEach(MigrationScanner::validate);
+        if (classLoader == null) {
+            classLoader = Lockstep.class.getClassLoader();
+        }
+        MigrationScanner scanner = new MigrationScanner(classLoader);
+        locations.forEach(scanner::requireExists);
         if (schema != null) {
             Identifiers.validate("lockstep.schema", schema);
         }
@@ -153,9 +159,6 @@ public final class LockstepConfiguration {
         }
         if (checksum == null) {
             throw new LockstepConfigurationException("lockstep.checksum", "is not set; use fail, warn or ignore");
-        }
-        if (classLoader == null) {
-            classLoader = Lockstep.class.getClassLoader();
         }
         return new Lockstep(this);
     }

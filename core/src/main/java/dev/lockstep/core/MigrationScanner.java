@@ -64,12 +64,10 @@ final class MigrationScanner {
     }
 
     private void scanClasspath(String location, List<SqlFile> files) throws IOException {
-        String path = stripSlashes(location.startsWith(CLASSPATH) ? location.substring(CLASSPATH.length()) : location);
+        String path = classpathPath(location);
         Enumeration<URL> roots = classLoader.getResources(path);
         if (!roots.hasMoreElements()) {
-            throw new LockstepConfigurationException(SETTING, location + " is not on the classpath; create "
-                    + "src/main/resources/" + path + " or point " + SETTING + " at the folder that holds the migrations "
-                    + "(a jar built without folder entries hides its folders from the class loader too)");
+            throw notOnClasspath(location, path);
         }
         while (roots.hasMoreElements()) {
             URL root = roots.nextElement();
@@ -88,10 +86,39 @@ final class MigrationScanner {
         }
     }
 
+    /** Fails naming the setting when the location does not exist; reads no file. */
+    void requireExists(String location) {
+        if (location.startsWith(FILESYSTEM)) {
+            Path folder = Path.of(location.substring(FILESYSTEM.length()));
+            if (!Files.isDirectory(folder)) {
+                throw notAFolder(location, folder);
+            }
+        } else {
+            String path = classpathPath(location);
+            if (classLoader.getResource(path) == null) {
+                throw notOnClasspath(location, path);
+            }
+        }
+    }
+
+    private static LockstepConfigurationException notAFolder(String location, Path folder) {
+        return new LockstepConfigurationException(SETTING, location + " is not an existing folder ("
+                + folder.toAbsolutePath() + "); create it or correct " + SETTING);
+    }
+
+    private static LockstepConfigurationException notOnClasspath(String location, String path) {
+        return new LockstepConfigurationException(SETTING, location + " is not on the classpath; create "
+                + "src/main/resources/" + path + " or point " + SETTING + " at the folder that holds the migrations "
+                + "(a jar built without folder entries hides its folders from the class loader too)");
+    }
+
+    private static String classpathPath(String location) {
+        return stripSlashes(location.startsWith(CLASSPATH) ? location.substring(CLASSPATH.length()) : location);
+    }
+
     private static void scanFolder(String location, Path folder, List<SqlFile> files) throws IOException {
         if (!Files.isDirectory(folder)) {
-            throw new LockstepConfigurationException(SETTING, location + " is not an existing folder ("
-                    + folder.toAbsolutePath() + "); create it or correct " + SETTING);
+            throw notAFolder(location, folder);
         }
         try (Stream<Path> paths = Files.walk(folder)) {
             for (Path file : (Iterable<Path>) paths.filter(Files::isRegularFile).sorted()::iterator) {
