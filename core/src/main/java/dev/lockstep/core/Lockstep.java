@@ -1,6 +1,7 @@
 package dev.lockstep.core;
 
 import java.lang.System.Logger.Level;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +57,21 @@ public final class Lockstep {
      */
     public List<Migration> scan() {
         return loader.load(settings.locations);
+    }
+
+    /**
+     * Every migration on disk or in the tracker with its state, read without taking the lock and
+     * without changing anything (the tracker is not created if missing).
+     */
+    public List<MigrationInfo> info() {
+        List<Migration> onDisk = scan();
+        try (Connection connection = settings.dataSource.getConnection()) {
+            Tracker tracker = Tracker.resolve(connection, settings.schema, settings.table);
+            List<AppliedRow> rows = tracker.exists(connection) ? tracker.read(connection) : List.of();
+            return MigrationInventory.of(onDisk, rows);
+        } catch (SQLException e) {
+            throw new LockstepException("Could not read the tracker: " + e.getMessage(), e);
+        }
     }
 
     /**

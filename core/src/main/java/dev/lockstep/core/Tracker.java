@@ -49,15 +49,20 @@ final class Tracker {
         return schema + "." + table;
     }
 
-    void createIfMissing(Connection connection) throws SQLException {
+    boolean exists(Connection connection) throws SQLException {
         try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
             exists.setString(1, qualified);
             try (ResultSet rs = exists.executeQuery()) {
                 rs.next();
-                if (rs.getBoolean(1)) {
-                    return;
-                }
+                return rs.getBoolean(1);
             }
+        }
+    }
+
+    /** Checks first, so a runner without CREATE privileges works once the table exists. */
+    void createIfMissing(Connection connection) throws SQLException {
+        if (exists(connection)) {
+            return;
         }
         try (Statement s = connection.createStatement()) {
             if (schemaConfigured) {
