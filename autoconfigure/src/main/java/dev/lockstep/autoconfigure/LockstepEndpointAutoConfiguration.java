@@ -1,0 +1,24 @@
+package dev.lockstep.autoconfigure;
+
+import dev.lockstep.core.Lockstep;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/** The read-only {@code lockstep} Actuator endpoint, when Actuator is present. */
+@AutoConfiguration(after = LockstepAutoConfiguration.class)
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnBean(Lockstep.class)
+public final class LockstepEndpointAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
+    LockstepEndpoint lockstepEndpoint(Lockstep lockstep) {
+        return new LockstepEndpoint(lockstep);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.lockstep.autoconfigure;
+
+/**
+ * Lockstep's meter names and tags.
+ * <ul>
+ *   <li>{@value #LOCK_WAIT}: timer, how long a run waited for the lock; tag {@code outcome} =
+ *       {@code acquired}, {@code timeout} or {@code error}.</li>
+ *   <li>{@value #MIGRATION_APPLY}: timer, each migration; tags {@code outcome} = {@code success} or
+ *       {@code failure}, {@code transactional} = {@code true} or {@code false}.</li>
+ *   <li>{@value #RUN}: timer, each whole run; tag {@code outcome} = {@code success} or
+ *       {@code failure}.</li>
+ *   <li>{@value #PENDING}: gauge, migrations the current run has still to apply.</li>
+ *   <li>{@value #APPLIED}: gauge, migrations recorded in the tracker.</li>
+ * </ul>
+ */
+public final class LockstepMeters {
+
+    public static final String LOCK_WAIT = "lockstep.lock.wait";
+    public static final String MIGRATION_APPLY = "lockstep.migration.apply";
+    public static final String RUN = "lockstep.run";
+    public static final String PENDING = "lockstep.migrations.pending";
+    public static final String APPLIED = "lockstep.migrations.applied";
+
+    public static final String OUTCOME = "outcome";
+    public static final String TRANSACTIONAL = "transactional";
+
+    private LockstepMeters() {
+    }
+}

@@ -1,0 +1,93 @@
+package dev.lockstep.autoconfigure;
+
+import static dev.lockstep.autoconfigure.LockstepMeters.OUTCOME;
+import static dev.lockstep.autoconfigure.LockstepMeters.TRANSACTIONAL;
+
+import dev.lockstep.core.LockTimeoutException;
+import dev.lockstep.core.LockstepException;
+import dev.lockstep.core.LockstepListener;
+import dev.lockstep.core.Migration;
+import dev.lockstep.core.MigrationReport;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Records Lockstep's meters ({@link LockstepMeters}). Every meter is registered up front, so
+ * dashboards show zero rather than nothing before the first run. A failure to register or record is
+ * a warning: metrics never fail a startup.
+ */
+public class LockstepMetrics implements LockstepListener {
+
+    private static final Log LOG = LogFactory.getLog(LockstepMetrics.class);
+
+    private final MeterRegistry registry;
+
+    public LockstepMetrics(MeterRegistry registry, LockstepProgress progress) {
+        this.registry = registry;
+        try {
+            for (String outcome : new String[] {"acquired", "timeout", "error"}) {
+                lockWait(outcome);
+            }
+            for (String outcome : new String[] {"success", "failure"}) {
+                run(outcome);
+                apply(outcome, true);
+                apply(outcome, false);
+            }
+            Gauge.builder(LockstepMeters.PENDING, progress, p -> p.snapshot().pending())
+                    .description("Migrations the current run has still to apply").register(registry);
+            Gauge.builder(LockstepMeters.APPLIED, progress, p -> p.snapshot().applied())
+                    .description("Migrations recorded in the tracker").register(registry);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not register Lockstep's meters; migrations are not affected", e);
+        }
+    }
+
+    @Override
+    public void lockAcquired(Duration waited) {
+        lockWait("acquired").record(waited);
+    }
+
+    @Override
+    public void lockFailed(Duration waited, LockstepException error) {
+        lockWait(error instanceof LockTimeoutException ? "timeout" : "error").record(waited);
+    }
+
+    @Override
+    public void migrationApplied(Migration migration, Duration took) {
+        apply("success", migration.transactional()).record(took);
+    }
+
+    @Override
+    public void migrationFailed(Migration migration, Duration took, LockstepException error) {
+        apply("failure", migration.transactional()).record(took);
+    }
+
+    @Override
+    public void runFinished(MigrationReport report) {
+        run("success").record(report.total());
+    }
+
+    @Override
+    public void runFailed(LockstepException error, Duration took) {
+        run("failure").record(took);
+    }
+
+    private Timer lockWait(String outcome) {
+        return Timer.builder(LockstepMeters.LOCK_WAIT).description("Time a run waited for the migration lock")
+                .tag(OUTCOME, outcome).register(registry);
+    }
+
+    private Timer apply(String outcome, boolean transactional) {
+        return Timer.builder(LockstepMeters.MIGRATION_APPLY).description("Time to apply one migration")
+                .tag(OUTCOME, outcome).tag(TRANSACTIONAL, String.valueOf(transactional)).register(registry);
+    }
+
+    private Timer run(String outcome) {
+        return Timer.builder(LockstepMeters.RUN).description("Time of a whole Lockstep run")
+                .tag(OUTCOME, outcome).register(registry);
+    }
+}

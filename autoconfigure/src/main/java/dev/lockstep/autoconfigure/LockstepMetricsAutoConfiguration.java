@@ -1,0 +1,23 @@
+package dev.lockstep.autoconfigure;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/** Lockstep's Micrometer meters, when there is a {@link MeterRegistry}. */
+@AutoConfiguration(after = LockstepAutoConfiguration.class, afterName = {
+        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean({MeterRegistry.class, LockstepProgress.class})
+public final class LockstepMetricsAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    LockstepMetrics lockstepMetrics(MeterRegistry registry, LockstepProgress progress) {
+        return new LockstepMetrics(registry, progress);
+    }
+}

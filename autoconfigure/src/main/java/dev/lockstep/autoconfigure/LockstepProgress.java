@@ -1,0 +1,111 @@
+package dev.lockstep.autoconfigure;
+
+import dev.lockstep.core.LockHolder;
+import dev.lockstep.core.LockstepException;
+import dev.lockstep.core.LockstepListener;
+import dev.lockstep.core.Migration;
+import dev.lockstep.core.MigrationReport;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Follows a run's events and keeps where it stands, for health and gauges to read at any moment
+ * from any thread.
+ */
+public class LockstepProgress implements LockstepListener {
+
+    /** The phases health reports, with their public names. */
+    public enum Phase {
+        NOT_STARTED("not-started"),
+        WAITING_FOR_LOCK("waiting-for-lock"),
+        MIGRATING("migrating"),
+        COMPLETED("completed"),
+        FAILED("failed");
+
+        private final String label;
+
+        Phase(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * Where the run stands.
+     *
+     * @param applied migrations in the tracker, counting those this run applied so far
+     * @param pending migrations this run has still to apply
+     * @param current the file being applied, or {@code null}
+     * @param lockWait how long the run waited (or has been waiting) for the lock
+     * @param holder who holds the lock, while waiting
+     * @param error why the run failed
+     */
+    public record Snapshot(Phase phase, int applied, int pending, String current, Duration lockWait,
+            LockHolder holder, String error) {
+    }
+
+    private Snapshot snapshot = new Snapshot(Phase.NOT_STARTED, 0, 0, null, Duration.ZERO, null, null);
+    private long waitStartedNanos;
+
+    public synchronized Snapshot snapshot() {
+        if (snapshot.phase() == Phase.WAITING_FOR_LOCK) {
+            return with(Phase.WAITING_FOR_LOCK, Duration.ofNanos(System.nanoTime() - waitStartedNanos),
+                    snapshot.holder(), null);
+        }
+        return snapshot;
+    }
+
+    @Override
+    public synchronized void runStarted(List<Migration> onDisk) {
+        waitStartedNanos = System.nanoTime();
+        snapshot = new Snapshot(Phase.WAITING_FOR_LOCK, 0, 0, null, Duration.ZERO, null, null);
+    }
+
+    @Override
+    public synchronized void lockWaiting(LockHolder holder, Duration waited) {
+        snapshot = with(Phase.WAITING_FOR_LOCK, waited, holder, null);
+    }
+
+    @Override
+    public synchronized void lockAcquired(Duration waited) {
+        snapshot = with(Phase.MIGRATING, waited, null, null);
+    }
+
+    @Override
+    public synchronized void pendingResolved(List<Migration> pending, int alreadyApplied) {
+        snapshot = new Snapshot(Phase.MIGRATING, alreadyApplied, pending.size(), null, snapshot.lockWait(), null, null);
+    }
+
+    @Override
+    public synchronized void migrationStarted(Migration migration, int index, int total) {
+        snapshot = new Snapshot(Phase.MIGRATING, snapshot.applied(), snapshot.pending(), migration.file(),
+                snapshot.lockWait(), null, null);
+    }
+
+    @Override
+    public synchronized void migrationApplied(Migration migration, Duration took) {
+        snapshot = new Snapshot(Phase.MIGRATING, snapshot.applied() + 1, snapshot.pending() - 1, null,
+                snapshot.lockWait(), null, null);
+    }
+
+    @Override
+    public synchronized void runFinished(MigrationReport report) {
+        snapshot = new Snapshot(Phase.COMPLETED, report.alreadyApplied() + report.applied().size(), 0, null,
+                report.lockWait(), null, null);
+    }
+
+    @Override
+    public synchronized void runFailed(LockstepException error, Duration took) {
+        Duration lockWait = snapshot.phase() == Phase.WAITING_FOR_LOCK
+                ? Duration.ofNanos(System.nanoTime() - waitStartedNanos) : snapshot.lockWait();
+        snapshot = new Snapshot(Phase.FAILED, snapshot.applied(), snapshot.pending(), snapshot.current(), lockWait,
+                snapshot.holder(), error.getMessage());
+    }
+
+    private Snapshot with(Phase phase, Duration lockWait, LockHolder holder, String error) {
+        return new Snapshot(phase, snapshot.applied(), snapshot.pending(), snapshot.current(), lockWait, holder, error);
+    }
+}

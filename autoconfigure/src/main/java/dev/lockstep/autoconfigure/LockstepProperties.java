@@ -1,0 +1,172 @@
+package dev.lockstep.autoconfigure;
+
+import dev.lockstep.core.ChecksumPolicy;
+import dev.lockstep.core.VersionsMode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Lockstep's settings, bound under {@code lockstep}. Defaults are written out as literals so the
+ * configuration processor can put them in the metadata; a test keeps them equal to the engine's.
+ */
+@ConfigurationProperties("lockstep")
+public class LockstepProperties {
+
+    /**
+     * Whether to apply migrations when the application starts.
+     */
+    private boolean enabled = true;
+
+    /**
+     * Folders holding the migration files, scanned recursively: 'classpath:' or 'filesystem:' locations.
+     */
+    private List<String> locations = new ArrayList<>(List.of("classpath:db/migrations"));
+
+    /**
+     * Schema of the tracker table, created if missing. Defaults to the connection's current schema.
+     */
+    private String schema;
+
+    /**
+     * Name of the tracker table.
+     */
+    private String table = "lockstep_applied_migrations";
+
+    /**
+     * Whether several files may share a version: 'unique' makes a second file with one version an error, 'shared'
+     * identifies migrations by version and name.
+     */
+    private VersionsMode versions = VersionsMode.UNIQUE;
+
+    /**
+     * What to do when an applied migration's file has changed since: 'fail', 'warn' or 'ignore'.
+     */
+    private ChecksumPolicy checksum = ChecksumPolicy.FAIL;
+
+    /**
+     * Maximum time for each migration statement (the session's statement_timeout). Unset leaves the server's.
+     */
+    private Duration statementTimeout;
+
+    /**
+     * Whether a failed run fails startup. When false the application starts and the 'lockstep' health is DOWN.
+     */
+    private boolean failOnError = true;
+
+    private final Lock lock = new Lock();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public List<String> getLocations() {
+        return locations;
+    }
+
+    public void setLocations(List<String> locations) {
+        this.locations = locations;
+    }
+
+    public String getSchema() {
+        return schema;
+    }
+
+    public void setSchema(String schema) {
+        this.schema = schema;
+    }
+
+    public String getTable() {
+        return table;
+    }
+
+    public void setTable(String table) {
+        this.table = table;
+    }
+
+    public VersionsMode getVersions() {
+        return versions;
+    }
+
+    public void setVersions(VersionsMode versions) {
+        this.versions = versions;
+    }
+
+    public ChecksumPolicy getChecksum() {
+        return checksum;
+    }
+
+    public void setChecksum(ChecksumPolicy checksum) {
+        this.checksum = checksum;
+    }
+
+    public Duration getStatementTimeout() {
+        return statementTimeout;
+    }
+
+    public void setStatementTimeout(Duration statementTimeout) {
+        this.statementTimeout = statementTimeout;
+    }
+
+    public boolean isFailOnError() {
+        return failOnError;
+    }
+
+    public void setFailOnError(boolean failOnError) {
+        this.failOnError = failOnError;
+    }
+
+    public Lock getLock() {
+        return lock;
+    }
+
+    /**
+     * The advisory lock that serializes runs across instances.
+     */
+    public static class Lock {
+
+        /**
+         * Advisory lock key. Defaults to a hash of the qualified tracker table name.
+         */
+        private Long key;
+
+        /**
+         * How long to wait for another instance holding the lock before failing.
+         */
+        private Duration timeout = Duration.ofMinutes(10);
+
+        /**
+         * How often to log, and publish to health, who holds the lock while waiting.
+         */
+        private Duration reportInterval = Duration.ofSeconds(10);
+
+        public Long getKey() {
+            return key;
+        }
+
+        public void setKey(Long key) {
+            this.key = key;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public Duration getReportInterval() {
+            return reportInterval;
+        }
+
+        public void setReportInterval(Duration reportInterval) {
+            this.reportInterval = reportInterval;
+        }
+    }
+}

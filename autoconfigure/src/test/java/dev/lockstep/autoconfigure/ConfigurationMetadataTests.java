@@ -1,0 +1,38 @@
+package dev.lockstep.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** IDEs complete and explain every property from the generated metadata. */
+class ConfigurationMetadataTests {
+
+    @Test
+    void everyPropertyIsInTheGeneratedMetadataWithADescription() throws Exception {
+        JsonNode metadata;
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            assertThat(in).as("generated metadata").isNotNull();
+            metadata = JsonMapper.builder().build().readTree(in);
+        }
+        Map<String, JsonNode> properties = metadata.path("properties").valueStream()
+                .collect(Collectors.toMap(p -> p.path("name").asString(), p -> p));
+
+        assertThat(properties).containsKeys("lockstep.enabled", "lockstep.locations", "lockstep.schema",
+                "lockstep.table", "lockstep.versions", "lockstep.checksum", "lockstep.lock.key",
+                "lockstep.lock.timeout", "lockstep.lock.report-interval", "lockstep.statement-timeout",
+                "lockstep.fail-on-error");
+        properties.forEach((name, property) -> {
+            if (name.startsWith("lockstep.")) {
+                assertThat(property.path("description").asString()).as(name).isNotBlank();
+            }
+        });
+        assertThat(properties.get("lockstep.lock.timeout").path("defaultValue").asString()).isEqualTo("10m");
+        assertThat(properties.get("lockstep.locations").path("defaultValue").get(0).asString())
+                .isEqualTo("classpath:db/migrations");
+    }
+}

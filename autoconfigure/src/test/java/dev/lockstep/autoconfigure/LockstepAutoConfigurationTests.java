@@ -1,0 +1,204 @@
+package dev.lockstep.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockstep.core.Lockstep;
+import dev.lockstep.core.LockstepConfiguration;
+import dev.lockstep.test.TestPostgres;
+import dev.lockstep.test.TestSchema;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+class LockstepAutoConfigurationTests {
+
+    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(LockstepAutoConfiguration.class,
+                    LockstepHealthAutoConfiguration.class, LockstepMetricsAutoConfiguration.class,
+                    LockstepEndpointAutoConfiguration.class))
+            .withPropertyValues("management.endpoints.web.exposure.include=lockstep");
+
+    private TestSchema schema;
+
+    @BeforeEach
+    void createSchema() {
+        schema = TestPostgres.get().newSchema();
+    }
+
+    @AfterEach
+    void dropSchema() {
+        schema.close();
+    }
+
+    private ApplicationContextRunner withDatabase() {
+        return contextRunner.withBean(DataSource.class, schema::dataSource)
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new);
+    }
+
+    @Test
+    void backsOffWithNoDataSourceBean() {
+        contextRunner.run(context -> assertThat(context).doesNotHaveBean(Lockstep.class)
+                .doesNotHaveBean(LockstepApplicationRunner.class));
+    }
+
+    @Test
+    void backsOffWhenDisabled() {
+        withDatabase().withPropertyValues("lockstep.enabled=false").run(context -> assertThat(context)
+                .doesNotHaveBean(Lockstep.class).doesNotHaveBean(LockstepHealthIndicator.class));
+    }
+
+    @Test
+    void createsTheEngineRunnerHealthMetricsAndEndpoint() {
+        withDatabase().run(context -> assertThat(context).hasSingleBean(Lockstep.class)
+                .hasSingleBean(LockstepApplicationRunner.class).hasSingleBean(LockstepProgress.class)
+                .hasBean("lockstepHealthIndicator").hasSingleBean(LockstepMetrics.class)
+                .hasSingleBean(LockstepEndpoint.class));
+    }
+
+    @Test
+    void withoutActuatorOrMicrometerStillMigratesWithNoHealthOrMeterBeans() {
+        contextRunner.withBean(DataSource.class, schema::dataSource)
+                .withClassLoader(new FilteredClassLoader("io.micrometer", "org.springframework.boot.health",
+                        "org.springframework.boot.actuate"))
+                .run(context -> {
+                    assertThat(context).hasSingleBean(Lockstep.class).doesNotHaveBean(LockstepHealthIndicator.class)
+                            .doesNotHaveBean(LockstepMetrics.class).doesNotHaveBean(LockstepEndpoint.class);
+                    context.getBean(LockstepApplicationRunner.class).run(null);
+                    assertThat(tableExists("greetings")).isTrue();
+                });
+    }
+
+    @Test
+    void aMeterRegistryThatFailsDoesNotFailStartupOrTheRun() {
+        SimpleMeterRegistry failing = new SimpleMeterRegistry();
+        failing.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                if (id.getName().startsWith("lockstep.")) {
+                    throw new IllegalStateException("metrics backend down");
+                }
+                return id;
+            }
+        });
+        contextRunner.withBean(DataSource.class, schema::dataSource).withBean(MeterRegistry.class, () -> failing)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(LockstepMetrics.class);
+                    context.getBean(LockstepApplicationRunner.class).run(null);
+                    assertThat(tableExists("greetings")).isTrue();
+                });
+    }
+
+    @Test
+    void eachDefaultBeanGivesWayToAUserBean() {
+        Lockstep userLockstep = Lockstep.configure().dataSource(schema.dataSource()).load();
+        LockstepProgress userProgress = new LockstepProgress();
+        withDatabase()
+                .withBean(Lockstep.class, () -> userLockstep)
+                .withBean(LockstepProgress.class, () -> userProgress)
+                .withBean(LockstepApplicationRunner.class, () -> new LockstepApplicationRunner(userLockstep, false))
+                .withBean("lockstepHealthIndicator", LockstepHealthIndicator.class,
+                        () -> new LockstepHealthIndicator(userProgress))
+                .withBean(LockstepMetrics.class, () -> new LockstepMetrics(new SimpleMeterRegistry(), userProgress))
+                .withBean(LockstepEndpoint.class, () -> new LockstepEndpoint(userLockstep))
+                .run(context -> {
+                    assertThat(context.getBean(Lockstep.class)).isSameAs(userLockstep);
+                    assertThat(context.getBean(LockstepProgress.class)).isSameAs(userProgress);
+                    assertThat(context).hasSingleBean(LockstepApplicationRunner.class)
+                            .hasSingleBean(LockstepHealthIndicator.class).hasSingleBean(LockstepMetrics.class)
+                            .hasSingleBean(LockstepEndpoint.class);
+                });
+    }
+
+    @Test
+    void customizersAreAppliedInOrderAfterTheProperties() {
+        withDatabase().withPropertyValues("lockstep.table=from_properties")
+                .withUserConfiguration(Customizers.class)
+                .run(context -> {
+                    context.getBean(LockstepApplicationRunner.class).run(null);
+                    assertThat(context.getBean(Customizers.class).calls).containsExactly("first", "second");
+                    assertThat(tableExists("from_second_customizer")).isTrue();
+                    assertThat(tableExists("from_properties")).isFalse();
+                });
+    }
+
+    static class Customizers {
+        final List<String> calls = new ArrayList<>();
+
+        @org.springframework.context.annotation.Bean
+        @Order(2)
+        LockstepCustomizer second() {
+            return configuration -> {
+                calls.add("second");
+                configuration.table("from_second_customizer");
+            };
+        }
+
+        @org.springframework.context.annotation.Bean
+        @Order(1)
+        LockstepCustomizer first() {
+            return configuration -> {
+                calls.add("first");
+                configuration.table("from_first_customizer");
+            };
+        }
+    }
+
+    @Test
+    void anUnknownEnumValueFailsNamingTheProperty() {
+        assertStartupFailureNames("lockstep.versions=sometimes", "lockstep.versions");
+        assertStartupFailureNames("lockstep.checksum=maybe", "lockstep.checksum");
+    }
+
+    @Test
+    void aBadIdentifierFailsNamingTheProperty() {
+        assertStartupFailureNames("lockstep.table=users; DROP TABLE users", "lockstep.table");
+        assertStartupFailureNames("lockstep.schema=a\"b", "lockstep.schema");
+    }
+
+    @Test
+    void aNegativeOrUnreadableDurationFailsNamingTheProperty() {
+        assertStartupFailureNames("lockstep.lock.timeout=-1s", "lockstep.lock.timeout");
+        assertStartupFailureNames("lockstep.lock.report-interval=0s", "lockstep.lock.report-interval");
+        assertStartupFailureNames("lockstep.statement-timeout=soon", "lockstep.statement-timeout");
+    }
+
+    @Test
+    void aMissingLocationFailsNamingTheProperty() {
+        assertStartupFailureNames("lockstep.locations=classpath:db/nowhere", "lockstep.locations");
+        assertStartupFailureNames("lockstep.locations=filesystem:/no/such/folder", "lockstep.locations");
+    }
+
+    @Test
+    void propertyDefaultsAreTheEngineDefaults() {
+        LockstepProperties properties = new LockstepProperties();
+
+        assertThat(properties.getLocations()).containsExactly(LockstepConfiguration.DEFAULT_LOCATION);
+        assertThat(properties.getTable()).isEqualTo(LockstepConfiguration.DEFAULT_TABLE);
+        assertThat(properties.getLock().getTimeout()).isEqualTo(LockstepConfiguration.DEFAULT_LOCK_TIMEOUT);
+        assertThat(properties.getLock().getReportInterval()).isEqualTo(LockstepConfiguration.DEFAULT_REPORT_INTERVAL);
+    }
+
+    private void assertStartupFailureNames(String property, String name) {
+        withDatabase().withPropertyValues(property).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining(name);
+        });
+    }
+
+    private boolean tableExists(String table) {
+        return new JdbcTemplate(schema.dataSource()).queryForObject("SELECT to_regclass(?) IS NOT NULL",
+                Boolean.class, table);
+    }
+}

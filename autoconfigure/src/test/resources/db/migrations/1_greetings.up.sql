@@ -1,0 +1,1 @@
+CREATE TABLE greetings (id int PRIMARY KEY, text text NOT NULL);
