@@ -1,0 +1,1 @@
+DROP FUNCTION customer_lifetime_value(bigint);

@@ -1,0 +1,121 @@
+package dev.lockstep.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockstep.test.TestPostgres;
+import dev.lockstep.test.TestSchema;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged sample, three processes started at once against one database, as three replicas
+ * of a deployment would: all become ready, each migration is applied once, all stop cleanly.
+ */
+class ThreeProcessesIT {
+
+    private static final Duration READY_DEADLINE = Duration.ofSeconds(120);
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopLeftovers() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void threeReplicasStartTogetherAndEachMigrationIsAppliedOnce() throws Exception {
+        Path jar = Path.of(System.getProperty("sample.jar"));
+        assertThat(jar).exists();
+        Path logs = Files.createDirectories(Path.of("target", "e2e-logs"));
+        try (TestSchema schema = TestPostgres.get().newSchema()) {
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                int port = freePort();
+                ports.add(port);
+                processes.add(new ProcessBuilder(java(), "-Xmx256m", "-jar", jar.toString(),
+                        "--server.port=" + port,
+                        "--spring.application.name=sample-" + i,
+                        "--spring.datasource.url=" + schema.jdbcUrl(),
+                        "--spring.datasource.username=" + TestPostgres.get().user(),
+                        "--spring.datasource.password=" + TestPostgres.get().password())
+                        .redirectErrorStream(true)
+                        .redirectOutput(logs.resolve("sample-" + i + ".log").toFile())
+                        .start());
+            }
+
+            for (int port : ports) {
+                assertThat(awaitReady(port)).as("readiness of the instance on port " + port).isTrue();
+            }
+
+            assertThat(trackerVersions(schema)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+            assertThat(distinctAppliers(schema)).as("one replica applied everything").isEqualTo(1);
+            long migrators = 0;
+            for (int i = 1; i <= 3; i++) {
+                if (Files.readString(logs.resolve("sample-" + i + ".log")).contains("Applied 6 migration(s)")) {
+                    migrators++;
+                }
+            }
+            assertThat(migrators).as("replicas that logged applying the six migrations").isEqualTo(1);
+
+            for (Process process : processes) {
+                process.destroy();
+            }
+            for (Process process : processes) {
+                assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+                // 143 = 128 + SIGTERM: the JVM's normal exit on a polite stop.
+                assertThat(process.exitValue()).isIn(0, 143);
+            }
+        }
+    }
+
+    private static boolean awaitReady(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + READY_DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Http.status("http://localhost:" + port + "/actuator/health/readiness") == 200) {
+                return true;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        return false;
+    }
+
+    private static List<Long> trackerVersions(TestSchema schema) throws Exception {
+        List<Long> versions = new ArrayList<>();
+        try (Connection c = schema.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT version FROM lockstep_applied_migrations ORDER BY version")) {
+            while (rs.next()) {
+                versions.add(rs.getLong(1));
+            }
+        }
+        return versions;
+    }
+
+    private static int distinctAppliers(TestSchema schema) throws Exception {
+        try (Connection c = schema.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(DISTINCT applied_by) FROM lockstep_applied_migrations")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+}
