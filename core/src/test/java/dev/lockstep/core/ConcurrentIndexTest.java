@@ -2,47 +2,31 @@ package dev.lockstep.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lockstep.test.TestPostgres;
-import dev.lockstep.test.TestSchema;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code CREATE INDEX CONCURRENTLY} waits for every transaction holding an older snapshot. Waiters
  * that block inside {@code pg_advisory_lock} hold one, so the holder waits for the waiters and the
  * waiters for the holder (Flyway #1654). Lockstep's waiters poll and sit idle, so the index builds.
  */
-class ConcurrentIndexTest {
+class ConcurrentIndexTest extends SchemaTestBase {
 
     static final int WAITERS = 8;
 
-    @TempDir
-    Path dir;
-    TestSchema schema;
-    MigrationDir files;
 
     @BeforeEach
-    void setUp() {
-        schema = TestPostgres.get().newSchema();
-        files = new MigrationDir(dir)
-                .add("1_events.up.sql", """
+    void writeMigrations() {
+        files.add("1_events.up.sql", """
                         CREATE TABLE events (id bigint PRIMARY KEY, kind text NOT NULL);
                         INSERT INTO events SELECT g, 'kind-' || (g % 50) FROM generate_series(1, 20000) g;
                         """)
                 .add("2_events_kind_index.up.sql", "CREATE INDEX CONCURRENTLY events_kind_idx ON events (kind);");
-    }
-
-    @AfterEach
-    void tearDown() {
-        schema.close();
     }
 
     @Test

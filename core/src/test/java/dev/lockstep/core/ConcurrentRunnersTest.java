@@ -3,42 +3,28 @@ package dev.lockstep.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lockstep.test.TestPostgres;
 import dev.lockstep.test.TestSchema;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Many replicas starting at once against one database: each migration applied exactly once. The
  * migrations are deliberately not idempotent, so a second application is an error or a visible
  * duplicate, never silent.
  */
-class ConcurrentRunnersTest {
+class ConcurrentRunnersTest extends SchemaTestBase {
 
     static final int RUNNERS = 16;
 
-    @TempDir
-    Path dir;
-    TestSchema schema;
-    MigrationDir files;
 
     @BeforeEach
-    void setUp() {
-        schema = TestPostgres.get().newSchema();
-        files = nonIdempotentMigrations(new MigrationDir(dir));
-    }
-
-    @AfterEach
-    void tearDown() {
-        schema.close();
+    void writeMigrations() {
+        nonIdempotentMigrations(files);
     }
 
     static MigrationDir nonIdempotentMigrations(MigrationDir files) {

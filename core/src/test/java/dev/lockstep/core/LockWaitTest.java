@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lockstep.test.TestPostgres;
-import dev.lockstep.test.TestSchema;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -15,28 +13,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Runners wait for a held lock, say who holds it, give up on time, and proceed when it goes. */
-class LockWaitTest {
+class LockWaitTest extends SchemaTestBase {
 
-    @TempDir
-    Path dir;
-    TestSchema schema;
-    MigrationDir files;
 
     @BeforeEach
-    void setUp() {
-        schema = TestPostgres.get().newSchema();
-        files = ConcurrentRunnersTest.nonIdempotentMigrations(new MigrationDir(dir));
-    }
-
-    @AfterEach
-    void tearDown() {
-        schema.close();
+    void writeMigrations() {
+        ConcurrentRunnersTest.nonIdempotentMigrations(files);
     }
 
     LockstepConfiguration engine() {
