@@ -2,7 +2,6 @@ package dev.lockstep.core;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -44,7 +43,7 @@ final class MigrationScanner {
                     scanClasspath(location, files);
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot read migrations in " + location + ": " + e.getMessage(), e);
+                throw new LockstepException("Cannot read the migrations in " + location + ": " + e.getMessage(), e);
             }
         }
         return files;
