@@ -6,7 +6,6 @@ import java.time.Instant;
 record AppliedRow(long version, String name, String checksum, String state, Instant appliedAt, Long executionMs,
         String appliedBy) {
 
-    static final String APPLIED = "applied";
     static final String RUNNING = "running";
 
     boolean running() {

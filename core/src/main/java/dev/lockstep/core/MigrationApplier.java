@@ -8,14 +8,14 @@ import java.time.Duration;
 /**
  * Applies one migration on the pinned connection and records it.
  * <ul>
- *   <li>Transactional: {@code BEGIN}, each statement, {@code INSERT} the tracker row,
- *       {@code COMMIT}. The row commits with the schema change or not at all.</li>
+ *   <li>Transactional: {@code BEGIN}, the statements and the {@code INSERT} of the tracker row
+ *       in one batch, {@code COMMIT}. The row commits with the schema change or not at all.</li>
  *   <li>Not transactional: {@code INSERT} a {@code running} row, each statement in autocommit,
  *       {@code UPDATE} the row to {@code applied}. If the process dies half-way the {@code running}
  *       row stays, and the next run stops and asks an operator, rather than re-running statements
  *       that may have taken effect.</li>
  * </ul>
- * Statements run one by one so that a failure names the file and the line of the failing statement.
+ * Either way a failure names the file and the line of the failing statement.
  */
 final class MigrationApplier {
 
@@ -34,27 +34,53 @@ final class MigrationApplier {
         return migration.transactional() ? applyInTransaction(connection, migration) : applyInAutocommit(connection, migration);
     }
 
+    /**
+     * Sends the statements and the tracker row as one JDBC batch (one round trip), then commits.
+     * A batch does not say reliably which statement failed, so on failure the rolled-back migration
+     * is replayed statement by statement in a transaction that is rolled back too, to name the line.
+     */
     private Duration applyInTransaction(Connection connection, Migration migration) throws SQLException {
         long started = System.nanoTime();
         connection.setAutoCommit(false);
         try {
-            execute(connection, migration, "Nothing was recorded and its transaction was rolled back, so the schema is "
-                    + "as it was before this migration. Fix the file and start again.");
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-            tracker.insert(connection, migration, AppliedRow.APPLIED, took.toMillis(), appliedBy);
+            try (Statement batch = sqlStatement(connection)) {
+                for (SqlStatement sql : migration.statements()) {
+                    batch.addBatch(sql.text());
+                }
+                batch.addBatch(tracker.insertAppliedSql(migration, appliedBy));
+                batch.executeBatch();
+            }
             connection.commit();
-            return took;
-        } catch (SQLException | RuntimeException e) {
+            return Duration.ofNanos(System.nanoTime() - started);
+        } catch (SQLException e) {
             rollbackQuietly(connection, e);
-            throw e;
+            throw locateFailure(connection, migration, e);
         } finally {
             connection.setAutoCommit(true);
         }
     }
 
+    private static final String ROLLED_BACK = "Nothing was recorded and its transaction was rolled back, so the schema is "
+            + "as it was before this migration. Fix the file and start again.";
+
+    private MigrationFailedException locateFailure(Connection connection, Migration migration, SQLException batchFailure)
+            throws SQLException {
+        try {
+            execute(connection, migration, ROLLED_BACK);
+        } catch (MigrationFailedException located) {
+            return located;
+        } finally {
+            connection.rollback();
+        }
+        SQLException cause = batchFailure.getNextException() != null ? batchFailure.getNextException() : batchFailure;
+        return new MigrationFailedException("Migration " + migration.file() + " failed: " + cause.getMessage()
+                + " [SQLState " + cause.getSQLState() + "] (it did not fail again when replayed to find the line)\n  "
+                + ROLLED_BACK, migration.file(), 0, cause);
+    }
+
     private Duration applyInAutocommit(Connection connection, Migration migration) throws SQLException {
         long started = System.nanoTime();
-        tracker.insert(connection, migration, AppliedRow.RUNNING, null, appliedBy);
+        tracker.insertRunning(connection, migration, appliedBy);
         execute(connection, migration, "It runs outside a transaction, so the statements before this one took effect, "
                 + "and its tracker row stays 'running' so that no replica re-runs it blindly. Check the schema, then "
                 + "either complete the remaining statements by hand and run "
@@ -67,9 +93,7 @@ final class MigrationApplier {
     }
 
     private static void execute(Connection connection, Migration migration, String consequence) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            // Migration text is SQL, not JDBC: no {fn ...} escapes may be rewritten in it.
-            statement.setEscapeProcessing(false);
+        try (Statement statement = sqlStatement(connection)) {
             for (SqlStatement sql : migration.statements()) {
                 try {
                     statement.execute(sql.text());
@@ -78,6 +102,13 @@ final class MigrationApplier {
                 }
             }
         }
+    }
+
+    private static Statement sqlStatement(Connection connection) throws SQLException {
+        Statement statement = connection.createStatement();
+        // Migration text is SQL, not JDBC: no {fn ...} escapes may be rewritten in it.
+        statement.setEscapeProcessing(false);
+        return statement;
     }
 
     private static MigrationFailedException failure(Migration migration, SqlStatement sql, SQLException e,

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.StringJoiner;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -122,8 +123,10 @@ final class MigrationScanner {
         try (Stream<Path> paths = Files.walk(folder)) {
             for (Path file : (Iterable<Path>) paths.filter(Files::isRegularFile).sorted()::iterator) {
                 if (isSql(file.getFileName().toString())) {
-                    String relative = folder.relativize(file).toString().replace('\\', '/');
-                    files.add(new SqlFile(location, relative, Files.readAllBytes(file)));
+                    // Joined by hand: on Linux a backslash is part of a file name, not a separator.
+                    StringJoiner relative = new StringJoiner("/");
+                    folder.relativize(file).forEach(part -> relative.add(part.toString()));
+                    files.add(new SqlFile(location, relative.toString(), Files.readAllBytes(file)));
                 }
             }
         }

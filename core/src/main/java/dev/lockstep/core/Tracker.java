@@ -95,18 +95,29 @@ final class Tracker {
         return rows;
     }
 
-    void insert(Connection connection, Migration migration, String state, Long executionMs, String appliedBy)
-            throws SQLException {
+    /** Records a non-transactional migration as started, before its first statement. */
+    void insertRunning(Connection connection, Migration migration, String appliedBy) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + qualified
-                + " (version, name, checksum, state, execution_ms, applied_by) VALUES (?, ?, ?, ?, ?, ?)")) {
+                + " (version, name, checksum, state, applied_by) VALUES (?, ?, ?, 'running', ?)")) {
             insert.setLong(1, migration.version());
             insert.setString(2, migration.name());
             insert.setString(3, migration.checksum());
-            insert.setString(4, state);
-            insert.setObject(5, executionMs, java.sql.Types.BIGINT);
-            insert.setString(6, appliedBy);
+            insert.setString(4, appliedBy);
             insert.executeUpdate();
         }
+    }
+
+    /**
+     * The {@code INSERT} of an applied row as plain SQL, so it can travel in the migration's own
+     * batch. {@code execution_ms} is measured by the server: from the transaction's start
+     * ({@code now()}) to this statement ({@code clock_timestamp()}).
+     */
+    String insertAppliedSql(Migration migration, String appliedBy) {
+        return "INSERT INTO " + qualified + " (version, name, checksum, state, execution_ms, applied_by) VALUES ("
+                + migration.version() + ", " + escapedLiteral(migration.name()) + ", "
+                + escapedLiteral(migration.checksum()) + ", 'applied', "
+                + "(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint, "
+                + (appliedBy == null ? "NULL" : escapedLiteral(appliedBy)) + ")";
     }
 
     void markApplied(Connection connection, Migration migration, long executionMs) throws SQLException {
@@ -142,7 +153,16 @@ final class Tracker {
                 + " AND name = " + literal(name) + ";";
     }
 
+    /** A string literal for the statements shown to an operator. */
     private static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
+    }
+
+    /**
+     * A string literal that means the same whatever {@code standard_conforming_strings} says: an
+     * {@code E''} string with backslashes and quotes escaped.
+     */
+    private static String escapedLiteral(String value) {
+        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 }
