@@ -14,7 +14,7 @@ import java.util.Set;
  * file). Every problem found is listed in one error, each with the statement that fixes it.
  */
 record MigrationPlan(List<Migration> pending, Set<Migration> outOfOrder, int alreadyApplied,
-        List<String> missingFiles) {
+        List<String> missingFiles, List<String> driftWarnings) {
 
     private static final System.Logger LOG = System.getLogger(MigrationPlan.class.getName());
 
@@ -34,6 +34,7 @@ record MigrationPlan(List<Migration> pending, Set<Migration> outOfOrder, int alr
         }
 
         List<String> problems = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (AppliedRow row : rows) {
             if (row.running()) {
@@ -73,19 +74,24 @@ record MigrationPlan(List<Migration> pending, Set<Migration> outOfOrder, int alr
                 if (checksums == ChecksumPolicy.FAIL) {
                     problems.add(drift);
                 } else {
-                    LOG.log(Level.WARNING, drift);
+                    warnings.add(drift);
                 }
             }
-        }
-        if (!missing.isEmpty()) {
-            LOG.log(Level.INFO, missing.size() + " applied migration(s) in " + tracker.displayName()
-                    + " have no file on disk (the database is ahead of this code): " + String.join(", ", missing));
         }
         if (!problems.isEmpty()) {
             throw new LockstepException("Nothing was applied: the tracker " + tracker.displayName()
                     + " does not match the files.\n  - " + String.join("\n  - ", problems));
         }
-        return new MigrationPlan(pending, outOfOrder, alreadyApplied, missing);
+        return new MigrationPlan(pending, outOfOrder, alreadyApplied, missing, warnings);
+    }
+
+    /** Logs what is worth knowing but does not stop the run: changed files (checksum=warn), missing files. */
+    void log(Tracker tracker) {
+        driftWarnings.forEach(warning -> LOG.log(Level.WARNING, warning));
+        if (!missingFiles.isEmpty()) {
+            LOG.log(Level.INFO, missingFiles.size() + " applied migration(s) in " + tracker.displayName()
+                    + " have no file on disk (the database is ahead of this code): " + String.join(", ", missingFiles));
+        }
     }
 
     private static String interrupted(AppliedRow row, Tracker tracker) {

@@ -17,7 +17,9 @@ import java.util.function.LongFunction;
  * <ol>
  *   <li>Borrow a connection and keep it: lock, work and unlock must share one session, or the lock
  *       protects nothing. Name the session and set keepalives (restored afterwards).</li>
- *   <li>Resolve the tracker's schema once, derive the lock key, take the lock.</li>
+ *   <li>Resolve the tracker's schema once. If the tracker already records every file as applied,
+ *       return: a restart with nothing to do takes no lock and changes no setting.</li>
+ *   <li>Derive the lock key, take the lock.</li>
  *   <li>Create the tracker if missing, read the applied set, check it against the files.</li>
  *   <li>Apply what is pending, in order, each recorded inside the lock.</li>
  *   <li>Unlock in {@code finally}; if unlocking fails, abort the physical connection, so a held
@@ -45,11 +47,16 @@ final class MigrationRun {
         try (Connection connection = settings.dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(true);
+            Tracker tracker = Tracker.resolve(connection, settings.schema, settings.table);
+            MigrationReport upToDate = upToDateWithoutLock(connection, tracker, onDisk, startedNanos);
+            if (upToDate != null) {
+                connection.setAutoCommit(autoCommit);
+                return upToDate;
+            }
             SessionSettings session = new SessionSettings(sessionSettings());
             session.apply(connection);
             boolean healthy = true;
             try {
-                Tracker tracker = Tracker.resolve(connection, settings.schema, settings.table);
                 long key = settings.lockKey != null ? settings.lockKey : LockKeys.derive(tracker.displayName());
                 RunLock lock = locks.apply(key);
                 Duration waited = acquire(lock, connection, startedNanos);
@@ -64,6 +71,30 @@ final class MigrationRun {
                 }
             }
         }
+    }
+
+    /**
+     * The common restart: every file already applied. Rows are only ever added, so if the tracker
+     * already holds every file as applied (none half-done) there is nothing a lock could protect:
+     * return without taking it. Anything else, including a missing tracker, takes the locked path.
+     */
+    private MigrationReport upToDateWithoutLock(Connection connection, Tracker tracker, List<Migration> onDisk,
+            long startedNanos) throws SQLException {
+        if (!tracker.exists(connection)) {
+            return null;
+        }
+        List<AppliedRow> rows = tracker.read(connection);
+        if (rows.stream().anyMatch(AppliedRow::running)) {
+            return null;
+        }
+        MigrationPlan plan = MigrationPlan.build(onDisk, rows, settings.versions, settings.checksum, tracker);
+        if (!plan.pending().isEmpty()) {
+            return null;
+        }
+        plan.log(tracker);
+        listeners.pendingResolved(List.of(), plan.alreadyApplied());
+        return new MigrationReport(tracker.displayName(), List.of(), plan.alreadyApplied(), plan.missingFiles(),
+                Duration.ZERO, Duration.ofNanos(System.nanoTime() - startedNanos));
     }
 
     private Map<String, String> sessionSettings() {
@@ -95,6 +126,7 @@ final class MigrationRun {
         tracker.createIfMissing(connection);
         MigrationPlan plan = MigrationPlan.build(onDisk, tracker.read(connection), settings.versions,
                 settings.checksum, tracker);
+        plan.log(tracker);
         listeners.pendingResolved(plan.pending(), plan.alreadyApplied());
         MigrationApplier applier = new MigrationApplier(tracker, appliedBy);
         List<AppliedMigration> applied = new ArrayList<>();

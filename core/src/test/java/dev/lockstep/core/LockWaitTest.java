@@ -76,6 +76,21 @@ class LockWaitTest extends SchemaTestBase {
     }
 
     @Test
+    void aRestartWithNothingToApplyTakesNoLockAndAnythingPendingWaitsForIt() throws Exception {
+        engine().load().migrate();
+        try (Holder holder = new Holder(schema, schema.lockKey())) {
+            Lockstep impatient = engine().lockTimeout(Duration.ofMillis(200)).load();
+
+            MigrationReport upToDate = impatient.migrate();
+
+            assertThat(upToDate.alreadyApplied()).isEqualTo(5);
+            assertThat(upToDate.lockWait()).isZero();
+            files.add("0006_more.up.sql", "CREATE TABLE more (id int);");
+            assertThatThrownBy(impatient::migrate).isInstanceOf(LockTimeoutException.class);
+        }
+    }
+
+    @Test
     void aWaiterProceedsWhenTheHoldersBackendIsTerminated() throws Exception {
         Holder holder = new Holder(schema, schema.lockKey());
         CountDownLatch waiting = new CountDownLatch(1);
