@@ -26,6 +26,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>Every report interval (and on the first miss), ask {@code pg_locks} joined with
  *       {@code pg_stat_activity} who holds it, on the same connection: the wait never needs a
  *       second connection, so a pool smaller than the number of runners cannot starve it.</li>
+ *   <li>Between tries, ask whether the wait is still needed: when the holder has applied
+ *       everything, a waiter has nothing left to do and leaves without the lock, so a herd of
+ *       replicas does not queue up for it one by one.</li>
  *   <li>Past the timeout, fail with an error that names the holder.</li>
  * </ol>
  * A session lock dies with its session: a killed pod cannot leave it behind.
@@ -57,7 +60,7 @@ final class AdvisoryLock implements RunLock {
     }
 
     @Override
-    public Duration acquire(Connection connection) throws SQLException {
+    public Duration acquire(Connection connection, StillNeeded stillNeeded) throws SQLException {
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
         long nextReport = started;
@@ -65,6 +68,9 @@ final class AdvisoryLock implements RunLock {
         while (true) {
             if (tryLock(connection)) {
                 return Duration.ofNanos(System.nanoTime() - started);
+            }
+            if (!stillNeeded.check()) {
+                return null;
             }
             long now = System.nanoTime();
             if (now - nextReport >= 0) {

@@ -59,7 +59,15 @@ final class MigrationRun {
             try {
                 long key = settings.lockKey != null ? settings.lockKey : LockKeys.derive(tracker.displayName());
                 RunLock lock = locks.apply(key);
-                Duration waited = acquire(lock, connection, startedNanos);
+                MigrationReport[] doneByOthers = new MigrationReport[1];
+                Duration waited = acquire(lock, connection, startedNanos, () -> {
+                    doneByOthers[0] = tracker.exists(connection) && tracker.countApplied(connection) >= onDisk.size()
+                            ? upToDateWithoutLock(connection, tracker, onDisk, startedNanos) : null;
+                    return doneByOthers[0] == null;
+                });
+                if (waited == null) {
+                    return doneByOthers[0];
+                }
                 try {
                     return migrateLocked(connection, tracker, onDisk, waited, startedNanos);
                 } finally {
@@ -106,10 +114,14 @@ final class MigrationRun {
         return wanted;
     }
 
-    private Duration acquire(RunLock lock, Connection connection, long startedNanos) throws SQLException {
+    /** Takes the lock; {@code null} if another runner applied everything while this one waited. */
+    private Duration acquire(RunLock lock, Connection connection, long startedNanos, RunLock.StillNeeded stillNeeded)
+            throws SQLException {
         try {
-            Duration waited = lock.acquire(connection);
-            listeners.lockAcquired(waited);
+            Duration waited = lock.acquire(connection, stillNeeded);
+            if (waited != null) {
+                listeners.lockAcquired(waited);
+            }
             return waited;
         } catch (LockstepException e) {
             listeners.lockFailed(Duration.ofNanos(System.nanoTime() - startedNanos), e);

@@ -95,6 +95,15 @@ final class Tracker {
         return rows;
     }
 
+    /** How many rows say applied: a cheap first look before reading them all. */
+    int countApplied(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + qualified + " WHERE state = 'applied'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     /** Records a non-transactional migration as started, before its first statement. */
     void insertRunning(Connection connection, Migration migration, String appliedBy) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + qualified

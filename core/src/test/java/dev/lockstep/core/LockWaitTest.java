@@ -91,6 +91,28 @@ class LockWaitTest extends SchemaTestBase {
     }
 
     @Test
+    void aWaiterLeavesWithoutTheLockOnceTheHolderHasAppliedEverything() throws Exception {
+        try (Holder holder = new Holder(schema, schema.lockKey())) {
+            CountDownLatch waiting = new CountDownLatch(1);
+            Runners waiter = Runners.start(1, i -> engine().listener(new LockstepListener() {
+                @Override
+                public void lockWaiting(LockHolder lockHolder, Duration waited) {
+                    waiting.countDown();
+                }
+            }).load());
+            assertThat(waiting.await(30, TimeUnit.SECONDS)).isTrue();
+
+            // What the holder would do: apply everything (here under another key, as the lock is taken).
+            engine().lockKey(schema.lockKey() + 1).load().migrate();
+
+            Runners.Outcome outcome = waiter.await(Duration.ofSeconds(30)).get(0);
+            assertThat(outcome.error()).isNull();
+            assertThat(outcome.report().applied()).isEmpty();
+            assertThat(outcome.report().alreadyApplied()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void aWaiterProceedsWhenTheHoldersBackendIsTerminated() throws Exception {
         Holder holder = new Holder(schema, schema.lockKey());
         CountDownLatch waiting = new CountDownLatch(1);

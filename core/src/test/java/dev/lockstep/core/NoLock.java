@@ -9,7 +9,7 @@ final class NoLock implements RunLock {
     static final NoLock INSTANCE = new NoLock();
 
     @Override
-    public Duration acquire(Connection connection) {
+    public Duration acquire(Connection connection, StillNeeded stillNeeded) {
         return Duration.ZERO;
     }
 
