@@ -52,6 +52,8 @@ public final class Benchmarks {
     public static void main(String[] args) throws Exception {
         boolean quick = false;
         Integer rounds = null;
+        List<Integer> sizes = null;
+        List<String> only = List.of("fresh", "herd", "boot", "heap");
         Path out = Path.of("benchmarks", "results");
         List<Path> folders = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -59,13 +61,16 @@ public final class Benchmarks {
                 case "--quick" -> quick = true;
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--sizes" -> sizes = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+                case "--only" -> only = List.of(args[++i].split(","));
                 default -> folders.add(Path.of(args[i]));
             }
         }
         quietLogging();
         Benchmarks benchmarks = new Benchmarks(quick, rounds != null ? rounds : quick ? 2 : 5,
                 new Databases(TestPostgres.get()));
-        benchmarks.run(out, folders);
+        benchmarks.run(out, folders, sizes != null ? sizes : quick ? List.of(10, 100) : List.of(10, 100, 1_000, 5_000),
+                only);
     }
 
     /** Liquibase and Flyway log every step at INFO; keep the console to progress lines. */
@@ -84,10 +89,9 @@ public final class Benchmarks {
         System.setProperty("liquibase.changelogLockPollRate", "1");
     }
 
-    private void run(Path out, List<Path> folders) throws Exception {
+    private void run(Path out, List<Path> folders, List<Integer> sizes, List<String> only) throws Exception {
         long started = System.nanoTime();
         Path work = Files.createTempDirectory("lockstep-bench");
-        List<Integer> sizes = quick ? List.of(10, 100) : List.of(10, 100, 1_000, 5_000);
         List<MigrationSet> sets = new ArrayList<>();
         for (int size : sizes) {
             sets.add(MigrationSets.generate(work, size));
@@ -99,18 +103,27 @@ public final class Benchmarks {
         log("PostgreSQL from %s; %d measured rounds after one warm-up%s", databases.server().source(), rounds,
                 quick ? " (quick mode)" : "");
 
-        String flywayDefaults = flywayDefaultsWithConcurrentIndex(sets.get(0));
-        for (MigrationSet set : sets) {
-            freshAndNoop(set);
+        String flywayDefaults = "Not measured in this run.";
+        MigrationSet herdSet = pick(sets, 100);
+        if (only.contains("fresh")) {
+            flywayDefaults = flywayDefaultsWithConcurrentIndex(pick(sets, 10));
+            for (MigrationSet set : sets) {
+                freshAndNoop(set);
+            }
         }
-        MigrationSet herdSet = sets.get(quick ? 0 : 1);
-        herd(herdSet);
-        MigrationSet bootSet = sets.get(quick ? 1 : 2);
-        MigrationSet empty = MigrationSets.generate(work, 0);
-        bootStartup(empty);
-        bootStartup(bootSet);
-        for (MigrationSet set : quick ? List.of(sets.get(1)) : List.of(sets.get(2), sets.get(3))) {
-            heap(set);
+        if (only.contains("herd")) {
+            herd(herdSet);
+        }
+        if (only.contains("boot")) {
+            bootStartup(MigrationSets.generate(work, 0));
+            bootStartup(pick(sets, 1_000));
+        }
+        if (only.contains("heap")) {
+            for (MigrationSet set : sets) {
+                if (set.count() >= 1_000 || set == pick(sets, 1_000)) {
+                    heap(set);
+                }
+            }
         }
 
         Files.createDirectories(out);
@@ -294,6 +307,17 @@ public final class Benchmarks {
         }
     }
 
+    /** The generated set of this size, or the largest one below it. */
+    private static MigrationSet pick(List<MigrationSet> sets, int size) {
+        MigrationSet best = sets.get(0);
+        for (MigrationSet set : sets) {
+            if (set.count() <= size && set.count() >= best.count()) {
+                best = set;
+            }
+        }
+        return best;
+    }
+
     private String markdown(List<MigrationSet> sets, MigrationSet herdSet, String flywayDefaults, double seconds) {
         Map<String, String> titles = new LinkedHashMap<>();
         titles.put("fresh", "1. Fresh apply on an empty database (ms)");
@@ -329,15 +353,21 @@ public final class Benchmarks {
         Samples one = results.get("herd1", herdSet.name(), "lockstep");
         Samples eight = results.get("herd" + HERD, herdSet.name(), "lockstep");
         target(md, "herd of " + HERD + " at " + herdSet.name() + ": " + HERD + " runners / one runner ≤ 1.2",
-                eight.median() / one.median(), 1.2, false);
+                one == null || eight == null ? Double.NaN : eight.median() / one.median(), 1.2, false);
         return md.toString();
     }
 
     private double ratio(String scenario, String set, String tool, String over) {
-        return results.get(scenario, set, tool).median() / results.get(scenario, set, over).median();
+        Samples a = results.get(scenario, set, tool);
+        Samples b = results.get(scenario, set, over);
+        return a == null || b == null ? Double.NaN : a.median() / b.median();
     }
 
     private static void target(StringBuilder md, String what, double value, double limit, boolean atLeast) {
+        if (Double.isNaN(value)) {
+            md.append("- ").append(what).append(": not measured in this run\n");
+            return;
+        }
         boolean met = atLeast ? value >= limit : value <= limit;
         md.append(String.format(Locale.ROOT, "- %s: **%.2f** %s%n", what, value, met ? "(met)" : "(NOT met)"));
     }

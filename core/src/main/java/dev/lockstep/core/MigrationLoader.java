@@ -33,23 +33,15 @@ final class MigrationLoader {
         List<String> problems = new ArrayList<>();
         List<Migration> migrations = new ArrayList<>();
         Map<Long, List<String>> downFiles = new LinkedHashMap<>();
-        for (SqlFile file : scanner.scan(locations)) {
-            MigrationFileName fileName;
-            try {
-                fileName = MigrationFileName.parse(file.fileName());
-            } catch (IllegalArgumentException e) {
-                problems.add(file.displayName() + ": " + e.getMessage());
-                continue;
-            }
-            if (!fileName.up()) {
-                // Down files are not run by migrate(); their names are still checked above.
-                downFiles.computeIfAbsent(fileName.version(), v -> new ArrayList<>()).add(file.displayName());
-                continue;
-            }
-            try {
-                migrations.add(read(file, fileName));
-            } catch (FileProblem e) {
-                problems.add(file.displayName() + (e.line() > 0 ? ", line " + e.line() : "") + ": " + e.getMessage());
+        // Decoding, hashing and splitting are independent per file: done on every core.
+        List<Object> parsed = scanner.scan(locations).parallelStream().map(this::parse).toList();
+        for (Object result : parsed) {
+            if (result instanceof Migration migration) {
+                migrations.add(migration);
+            } else if (result instanceof DownFile down) {
+                downFiles.computeIfAbsent(down.version(), v -> new ArrayList<>()).add(down.file());
+            } else {
+                problems.add((String) result);
             }
         }
         migrations.sort(ORDER);
@@ -66,6 +58,28 @@ final class MigrationLoader {
             throw new MigrationFileException(problems);
         }
         return migrations;
+    }
+
+    /** A down file: not run by migrate(), its name still checked. */
+    private record DownFile(long version, String file) {
+    }
+
+    /** A {@link Migration}, a {@link DownFile}, or a problem naming the file (and line). */
+    private Object parse(SqlFile file) {
+        MigrationFileName fileName;
+        try {
+            fileName = MigrationFileName.parse(file.fileName());
+        } catch (IllegalArgumentException e) {
+            return file.displayName() + ": " + e.getMessage();
+        }
+        if (!fileName.up()) {
+            return new DownFile(fileName.version(), file.displayName());
+        }
+        try {
+            return read(file, fileName);
+        } catch (FileProblem e) {
+            return file.displayName() + (e.line() > 0 ? ", line " + e.line() : "") + ": " + e.getMessage();
+        }
     }
 
     private static Migration read(SqlFile file, MigrationFileName fileName) {
