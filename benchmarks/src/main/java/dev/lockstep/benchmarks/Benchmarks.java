@@ -334,7 +334,7 @@ public final class Benchmarks {
                         + "median (min–max) and, for the other tools, the ratio of their median to Lockstep's.%n%n",
                 LocalDate.now(), quick ? "quick" : "full", rounds, quick ? 1 : 3, databases.server().source(),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), seconds,
-                version("org.flywaydb", "flyway-core"), version("org.liquibase", "liquibase-core")));
+                version("org.flywaydb", "flyway-core"), liquibase.util.LiquibaseUtil.getBuildVersion()));
         md.append(targets(sets, herdSet)).append('\n');
         md.append("## CREATE INDEX CONCURRENTLY with Flyway's defaults\n\n").append(flywayDefaults).append("\n\n");
         md.append(results.markdownTables(titles));

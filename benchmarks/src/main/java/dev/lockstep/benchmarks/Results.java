@@ -37,7 +37,7 @@ final class Results {
     /** This tool's median over Lockstep's, for the same scenario and set; NaN without Lockstep. */
     double ratioToLockstep(Key key) {
         Samples lockstep = get(key.scenario(), key.set(), "lockstep");
-        return lockstep == null ? Double.NaN : samples.get(key).median() / lockstep.median();
+        return lockstep == null || lockstep.median() == 0 ? Double.NaN : samples.get(key).median() / lockstep.median();
     }
 
     void writeCsv(Path file) throws IOException {
