@@ -21,9 +21,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *       snapshot to go away: both would wait forever.</li>
  *   <li>If it is taken, sleep a jittered back-off (so a herd of replicas does not poll in step)
  *       and try again. Between tries the connection is idle. The back-off is a twentieth of the
- *       time waited so far, from 2 ms to 1 s: a release is noticed within about 5 % of the wait,
+ *       time waited so far, from 5 ms to 1 s: a release is noticed within about 5 % of the wait,
  *       and a long wait costs at most one cheap query a second.</li>
- *   <li>Every report interval (and on the first miss), ask {@code pg_locks} joined with
+ *   <li>After a second of waiting and then every report interval, ask {@code pg_locks} joined with
  *       {@code pg_stat_activity} who holds it, on the same connection: the wait never needs a
  *       second connection, so a pool smaller than the number of runners cannot starve it.</li>
  *   <li>Between tries, ask whether the wait is still needed: when the holder has applied
@@ -37,7 +37,8 @@ final class AdvisoryLock implements RunLock {
 
     private static final System.Logger LOG = System.getLogger(AdvisoryLock.class.getName());
     /** The pause between tries grows with the time waited, so the delay after a release stays near 5 % of it. */
-    private static final long MIN_BACKOFF_MS = 2;
+    private static final long MIN_BACKOFF_MS = 5;
+    private static final Duration FIRST_REPORT = Duration.ofSeconds(1);
     private static final long MAX_BACKOFF_MS = 1_000;
 
     private static final String HOLDER_SQL = "SELECT a.pid, a.application_name, host(a.client_addr), a.backend_start "
@@ -63,7 +64,8 @@ final class AdvisoryLock implements RunLock {
     public Duration acquire(Connection connection, StillNeeded stillNeeded) throws SQLException {
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
-        long nextReport = started;
+        // A wait shorter than a second (a herd behind a quick run) is not worth a diagnostics query.
+        long nextReport = started + Math.min(FIRST_REPORT.toNanos(), reportInterval.toNanos());
         LockHolder holder = null;
         while (true) {
             if (tryLock(connection)) {

@@ -15,8 +15,8 @@ public interface LockstepListener {
     }
 
     /**
-     * The lock is taken by another session. Called on the first miss and then every report
-     * interval.
+     * The lock is taken by another session. Called after a second of waiting (or the report
+     * interval, if shorter) and then every report interval.
      *
      * @param holder who holds it, or {@code null} if it was released between the try and the look
      */

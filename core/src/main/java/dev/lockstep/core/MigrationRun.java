@@ -48,7 +48,7 @@ final class MigrationRun {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(true);
             Tracker tracker = Tracker.resolve(connection, settings.schema, settings.table);
-            MigrationReport upToDate = upToDateWithoutLock(connection, tracker, onDisk, startedNanos);
+            MigrationReport upToDate = upToDateWithoutLock(connection, tracker, onDisk, startedNanos, Duration.ZERO);
             if (upToDate != null) {
                 connection.setAutoCommit(autoCommit);
                 return upToDate;
@@ -59,10 +59,17 @@ final class MigrationRun {
             try {
                 long key = settings.lockKey != null ? settings.lockKey : LockKeys.derive(tracker.displayName());
                 RunLock lock = locks.apply(key);
+                long waitStarted = System.nanoTime();
                 MigrationReport[] doneByOthers = new MigrationReport[1];
+                boolean[] trackerSeen = new boolean[1];
                 Duration waited = acquire(lock, connection, startedNanos, () -> {
-                    doneByOthers[0] = tracker.exists(connection) && tracker.countApplied(connection) >= onDisk.size()
-                            ? upToDateWithoutLock(connection, tracker, onDisk, startedNanos) : null;
+                    // Between tries: leave once the holder has applied everything. The count is the
+                    // cheap look; the full check runs only when it could succeed.
+                    trackerSeen[0] = trackerSeen[0] || tracker.exists(connection);
+                    doneByOthers[0] = trackerSeen[0] && tracker.countApplied(connection) >= onDisk.size()
+                            ? upToDateWithoutLock(connection, tracker, onDisk, startedNanos,
+                                    Duration.ofNanos(System.nanoTime() - waitStarted))
+                            : null;
                     return doneByOthers[0] == null;
                 });
                 if (waited == null) {
@@ -87,7 +94,7 @@ final class MigrationRun {
      * return without taking it. Anything else, including a missing tracker, takes the locked path.
      */
     private MigrationReport upToDateWithoutLock(Connection connection, Tracker tracker, List<Migration> onDisk,
-            long startedNanos) throws SQLException {
+            long startedNanos, Duration lockWait) throws SQLException {
         if (!tracker.exists(connection)) {
             return null;
         }
@@ -102,7 +109,7 @@ final class MigrationRun {
         plan.log(tracker);
         listeners.pendingResolved(List.of(), plan.alreadyApplied());
         return new MigrationReport(tracker.displayName(), List.of(), plan.alreadyApplied(), plan.missingFiles(),
-                Duration.ZERO, Duration.ofNanos(System.nanoTime() - startedNanos));
+                lockWait, Duration.ofNanos(System.nanoTime() - startedNanos));
     }
 
     private Map<String, String> sessionSettings() {

@@ -7,6 +7,10 @@ import dev.lockstep.test.TestSchema;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
@@ -43,9 +47,40 @@ class ConcurrentRunnersTest extends SchemaTestBase {
         return Lockstep.configure().dataSource(dataSource).locations(files.location()).load();
     }
 
+    Lockstep engine(DataSource dataSource, Rendezvous rendezvous) {
+        return Lockstep.configure().dataSource(dataSource).locations(files.location()).listener(rendezvous).load();
+    }
+
+    /**
+     * Holds each runner, once it has read what is pending, until all have (or a second has passed):
+     * the interleaving that makes double application certain when nothing serializes the runners.
+     * With the lock only the holder gets there first; it waits out the second, the barrier breaks,
+     * and everyone after passes straight through.
+     */
+    static final class Rendezvous implements LockstepListener {
+        private final CyclicBarrier barrier;
+
+        Rendezvous(int parties) {
+            this.barrier = new CyclicBarrier(parties);
+        }
+
+        @Override
+        public void pendingResolved(List<Migration> pending, int alreadyApplied) {
+            try {
+                barrier.await(1, TimeUnit.SECONDS);
+            } catch (TimeoutException | BrokenBarrierException e) {
+                // The lock kept the others away: carry on alone.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     @RepeatedTest(5)
     void sixteenRunnersEachWithItsOwnDataSourceApplyEveryMigrationOnce() {
-        List<Runners.Outcome> outcomes = Runners.runAll(RUNNERS, i -> engine(schema.dataSource()));
+        Rendezvous rendezvous = new Rendezvous(RUNNERS);
+        List<Runners.Outcome> outcomes = Runners.runAll(RUNNERS,
+                i -> engine(schema.dataSource(), rendezvous));
 
         assertEachAppliedOnce(schema, outcomes);
     }
@@ -59,10 +94,11 @@ class ConcurrentRunnersTest extends SchemaTestBase {
 
     @Test
     void withoutTheLockTheSameRunIsCaughtApplyingMigrationsTwice() {
-        // The proof that the test above can fail: the same runners and the same assertions, with
-        // the advisory lock replaced by a no-op.
+        // The proof that the test above can fail: the same runners, the same rendezvous and the
+        // same assertions, with the advisory lock replaced by a no-op.
+        Rendezvous rendezvous = new Rendezvous(RUNNERS);
         List<Runners.Outcome> outcomes = Runners.runAll(RUNNERS,
-                i -> engine(schema.dataSource()).withLocks(key -> NoLock.INSTANCE));
+                i -> engine(schema.dataSource(), rendezvous).withLocks(key -> NoLock.INSTANCE));
 
         assertThatThrownBy(() -> assertEachAppliedOnce(schema, outcomes)).isInstanceOf(AssertionError.class);
     }
