@@ -93,14 +93,7 @@ class LockWaitTest extends SchemaTestBase {
     @Test
     void aWaiterLeavesWithoutTheLockOnceTheHolderHasAppliedEverything() throws Exception {
         try (Holder holder = new Holder(schema, schema.lockKey())) {
-            CountDownLatch waiting = new CountDownLatch(1);
-            Runners waiter = Runners.start(1, i -> engine().listener(new LockstepListener() {
-                @Override
-                public void lockWaiting(LockHolder lockHolder, Duration waited) {
-                    waiting.countDown();
-                }
-            }).load());
-            assertThat(waiting.await(30, TimeUnit.SECONDS)).isTrue();
+            Runners waiter = startOneWaiting();
 
             // What the holder would do: apply everything (here under another key, as the lock is taken).
             engine().lockKey(schema.lockKey() + 1).load().migrate();
@@ -115,14 +108,7 @@ class LockWaitTest extends SchemaTestBase {
     @Test
     void aWaiterProceedsWhenTheHoldersBackendIsTerminated() throws Exception {
         Holder holder = new Holder(schema, schema.lockKey());
-        CountDownLatch waiting = new CountDownLatch(1);
-        Runners runner = Runners.start(1, i -> engine().listener(new LockstepListener() {
-            @Override
-            public void lockWaiting(LockHolder lockHolder, Duration waited) {
-                waiting.countDown();
-            }
-        }).load());
-        assertThat(waiting.await(30, TimeUnit.SECONDS)).isTrue();
+        Runners runner = startOneWaiting();
 
         terminate(holder.pid());
 
@@ -192,6 +178,19 @@ class LockWaitTest extends SchemaTestBase {
                     .extracting(r -> r.get("a")).containsExactly(applicationName);
             assertThat(c.getAutoCommit()).isTrue();
         }
+    }
+
+    /** Starts one runner and returns once it reports waiting for the lock. */
+    private Runners startOneWaiting() throws InterruptedException {
+        CountDownLatch waiting = new CountDownLatch(1);
+        Runners runner = Runners.start(1, i -> engine().listener(new LockstepListener() {
+            @Override
+            public void lockWaiting(LockHolder lockHolder, Duration waited) {
+                waiting.countDown();
+            }
+        }).load());
+        assertThat(waiting.await(30, TimeUnit.SECONDS)).as("the runner reports waiting").isTrue();
+        return runner;
     }
 
     private void terminate(int pid) throws Exception {
