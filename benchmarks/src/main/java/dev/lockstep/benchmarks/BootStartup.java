@@ -24,6 +24,7 @@ final class BootStartup {
     }
 
     /** Starts the application and returns the milliseconds until {@code run} returned. */
+    @SuppressWarnings("try") // the application only has to start and stop
     static double startMillis(String tool, String url, String user, String password, MigrationSet set) {
         List<String> properties = new ArrayList<>(List.of(
                 "spring.datasource.url=" + url, "spring.datasource.username=" + user,
