@@ -1,41 +1,27 @@
 package dev.lockstep.autoconfigure;
 
-import dev.lockstep.core.Lockstep;
-import dev.lockstep.core.LockstepException;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.Ordered;
 
 /**
- * Applies migrations on the main thread, first among the runners. The web server and liveness are
- * already up while it waits and works; Spring Boot turns readiness to {@code ACCEPTING_TRAFFIC}
- * only after every runner has returned, so no traffic reaches a schema that is not migrated yet.
+ * Migrates on the main thread, first among the runners ({@code lockstep.run-at=application-runner}).
+ * The web server and liveness are already up while it waits and works, and the {@code lockstep}
+ * health shows the wait and its holder. Spring Boot turns readiness to {@code ACCEPTING_TRAFFIC}
+ * only after every runner has returned, and {@link MigrationGate} answers application requests 503
+ * until then. Beans that use the database during the context's start run before it.
  */
 public class LockstepApplicationRunner implements ApplicationRunner, Ordered {
 
-    private static final Log LOG = LogFactory.getLog(LockstepApplicationRunner.class);
+    private final StartupMigration migration;
 
-    private final Lockstep lockstep;
-    private final boolean failOnError;
-
-    public LockstepApplicationRunner(Lockstep lockstep, boolean failOnError) {
-        this.lockstep = lockstep;
-        this.failOnError = failOnError;
+    LockstepApplicationRunner(StartupMigration migration) {
+        this.migration = migration;
     }
 
     @Override
     public void run(ApplicationArguments args) {
-        try {
-            lockstep.migrate();
-        } catch (LockstepException e) {
-            if (failOnError) {
-                throw e;
-            }
-            LOG.error("Lockstep failed and lockstep.fail-on-error=false, so the application starts anyway; "
-                    + "the 'lockstep' health is DOWN until a restart succeeds: " + e.getMessage(), e);
-        }
+        migration.run();
     }
 
     @Override

@@ -18,6 +18,10 @@ class LockstepFailureAnalyzer extends AbstractFailureAnalyzer<LockstepException>
     }
 
     private static String action(LockstepException cause) {
+        if (cause instanceof LockstepConfigurationException config && config.setting().equals("lockstep.url")) {
+            return "Mark the DataSource Lockstep should migrate with @LockstepDataSource (and the application's own "
+                    + "with @Primary), or set lockstep.url, lockstep.user and lockstep.password.";
+        }
         if (cause instanceof LockstepConfigurationException config) {
             return "Correct the property " + config.setting() + " in your application configuration.";
         }

@@ -1,25 +1,43 @@
 package dev.lockstep.autoconfigure;
 
+import dev.lockstep.core.Lockstep;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
-/** The {@code lockstep} health indicator, when Spring Boot's health support is present. */
+/**
+ * The {@code lockstep} health indicator, when Spring Boot's health support is present.
+ *
+ * <p>It always exists, so a health group that names {@code lockstep} (the README's readiness recipe)
+ * never fails Boot's group validation: with Lockstep disabled, without a DataSource, or with
+ * {@code management.health.lockstep.enabled=false} it is {@code UP} with phase {@code disabled} and
+ * the reason. That is why this does not use {@code @ConditionalOnEnabledHealthIndicator}, which
+ * would remove it and make such a group fail startup.
+ */
 @AutoConfiguration(after = LockstepAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
-@ConditionalOnBean(LockstepProgress.class)
 public final class LockstepHealthAutoConfiguration {
 
-    // On the method, not the class: the class's @ConditionalOnClass must rule first, or a missing
-    // health library fails while loading this condition instead of backing off.
+    static final String ENABLED_PROPERTY = "management.health.lockstep.enabled";
+
     @Bean
-    @ConditionalOnEnabledHealthIndicator("lockstep")
     @ConditionalOnMissingBean(name = "lockstepHealthIndicator")
-    LockstepHealthIndicator lockstepHealthIndicator(LockstepProgress progress) {
-        return new LockstepHealthIndicator(progress);
+    LockstepHealthIndicator lockstepHealthIndicator(ObjectProvider<Lockstep> lockstep, Environment environment) {
+        boolean reporting = environment.getProperty(ENABLED_PROPERTY, Boolean.class,
+                environment.getProperty("management.health.defaults.enabled", Boolean.class, true));
+        if (!reporting) {
+            return LockstepHealthIndicator.disabled(ENABLED_PROPERTY + "=false");
+        }
+        Lockstep engine = lockstep.getIfUnique();
+        if (engine != null) {
+            return new LockstepHealthIndicator(engine);
+        }
+        return LockstepHealthIndicator.disabled(
+                environment.getProperty("lockstep.enabled", Boolean.class, true) ? "no DataSource to migrate"
+                        : "lockstep.enabled=false");
     }
 }

@@ -1,7 +1,8 @@
 package dev.lockstep.autoconfigure;
 
-import dev.lockstep.autoconfigure.LockstepProgress.Snapshot;
 import dev.lockstep.core.LockHolder;
+import dev.lockstep.core.Lockstep;
+import dev.lockstep.core.RunProgress.Snapshot;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -10,21 +11,41 @@ import org.springframework.boot.health.contributor.Health;
 /**
  * {@code OUT_OF_SERVICE} while waiting for the lock or migrating, {@code UP} when done, {@code DOWN}
  * when the run failed. Details: {@code phase}, {@code applied}, {@code pending}, {@code current},
- * {@code lockWait} and, while waiting, the {@code holder}; {@code error} after a failure. Reads a
- * snapshot only, so it never touches the database and never throws.
+ * {@code lockWait} and, while waiting, the {@code holder}; {@code error} after a failure. Reads the
+ * engine's own progress ({@link Lockstep#progress()}), so it tells the truth whoever built the
+ * engine, never touches the database and never throws.
+ *
+ * <p>Without an engine (Lockstep disabled, or no DataSource) it is {@code UP} with phase
+ * {@code disabled}, so a readiness group that includes {@code lockstep} still works.
  */
 public class LockstepHealthIndicator extends AbstractHealthIndicator {
 
-    private final LockstepProgress progress;
+    private final Lockstep lockstep;
+    private final String disabledReason;
 
-    public LockstepHealthIndicator(LockstepProgress progress) {
+    /** Reports the runs of this engine. */
+    public LockstepHealthIndicator(Lockstep lockstep) {
+        this(lockstep, null);
+    }
+
+    private LockstepHealthIndicator(Lockstep lockstep, String disabledReason) {
         super("Lockstep health check failed");
-        this.progress = progress;
+        this.lockstep = lockstep;
+        this.disabledReason = disabledReason;
+    }
+
+    /** Reports that no engine runs here, and why. */
+    public static LockstepHealthIndicator disabled(String reason) {
+        return new LockstepHealthIndicator(null, reason);
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
-        Snapshot s = progress.snapshot();
+        if (lockstep == null) {
+            builder.up().withDetail("phase", "disabled").withDetail("reason", disabledReason);
+            return;
+        }
+        Snapshot s = lockstep.progress();
         switch (s.phase()) {
             case COMPLETED -> builder.up();
             case FAILED -> builder.down();

@@ -4,6 +4,7 @@ import static dev.lockstep.autoconfigure.LockstepMeters.OUTCOME;
 import static dev.lockstep.autoconfigure.LockstepMeters.TRANSACTIONAL;
 
 import dev.lockstep.core.LockTimeoutException;
+import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.LockstepListener;
 import dev.lockstep.core.Migration;
@@ -26,7 +27,7 @@ public class LockstepMetrics implements LockstepListener {
 
     private final MeterRegistry registry;
 
-    public LockstepMetrics(MeterRegistry registry, LockstepProgress progress) {
+    public LockstepMetrics(MeterRegistry registry, Lockstep lockstep) {
         this.registry = registry;
         try {
             for (String outcome : new String[] {"acquired", "timeout", "error"}) {
@@ -37,9 +38,9 @@ public class LockstepMetrics implements LockstepListener {
                 apply(outcome, true);
                 apply(outcome, false);
             }
-            Gauge.builder(LockstepMeters.PENDING, progress, p -> p.snapshot().pending())
+            Gauge.builder(LockstepMeters.PENDING, lockstep, l -> l.progress().pending())
                     .description("Migrations the current run has still to apply").register(registry);
-            Gauge.builder(LockstepMeters.APPLIED, progress, p -> p.snapshot().applied())
+            Gauge.builder(LockstepMeters.APPLIED, lockstep, l -> l.progress().applied())
                     .description("Migrations recorded in the tracker").register(registry);
         } catch (RuntimeException e) {
             LOG.warn("Could not register Lockstep's meters; migrations are not affected", e);

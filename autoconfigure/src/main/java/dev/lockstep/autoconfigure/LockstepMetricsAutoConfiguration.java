@@ -1,5 +1,6 @@
 package dev.lockstep.autoconfigure;
 
+import dev.lockstep.core.Lockstep;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -12,12 +13,12 @@ import org.springframework.context.annotation.Bean;
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
 @ConditionalOnClass(MeterRegistry.class)
-@ConditionalOnBean({MeterRegistry.class, LockstepProgress.class})
+@ConditionalOnBean({MeterRegistry.class, Lockstep.class})
 public final class LockstepMetricsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    LockstepMetrics lockstepMetrics(MeterRegistry registry, LockstepProgress progress) {
-        return new LockstepMetrics(registry, progress);
+    LockstepMetrics lockstepMetrics(MeterRegistry registry, Lockstep lockstep) {
+        return new LockstepMetrics(registry, lockstep);
     }
 }

@@ -55,7 +55,38 @@ public class LockstepProperties {
      */
     private boolean failOnError = true;
 
+    /**
+     * When migrations run: 'context-refresh' while the context starts, before any bean that uses the database (as
+     * Flyway does); 'application-runner' after it has started, with the web server and liveness up and application
+     * requests answered 503 until done.
+     */
+    private RunAt runAt = RunAt.CONTEXT_REFRESH;
+
+    /**
+     * JDBC URL of the database to migrate through a connection of Lockstep's own (unpooled, closed after the run).
+     * Unset uses the application's DataSource.
+     */
+    private String url;
+
+    /**
+     * Login user for Lockstep's own connection, e.g. the schema owner. Setting it alone reuses the application's URL.
+     */
+    private String user;
+
+    /**
+     * Login password for Lockstep's own connection.
+     */
+    private String password;
+
     private final Lock lock = new Lock();
+
+    /** When the startup run happens. */
+    public enum RunAt {
+        /** While the application context starts, before any bean that depends on database initialization. */
+        CONTEXT_REFRESH,
+        /** In an ApplicationRunner, with the web server and liveness up meanwhile. */
+        APPLICATION_RUNNER
+    }
 
     public boolean isEnabled() {
         return enabled;
@@ -119,6 +150,38 @@ public class LockstepProperties {
 
     public void setFailOnError(boolean failOnError) {
         this.failOnError = failOnError;
+    }
+
+    public RunAt getRunAt() {
+        return runAt;
+    }
+
+    public void setRunAt(RunAt runAt) {
+        this.runAt = runAt;
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public String getUser() {
+        return user;
+    }
+
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
     }
 
     public Lock getLock() {

@@ -25,13 +25,15 @@ class ConfigurationMetadataTests {
         assertThat(properties).containsKeys("lockstep.enabled", "lockstep.locations", "lockstep.schema",
                 "lockstep.table", "lockstep.versions", "lockstep.checksum", "lockstep.lock.key",
                 "lockstep.lock.timeout", "lockstep.lock.report-interval", "lockstep.statement-timeout",
-                "lockstep.fail-on-error");
+                "lockstep.fail-on-error", "lockstep.run-at", "lockstep.url", "lockstep.user", "lockstep.password",
+                "management.health.lockstep.enabled");
         properties.forEach((name, property) -> {
-            if (name.startsWith("lockstep.")) {
+            if (name.startsWith("lockstep.") || name.contains(".lockstep.")) {
                 assertThat(property.path("description").asString()).as(name).isNotBlank();
             }
         });
         assertThat(properties.get("lockstep.lock.timeout").path("defaultValue").asString()).isEqualTo("10m");
+        assertThat(properties.get("lockstep.run-at").path("defaultValue").asString()).isEqualTo("context-refresh");
         assertThat(properties.get("lockstep.locations").path("defaultValue").get(0).asString())
                 .isEqualTo("classpath:db/migrations");
     }

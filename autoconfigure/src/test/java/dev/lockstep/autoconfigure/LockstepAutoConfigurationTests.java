@@ -17,6 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.annotation.Order;
@@ -50,21 +53,82 @@ class LockstepAutoConfigurationTests {
     @Test
     void backsOffWithNoDataSourceBean() {
         contextRunner.run(context -> assertThat(context).doesNotHaveBean(Lockstep.class)
-                .doesNotHaveBean(LockstepApplicationRunner.class));
+                .doesNotHaveBean(LockstepInitializer.class).doesNotHaveBean(LockstepApplicationRunner.class));
     }
 
     @Test
-    void backsOffWhenDisabled() {
-        withDatabase().withPropertyValues("lockstep.enabled=false").run(context -> assertThat(context)
-                .doesNotHaveBean(Lockstep.class).doesNotHaveBean(LockstepHealthIndicator.class));
+    void whenDisabledTheHealthIndicatorStaysUpAndSaysWhy() {
+        withDatabase().withPropertyValues("lockstep.enabled=false").run(context -> {
+            assertThat(context).doesNotHaveBean(Lockstep.class).doesNotHaveBean(LockstepInitializer.class);
+            Health health = context.getBean(LockstepHealthIndicator.class).health(true);
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("phase", "disabled")
+                    .containsEntry("reason", "lockstep.enabled=false");
+            assertThat(tableExists("greetings")).isFalse();
+        });
     }
 
     @Test
-    void createsTheEngineRunnerHealthMetricsAndEndpoint() {
-        withDatabase().run(context -> assertThat(context).hasSingleBean(Lockstep.class)
-                .hasSingleBean(LockstepApplicationRunner.class).hasSingleBean(LockstepProgress.class)
-                .hasBean("lockstepHealthIndicator").hasSingleBean(LockstepMetrics.class)
-                .hasSingleBean(LockstepEndpoint.class));
+    void aDisabledHealthIndicatorStaysSoThatHealthGroupsNamingItRemainValid() {
+        withDatabase().withPropertyValues("management.health.lockstep.enabled=false").run(context -> {
+            Health health = context.getBean(LockstepHealthIndicator.class).health(true);
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("reason", "management.health.lockstep.enabled=false");
+            assertThat(tableExists("greetings")).as("migrations still run").isTrue();
+        });
+    }
+
+    @Test
+    void byDefaultMigratesWhileTheContextStartsWithTheEngineHealthMetricsAndEndpoint() {
+        withDatabase().run(context -> {
+            assertThat(context).hasSingleBean(Lockstep.class).hasSingleBean(LockstepInitializer.class)
+                    .doesNotHaveBean(LockstepApplicationRunner.class).doesNotHaveBean(MigrationGate.class)
+                    .hasBean("lockstepHealthIndicator").hasSingleBean(LockstepMetrics.class)
+                    .hasSingleBean(LockstepEndpoint.class);
+            assertThat(tableExists("greetings")).isTrue();
+            assertThat(context.getBean(LockstepHealthIndicator.class).health(true).getStatus()).isEqualTo(Status.UP);
+            assertThat(context.getBean(MeterRegistry.class).get(LockstepMeters.MIGRATION_APPLY)
+                    .tag(LockstepMeters.OUTCOME, "success").timer().count()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void runAtApplicationRunnerMigratesInTheRunnerNotWhileTheContextStarts() {
+        withDatabase().withPropertyValues("lockstep.run-at=application-runner").run(context -> {
+            assertThat(context).hasSingleBean(LockstepApplicationRunner.class).hasSingleBean(MigrationGate.class)
+                    .doesNotHaveBean(LockstepInitializer.class);
+            assertThat(tableExists("greetings")).isFalse();
+            assertThat(context.getBean(MigrationGate.class).isOpen()).isFalse();
+            context.getBean(LockstepApplicationRunner.class).run(null);
+            assertThat(tableExists("greetings")).isTrue();
+            assertThat(context.getBean(MigrationGate.class).isOpen()).isTrue();
+        });
+    }
+
+    @Test
+    void beansThatUseTheDatabaseWhileTheContextStartsSeeItMigrated() {
+        withDatabase().withConfiguration(AutoConfigurations.of(JdbcTemplateAutoConfiguration.class))
+                .withUserConfiguration(StartupReader.class)
+                .run(context -> assertThat(context).hasNotFailed().getBean(StartupReader.class)
+                        .extracting(reader -> reader.greetings).isEqualTo(0L));
+    }
+
+    @Test
+    void withTheRunnerThoseBeansRunBeforeMigrations() {
+        // The control for the test above: without Lockstep ordered first the same bean fails.
+        withDatabase().withConfiguration(AutoConfigurations.of(JdbcTemplateAutoConfiguration.class))
+                .withUserConfiguration(StartupReader.class).withPropertyValues("lockstep.run-at=application-runner")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("relation \"greetings\" does not exist"));
+    }
+
+    /** Reads a migrated table while the context starts, through the auto-configured JdbcTemplate. */
+    static class StartupReader {
+        final long greetings;
+
+        StartupReader(JdbcTemplate jdbc) {
+            greetings = jdbc.queryForObject("SELECT count(*) FROM greetings", Long.class);
+        }
     }
 
     @Test
@@ -75,7 +139,6 @@ class LockstepAutoConfigurationTests {
                 .run(context -> {
                     assertThat(context).hasSingleBean(Lockstep.class).doesNotHaveBean(LockstepHealthIndicator.class)
                             .doesNotHaveBean(LockstepMetrics.class).doesNotHaveBean(LockstepEndpoint.class);
-                    context.getBean(LockstepApplicationRunner.class).run(null);
                     assertThat(tableExists("greetings")).isTrue();
                 });
     }
@@ -95,28 +158,40 @@ class LockstepAutoConfigurationTests {
         contextRunner.withBean(DataSource.class, schema::dataSource).withBean(MeterRegistry.class, () -> failing)
                 .run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(LockstepMetrics.class);
-                    context.getBean(LockstepApplicationRunner.class).run(null);
                     assertThat(tableExists("greetings")).isTrue();
                 });
     }
 
     @Test
+    void aUserLockstepBeanIsRunAtStartupAndDrivesHealthAndMetrics() {
+        Lockstep userLockstep = Lockstep.configure().dataSource(schema.dataSource()).table("user_tracker").load();
+        withDatabase().withBean(Lockstep.class, () -> userLockstep).run(context -> {
+            assertThat(context.getBean(Lockstep.class)).isSameAs(userLockstep);
+            assertThat(tableExists("user_tracker")).isTrue();
+            Health health = context.getBean(LockstepHealthIndicator.class).health(true);
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("phase", "completed").containsEntry("applied", 1);
+            assertThat(context.getBean(MeterRegistry.class).get(LockstepMeters.RUN).tag(LockstepMeters.OUTCOME, "success")
+                    .timer().count()).isEqualTo(1);
+        });
+    }
+
+    @Test
     void eachDefaultBeanGivesWayToAUserBean() {
         Lockstep userLockstep = Lockstep.configure().dataSource(schema.dataSource()).load();
-        LockstepProgress userProgress = new LockstepProgress();
+        LockstepInitializer userInitializer = new LockstepInitializer(new StartupMigration(userLockstep, false, () -> {
+        }));
         withDatabase()
                 .withBean(Lockstep.class, () -> userLockstep)
-                .withBean(LockstepProgress.class, () -> userProgress)
-                .withBean(LockstepApplicationRunner.class, () -> new LockstepApplicationRunner(userLockstep, false))
+                .withBean(LockstepInitializer.class, () -> userInitializer)
                 .withBean("lockstepHealthIndicator", LockstepHealthIndicator.class,
-                        () -> new LockstepHealthIndicator(userProgress))
-                .withBean(LockstepMetrics.class, () -> new LockstepMetrics(new SimpleMeterRegistry(), userProgress))
+                        () -> new LockstepHealthIndicator(userLockstep))
+                .withBean(LockstepMetrics.class, () -> new LockstepMetrics(new SimpleMeterRegistry(), userLockstep))
                 .withBean(LockstepEndpoint.class, () -> new LockstepEndpoint(userLockstep))
                 .run(context -> {
                     assertThat(context.getBean(Lockstep.class)).isSameAs(userLockstep);
-                    assertThat(context.getBean(LockstepProgress.class)).isSameAs(userProgress);
-                    assertThat(context).hasSingleBean(LockstepApplicationRunner.class)
-                            .hasSingleBean(LockstepHealthIndicator.class).hasSingleBean(LockstepMetrics.class)
+                    assertThat(context.getBean(LockstepInitializer.class)).isSameAs(userInitializer);
+                    assertThat(context).hasSingleBean(LockstepHealthIndicator.class).hasSingleBean(LockstepMetrics.class)
                             .hasSingleBean(LockstepEndpoint.class);
                 });
     }
@@ -126,7 +201,6 @@ class LockstepAutoConfigurationTests {
         withDatabase().withPropertyValues("lockstep.table=from_properties")
                 .withUserConfiguration(Customizers.class)
                 .run(context -> {
-                    context.getBean(LockstepApplicationRunner.class).run(null);
                     assertThat(context.getBean(Customizers.class).calls).containsExactly("first", "second");
                     assertThat(tableExists("from_second_customizer")).isTrue();
                     assertThat(tableExists("from_properties")).isFalse();

@@ -95,7 +95,9 @@ final class RunningApp implements AutoCloseable {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port() + path))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
+            boolean json = response.headers().firstValue("Content-Type").orElse("").contains("json");
+            return new Response(response.statusCode(), json ? JSON.readTree(response.body()) : null,
+                    response.headers().firstValue("Retry-After").orElse(null));
         } catch (IOException e) {
             throw new AssertionError("GET " + path + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -104,7 +106,7 @@ final class RunningApp implements AutoCloseable {
         }
     }
 
-    record Response(int status, JsonNode body) {
+    record Response(int status, JsonNode body, String retryAfter) {
     }
 
     private static <T> T get(CompletableFuture<T> future) {

@@ -88,7 +88,15 @@ final class AdvisoryLock implements RunLock {
                 throw timeout(holder, Duration.ofNanos(now - started));
             }
             long backoffMs = Math.max(MIN_BACKOFF_MS, Math.min(MAX_BACKOFF_MS, (now - started) / 20_000_000));
-            sleep(Math.min(jitter(backoffMs), Math.max(1, (deadline - now) / 1_000_000)));
+            try {
+                Thread.sleep(Math.min(jitter(backoffMs), Math.max(1, (deadline - now) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RunStoppedException("Stopped waiting for the migration lock (key " + key + ") after "
+                        + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms because the run was interrupted"
+                        + (holder == null ? "" : "; it was held by " + holder.describe())
+                        + ". Nothing was applied by this run.");
+            }
         }
     }
 
@@ -140,19 +148,11 @@ final class AdvisoryLock implements RunLock {
         return new LockTimeoutException("Gave up waiting for the migration lock (advisory lock key " + key + ") after "
                 + waited.toMillis() + " ms (lockstep.lock.timeout=" + timeout + "). It is held by " + who
                 + ". If that session is another replica migrating, give it time or raise lockstep.lock.timeout; "
-                + "if it is stuck, end it with SELECT pg_terminate_backend(<pid>).", holder, waited);
+                + "if it is stuck, end it with SELECT pg_terminate_backend(" + (holder == null ? "<pid>" : holder.pid())
+                + ").", holder, waited);
     }
 
     private static long jitter(long backoffMs) {
         return backoffMs / 2 + ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LockstepException("Interrupted while waiting for the migration lock", e);
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.lockstep.core;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /** Fans events out to every listener; a listener that throws is logged and the run goes on. */
@@ -10,10 +11,15 @@ final class Listeners implements LockstepListener {
 
     private static final System.Logger LOG = System.getLogger(Listeners.class.getName());
 
-    private final List<LockstepListener> listeners;
+    private final CopyOnWriteArrayList<LockstepListener> listeners;
 
     Listeners(List<LockstepListener> listeners) {
-        this.listeners = List.copyOf(listeners);
+        this.listeners = new CopyOnWriteArrayList<>(listeners);
+    }
+
+    /** Adds a listener unless it is there already, so attaching one twice is harmless. */
+    void add(LockstepListener listener) {
+        listeners.addIfAbsent(listener);
     }
 
     private void each(String event, Consumer<LockstepListener> call) {

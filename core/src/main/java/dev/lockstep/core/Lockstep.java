@@ -4,7 +4,9 @@ import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 
 /**
@@ -30,12 +32,19 @@ public final class Lockstep {
     private final MigrationLoader loader;
     private final Listeners listeners;
     private final LongFunction<RunLock> locks;
+    private final RunProgress progress;
+    private final AtomicReference<MigrationRun> activeRun;
 
     /** Takes a copy, so changing the configuration after {@code load()} changes nothing here. */
     Lockstep(LockstepConfiguration configuration) {
         this.settings = configuration.copy();
         this.loader = new MigrationLoader(new MigrationScanner(settings.classLoader), settings.versions);
-        this.listeners = new Listeners(settings.listeners);
+        this.progress = new RunProgress();
+        this.activeRun = new AtomicReference<>();
+        List<LockstepListener> all = new ArrayList<>();
+        all.add(progress);
+        all.addAll(settings.listeners);
+        this.listeners = new Listeners(all);
         this.locks = key -> new AdvisoryLock(key, settings.lockTimeout, settings.reportInterval, listeners);
     }
 
@@ -43,6 +52,8 @@ public final class Lockstep {
         this.settings = engine.settings;
         this.loader = engine.loader;
         this.listeners = engine.listeners;
+        this.progress = engine.progress;
+        this.activeRun = engine.activeRun;
         this.locks = locks;
     }
 
@@ -61,10 +72,17 @@ public final class Lockstep {
 
     /**
      * Every migration on disk or in the tracker with its state, read without taking the lock and
-     * without changing anything (the tracker is not created if missing).
+     * without changing anything (the tracker is not created if missing). While this engine runs
+     * {@link #migrate()}, it answers without a connection, from the tracker as the run read it plus
+     * what the run applied since, so it never waits for a connection the run holds.
      */
     public List<MigrationInfo> info() {
         List<Migration> onDisk = scan();
+        MigrationRun running = activeRun.get();
+        if (running != null) {
+            // The run holds a connection, maybe the pool's last one: answer from what it knows.
+            return MigrationInventory.of(onDisk, running.knownRows());
+        }
         try (Connection connection = settings.dataSource.getConnection()) {
             Tracker tracker = Tracker.resolve(connection, settings.schema, settings.table);
             List<AppliedRow> rows = tracker.exists(connection) ? tracker.read(connection) : List.of();
@@ -85,7 +103,14 @@ public final class Lockstep {
         try {
             List<Migration> onDisk = scan();
             listeners.runStarted(onDisk);
-            MigrationReport report = new MigrationRun(settings, listeners, locks).execute(onDisk, started);
+            MigrationRun run = new MigrationRun(settings, listeners, locks);
+            activeRun.set(run);
+            MigrationReport report;
+            try {
+                report = run.execute(onDisk, started);
+            } finally {
+                activeRun.compareAndSet(run, null);
+            }
             logSummary(report);
             listeners.runFinished(report);
             return report;
@@ -98,6 +123,20 @@ public final class Lockstep {
             listeners.runFailed(failure, Duration.ofNanos(System.nanoTime() - started));
             throw failure;
         }
+    }
+
+    /** Where this engine's latest run stands, whoever built the engine; safe from any thread. */
+    public RunProgress.Snapshot progress() {
+        return progress.snapshot();
+    }
+
+    /**
+     * Adds a listener to an engine already built, for frameworks that create listeners after the
+     * engine (metrics, for one). Listeners given to the configuration come first; a listener
+     * already added is not added twice.
+     */
+    public void addListener(LockstepListener listener) {
+        listeners.add(listener);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,8 @@ final class MigrationRun {
     private final Listeners listeners;
     private final LongFunction<RunLock> locks;
     private final String appliedBy;
+    /** The tracker rows as this run last read them plus what it applied since, for info() during a run. */
+    private volatile List<AppliedRow> knownRows = List.of();
 
     MigrationRun(LockstepConfiguration settings, Listeners listeners, LongFunction<RunLock> locks) {
         this.settings = settings;
@@ -48,6 +51,8 @@ final class MigrationRun {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(true);
             Tracker tracker = Tracker.resolve(connection, settings.schema, settings.table);
+            LOG.log(Level.INFO, "Lockstep run on " + DatabaseDescription.of(connection) + ": tracker "
+                    + tracker.displayName() + ", " + onDisk.size() + " migration file(s), runner '" + appliedBy + "'");
             MigrationReport upToDate = upToDateWithoutLock(connection, tracker, onDisk, startedNanos, Duration.ZERO);
             if (upToDate != null) {
                 connection.setAutoCommit(autoCommit);
@@ -99,6 +104,7 @@ final class MigrationRun {
             return null;
         }
         List<AppliedRow> rows = tracker.read(connection);
+        knownRows = rows;
         if (rows.stream().anyMatch(AppliedRow::running)) {
             return null;
         }
@@ -143,8 +149,8 @@ final class MigrationRun {
     private MigrationReport migrateLocked(Connection connection, Tracker tracker, List<Migration> onDisk,
             Duration waited, long startedNanos) throws SQLException {
         tracker.createIfMissing(connection);
-        MigrationPlan plan = MigrationPlan.build(onDisk, tracker.read(connection), settings.versions,
-                settings.checksum, tracker);
+        knownRows = tracker.read(connection);
+        MigrationPlan plan = MigrationPlan.build(onDisk, knownRows, settings.versions, settings.checksum, tracker);
         plan.log(tracker);
         listeners.pendingResolved(plan.pending(), plan.alreadyApplied());
         MigrationApplier applier = new MigrationApplier(tracker, appliedBy);
@@ -152,6 +158,11 @@ final class MigrationRun {
         int total = plan.pending().size();
         for (Migration migration : plan.pending()) {
             int index = applied.size() + 1;
+            if (Thread.currentThread().isInterrupted()) {
+                throw new RunStoppedException("Stopped before " + migration.file() + " because the run was interrupted: "
+                        + applied.size() + " of " + total + " pending migration(s) applied and recorded; the rest "
+                        + "apply at the next start.");
+            }
             listeners.migrationStarted(migration, index, total);
             long started = System.nanoTime();
             Duration took;
@@ -168,9 +179,22 @@ final class MigrationRun {
                     + (outOfOrder ? ", out of order: a higher version was already applied" : "") + ")");
             listeners.migrationApplied(migration, took);
             applied.add(new AppliedMigration(migration, took, outOfOrder));
+            knownRows = append(knownRows, new AppliedRow(migration.version(), migration.name(), migration.checksum(),
+                    "applied", Instant.now(), took.toMillis(), appliedBy));
         }
         return new MigrationReport(tracker.displayName(), applied, plan.alreadyApplied(), plan.missingFiles(), waited,
                 Duration.ofNanos(System.nanoTime() - startedNanos));
+    }
+
+    /** What this run knows of the tracker without a query: rows it read, plus what it applied since. */
+    List<AppliedRow> knownRows() {
+        return knownRows;
+    }
+
+    private static List<AppliedRow> append(List<AppliedRow> rows, AppliedRow row) {
+        List<AppliedRow> more = new ArrayList<>(rows);
+        more.add(row);
+        return List.copyOf(more);
     }
 
     private void runHooks(Migration migration) {

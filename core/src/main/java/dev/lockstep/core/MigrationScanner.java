@@ -4,14 +4,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -80,10 +84,27 @@ final class MigrationScanner {
                 }
             } else if (root.openConnection() instanceof JarURLConnection jar) {
                 scanJar(location, jar, files);
+            } else if (root.getProtocol().equals("resource")) {
+                // A GraalVM native image: the resources its hints included form a file system of their own.
+                scanFolder(location, nativeImageResource(root), files);
             } else {
                 throw new LockstepConfigurationException(SETTING, location + " resolved to " + root
                         + ", which Lockstep cannot list; use a filesystem: location");
             }
+        }
+    }
+
+    private static Path nativeImageResource(URL root) throws IOException {
+        try {
+            URI uri = root.toURI();
+            try {
+                return Path.of(uri);
+            } catch (FileSystemNotFoundException e) {
+                FileSystems.newFileSystem(uri, Map.of());
+                return Path.of(uri);
+            }
+        } catch (URISyntaxException e) {
+            throw new IOException("unreadable classpath URL " + root, e);
         }
     }
 

@@ -19,8 +19,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaged sample, three processes started at once against one database, as three replicas
- * of a deployment would: all become ready, each migration is applied once, all stop cleanly.
+ * The packaged sample, a JPA service with {@code ddl-auto=validate} and a bean that reads the
+ * database while the context starts, three processes started at once against one empty database,
+ * as three replicas of a deployment would, with default Lockstep settings: all become ready, each
+ * migration is applied once, all stop cleanly. The first runs AOT-processed
+ * ({@code -Dspring.aot.enabled=true}), as a native image would.
  */
 class ThreeProcessesIT {
 
@@ -43,7 +46,8 @@ class ThreeProcessesIT {
             for (int i = 1; i <= 3; i++) {
                 int port = freePort();
                 ports.add(port);
-                processes.add(new ProcessBuilder(java(), "-Xmx256m", "-jar", jar.toString(),
+                String aot = "-Dspring.aot.enabled=" + (i == 1);
+                processes.add(new ProcessBuilder(java(), "-Xmx256m", aot, "-jar", jar.toString(),
                         "--server.port=" + port,
                         "--spring.application.name=sample-" + i,
                         "--spring.datasource.url=" + schema.jdbcUrl(),
@@ -67,6 +71,11 @@ class ThreeProcessesIT {
                 }
             }
             assertThat(migrators).as("replicas that logged applying the six migrations").isEqualTo(1);
+            for (int i = 1; i <= 3; i++) {
+                assertThat(Files.readString(logs.resolve("sample-" + i + ".log")))
+                        .as("the JPA bean that reads at startup, in replica " + i)
+                        .contains("Started with 2 customer(s) on file");
+            }
 
             for (Process process : processes) {
                 process.destroy();

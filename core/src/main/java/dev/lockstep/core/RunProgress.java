@@ -1,18 +1,14 @@
-package dev.lockstep.autoconfigure;
+package dev.lockstep.core;
 
-import dev.lockstep.core.LockHolder;
-import dev.lockstep.core.LockstepException;
-import dev.lockstep.core.LockstepListener;
-import dev.lockstep.core.Migration;
-import dev.lockstep.core.MigrationReport;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * Follows a run's events and keeps where it stands, for health and gauges to read at any moment
- * from any thread.
+ * Follows the engine's own runs and keeps where the latest stands, for health checks and gauges to
+ * read at any moment from any thread ({@link Lockstep#progress()}). The engine always feeds it,
+ * whoever built the engine and whatever listeners it was given.
  */
-public class LockstepProgress implements LockstepListener {
+public final class RunProgress implements LockstepListener {
 
     /** The phases health reports, with their public names. */
     public enum Phase {
@@ -50,7 +46,10 @@ public class LockstepProgress implements LockstepListener {
     private Snapshot snapshot = new Snapshot(Phase.NOT_STARTED, 0, 0, null, Duration.ZERO, null, null);
     private long waitStartedNanos;
 
-    public synchronized Snapshot snapshot() {
+    RunProgress() {
+    }
+
+    synchronized Snapshot snapshot() {
         if (snapshot.phase() == Phase.WAITING_FOR_LOCK) {
             return with(Phase.WAITING_FOR_LOCK, Duration.ofNanos(System.nanoTime() - waitStartedNanos),
                     snapshot.holder(), null);
