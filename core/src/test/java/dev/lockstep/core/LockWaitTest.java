@@ -69,7 +69,8 @@ class LockWaitTest extends SchemaTestBase {
                             e -> assertThat(e.holder().pid()).isEqualTo(holder.pid()))
                     .hasMessageContaining("pid " + holder.pid())
                     .hasMessageContaining(Holder.APPLICATION_NAME)
-                    .hasMessageContaining("lockstep.lock.timeout");
+                    .hasMessageContaining("lockstep.lock.timeout")
+                    .hasMessageContaining("SELECT pg_terminate_backend(" + holder.pid() + ")");
             assertThat(Sql.value(schema, "SELECT to_regclass('lockstep_applied_migrations')"))
                     .as("nothing written while waiting").isNull();
         }
