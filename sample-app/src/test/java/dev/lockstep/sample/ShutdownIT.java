@@ -79,13 +79,13 @@ class ShutdownIT {
             assertThat(output).contains("Lockstep stopped because the application is shutting down: "
                     + "Stopped before").contains("2_next.up.sql").contains("1 of 2 pending migration(s) applied");
             assertThat(output).doesNotContain("\tat ").doesNotContain("Error starting ApplicationContext");
-            assertThat(trackerVersions(schema)).containsExactly(1L);
+            assertThat(ThreeProcessesIT.trackerVersions(schema)).containsExactly(1L);
         }
     }
 
     private void start(TestSchema schema, String location, String... more) throws IOException {
         log = Files.createDirectories(Path.of("target", "e2e-logs")).resolve("shutdown-" + schema.name() + ".log");
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", System.getProperty("sample.jar"),
+        List<String> command = new ArrayList<>(List.of(ThreeProcessesIT.java(), "-Xmx256m", "-jar", System.getProperty("sample.jar"),
                 "--server.port=0", "--spring.jpa.hibernate.ddl-auto=none",
                 "--spring.datasource.url=" + schema.jdbcUrl(),
                 "--spring.datasource.username=" + TestPostgres.get().user(),
@@ -121,20 +121,5 @@ class ShutdownIT {
             assertThat(System.nanoTime() - deadline).as("waited past the deadline").isNegative();
             TimeUnit.MILLISECONDS.sleep(100);
         }
-    }
-
-    private static List<Long> trackerVersions(TestSchema schema) throws Exception {
-        List<Long> versions = new ArrayList<>();
-        try (Connection c = schema.connect(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT version FROM lockstep_applied_migrations ORDER BY version")) {
-            while (rs.next()) {
-                versions.add(rs.getLong(1));
-            }
-        }
-        return versions;
-    }
-
-    private static String java() {
-        return ProcessHandle.current().info().command().orElse("java");
     }
 }

@@ -99,7 +99,7 @@ class ThreeProcessesIT {
         return false;
     }
 
-    private static List<Long> trackerVersions(TestSchema schema) throws Exception {
+    static List<Long> trackerVersions(TestSchema schema) throws Exception {
         List<Long> versions = new ArrayList<>();
         try (Connection c = schema.connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT version FROM lockstep_applied_migrations ORDER BY version")) {
@@ -124,7 +124,7 @@ class ThreeProcessesIT {
         }
     }
 
-    private static String java() {
+    static String java() {
         return ProcessHandle.current().info().command().orElse("java");
     }
 }
