@@ -1,7 +1,6 @@
 package dev.lockstep.autoconfigure;
 
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.core.Ordered;
 
 /**
  * Migrates while the application context starts ({@code lockstep.run-at=context-refresh}, the
@@ -11,7 +10,7 @@ import org.springframework.core.Ordered;
  * {@code JdbcClient}, jOOQ's {@code DSLContext}, beans marked {@code @DependsOnDatabaseInitialization})
  * depend on this one, so none of them sees the schema before it is migrated.
  */
-public class LockstepInitializer implements InitializingBean, Ordered {
+public class LockstepInitializer implements InitializingBean {
 
     private final StartupMigration migration;
 
@@ -22,10 +21,5 @@ public class LockstepInitializer implements InitializingBean, Ordered {
     @Override
     public void afterPropertiesSet() {
         migration.run();
-    }
-
-    @Override
-    public int getOrder() {
-        return 0;
     }
 }
