@@ -75,6 +75,8 @@ public final class LockstepAutoConfiguration {
                 .lockTimeout(properties.getLock().getTimeout())
                 .reportInterval(properties.getLock().getReportInterval())
                 .statementTimeout(properties.getStatementTimeout())
+                .connectRetries(properties.getConnectRetries())
+                .connectRetriesInterval(properties.getConnectRetriesInterval())
                 .runnerName(environment.getProperty("spring.application.name"))
                 .classLoader(resourceLoader.getClassLoader());
         hooks.orderedStream().forEach(configuration::hook);

@@ -1,6 +1,7 @@
 package dev.lockstep.autoconfigure;
 
 import dev.lockstep.core.ChecksumPolicy;
+import dev.lockstep.core.LockstepConfiguration;
 import dev.lockstep.core.VersionsMode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +50,17 @@ public class LockstepProperties {
      * Maximum time for each migration statement (the session's statement_timeout). Unset leaves the server's.
      */
     private Duration statementTimeout;
+
+    /**
+     * How many more times to try connecting when the database does not answer at startup (0: fail at once).
+     * Tries are one second apart at first and twice as long each time, up to connect-retries-interval.
+     */
+    private int connectRetries;
+
+    /**
+     * Longest pause between two connect tries.
+     */
+    private Duration connectRetriesInterval = LockstepConfiguration.DEFAULT_CONNECT_RETRIES_INTERVAL;
 
     /**
      * Whether a failed run fails startup. When false the application starts and the 'lockstep' health is DOWN.
@@ -142,6 +154,22 @@ public class LockstepProperties {
 
     public void setStatementTimeout(Duration statementTimeout) {
         this.statementTimeout = statementTimeout;
+    }
+
+    public int getConnectRetries() {
+        return connectRetries;
+    }
+
+    public void setConnectRetries(int connectRetries) {
+        this.connectRetries = connectRetries;
+    }
+
+    public Duration getConnectRetriesInterval() {
+        return connectRetriesInterval;
+    }
+
+    public void setConnectRetriesInterval(Duration connectRetriesInterval) {
+        this.connectRetriesInterval = connectRetriesInterval;
     }
 
     public boolean isFailOnError() {

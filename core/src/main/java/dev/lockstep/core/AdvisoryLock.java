@@ -61,8 +61,9 @@ final class AdvisoryLock implements RunLock {
     }
 
     @Override
-    public Duration acquire(Connection connection, StillNeeded stillNeeded) throws SQLException {
-        long started = System.nanoTime();
+    public Duration acquire(Connection connection, StillNeeded stillNeeded, long waitStartedNanos)
+            throws SQLException {
+        long started = waitStartedNanos;
         long deadline = started + timeout.toNanos();
         // A wait shorter than a second (a herd behind a quick run) is not worth a diagnostics query.
         long nextReport = started + Math.min(FIRST_REPORT.toNanos(), reportInterval.toNanos());
@@ -112,6 +113,16 @@ final class AdvisoryLock implements RunLock {
                 }
             }
         }
+    }
+
+    @Override
+    public String fenceSql() {
+        return "DO $lockstep$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                + "AND pid = pg_backend_pid() AND objsubid = 1 "
+                + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                + "AND classid::bigint = " + (key >>> 32) + " AND objid::bigint = " + (key & 0xFFFF_FFFFL) + ") "
+                + "THEN RAISE EXCEPTION 'this session no longer holds the migration lock (advisory lock key " + key
+                + ")' USING ERRCODE = '" + LOCK_LOST + "'; END IF; END$lockstep$";
     }
 
     private boolean tryLock(Connection connection) throws SQLException {

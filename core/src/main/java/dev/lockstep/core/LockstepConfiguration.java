@@ -16,6 +16,7 @@ public final class LockstepConfiguration {
     public static final String DEFAULT_TABLE = "lockstep_applied_migrations";
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(10);
     public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_CONNECT_RETRIES_INTERVAL = Duration.ofSeconds(120);
 
     DataSource dataSource;
     List<String> locations = List.of(DEFAULT_LOCATION);
@@ -25,6 +26,8 @@ public final class LockstepConfiguration {
     Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
     Duration reportInterval = DEFAULT_REPORT_INTERVAL;
     Duration statementTimeout;
+    int connectRetries;
+    Duration connectRetriesInterval = DEFAULT_CONNECT_RETRIES_INTERVAL;
     VersionsMode versions = VersionsMode.UNIQUE;
     ChecksumPolicy checksum = ChecksumPolicy.FAIL;
     String runnerName;
@@ -84,6 +87,21 @@ public final class LockstepConfiguration {
     /** {@code statement_timeout} for each migration statement; {@code null} leaves the server's. */
     public LockstepConfiguration statementTimeout(Duration statementTimeout) {
         this.statementTimeout = statementTimeout;
+        return this;
+    }
+
+    /**
+     * How many more times to try connecting when the database does not answer at the start (default 0:
+     * fail at once). Tries are one second apart at first, twice as long each time.
+     */
+    public LockstepConfiguration connectRetries(int connectRetries) {
+        this.connectRetries = connectRetries;
+        return this;
+    }
+
+    /** The longest pause between two connect tries (default 120 seconds). */
+    public LockstepConfiguration connectRetriesInterval(Duration connectRetriesInterval) {
+        this.connectRetriesInterval = connectRetriesInterval;
         return this;
     }
 
@@ -154,6 +172,11 @@ public final class LockstepConfiguration {
         if (statementTimeout != null) {
             requireNonNegative("lockstep.statement-timeout", statementTimeout);
         }
+        if (connectRetries < 0) {
+            throw new LockstepConfigurationException("lockstep.connect-retries", "'" + connectRetries
+                    + "' must be zero (fail at once) or more");
+        }
+        requireNonNegative("lockstep.connect-retries-interval", connectRetriesInterval);
         if (versions == null) {
             throw new LockstepConfigurationException("lockstep.versions", "is not set; use unique or shared");
         }
@@ -173,6 +196,8 @@ public final class LockstepConfiguration {
         copy.lockTimeout = lockTimeout;
         copy.reportInterval = reportInterval;
         copy.statementTimeout = statementTimeout;
+        copy.connectRetries = connectRetries;
+        copy.connectRetriesInterval = connectRetriesInterval;
         copy.versions = versions;
         copy.checksum = checksum;
         copy.runnerName = runnerName;

@@ -1,32 +1,52 @@
 package dev.lockstep.core;
 
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Applies one migration on the pinned connection and records it.
  * <ul>
- *   <li>Transactional: {@code BEGIN}, the statements and the {@code INSERT} of the tracker row
- *       in one batch, {@code COMMIT}. The row commits with the schema change or not at all.</li>
- *   <li>Not transactional: {@code INSERT} a {@code running} row, each statement in autocommit,
- *       {@code UPDATE} the row to {@code applied}. If the process dies half-way the {@code running}
- *       row stays, and the next run stops and asks an operator, rather than re-running statements
- *       that may have taken effect.</li>
+ *   <li>Transactional: {@code BEGIN}, the fence, the statements, the session put back, the fence
+ *       again and the {@code INSERT} of the tracker row in one batch, {@code COMMIT}. The row commits
+ *       with the schema change or not at all, and only while this session holds the lock.</li>
+ *   <li>Not transactional: {@code INSERT} a {@code running} row, each statement in autocommit after
+ *       the fence, the session put back, {@code UPDATE} the row to {@code applied}. If the process dies
+ *       half-way the {@code running} row stays, and the next run stops and asks an operator, rather
+ *       than re-running statements that may have taken effect.</li>
  * </ul>
- * Either way a failure names the file and the line of the failing statement.
+ * Either way a failure names the file and the line of the failing statement, taken from the
+ * failure itself: a failed migration is never run a second time to find it.
  */
 final class MigrationApplier {
 
     private static final String QUERY_CANCELED = "57014";
+    /** pgjdbc names the failed batch entry first in its message, in every language it translates to. */
+    private static final Pattern FIRST_NUMBER = Pattern.compile("\\d+");
+
+    private static final String ROLLED_BACK = "Nothing was recorded and its transaction was rolled back, so the schema is "
+            + "as it was before this migration. Fix the file and start again.";
 
     private final Tracker tracker;
     private final String appliedBy;
+    private final String fenceSql;
+    private final String restoreSql;
 
-    MigrationApplier(Tracker tracker, String appliedBy) {
+    /**
+     * @param fenceSql fails unless this session holds the lock ({@code null}: no fence)
+     * @param restoreSql puts the session back to the state every migration starts from
+     */
+    MigrationApplier(Tracker tracker, String appliedBy, String fenceSql, String restoreSql) {
         this.tracker = tracker;
         this.appliedBy = appliedBy;
+        this.fenceSql = fenceSql;
+        this.restoreSql = restoreSql;
     }
 
     /** Applies the migration and returns how long its statements took. */
@@ -34,74 +54,127 @@ final class MigrationApplier {
         return migration.transactional() ? applyInTransaction(connection, migration) : applyInAutocommit(connection, migration);
     }
 
-    /**
-     * Sends the statements and the tracker row as one JDBC batch (one round trip), then commits.
-     * A batch does not say reliably which statement failed, so on failure the rolled-back migration
-     * is replayed statement by statement in a transaction that is rolled back too, to name the line.
-     */
+    /** The statements and Lockstep's own around them as one JDBC batch (one round trip), then commit. */
     private Duration applyInTransaction(Connection connection, Migration migration) throws SQLException {
         long started = System.nanoTime();
+        List<String> batch = new ArrayList<>();
+        if (fenceSql != null) {
+            batch.add(fenceSql);
+        }
+        int firstStatement = batch.size();
+        migration.statements().forEach(sql -> batch.add(sql.text()));
+        batch.add(restoreSql);
+        if (fenceSql != null) {
+            batch.add(fenceSql);
+        }
+        batch.add(tracker.insertAppliedSql(migration, appliedBy));
         connection.setAutoCommit(false);
         try {
-            try (Statement batch = sqlStatement(connection)) {
-                for (SqlStatement sql : migration.statements()) {
-                    batch.addBatch(sql.text());
+            try (Statement statement = sqlStatement(connection)) {
+                for (String sql : batch) {
+                    statement.addBatch(sql);
                 }
-                batch.addBatch(tracker.insertAppliedSql(migration, appliedBy));
-                batch.executeBatch();
+                statement.executeBatch();
             }
             connection.commit();
             return Duration.ofNanos(System.nanoTime() - started);
         } catch (SQLException e) {
-            rollbackQuietly(connection, e);
-            throw locateFailure(connection, migration, e);
+            MigrationFailedException failure = transactionFailure(connection, migration, e, firstStatement);
+            try {
+                connection.rollback();
+            } catch (SQLException rollbackFailure) {
+                failure.addSuppressed(rollbackFailure);
+            }
+            throw failure;
         } finally {
-            connection.setAutoCommit(true);
+            ConnectionFailures.setAutoCommitQuietly(connection);
         }
     }
 
-    private static final String ROLLED_BACK = "Nothing was recorded and its transaction was rolled back, so the schema is "
-            + "as it was before this migration. Fix the file and start again.";
-
-    private MigrationFailedException locateFailure(Connection connection, Migration migration, SQLException batchFailure)
-            throws SQLException {
-        try {
-            execute(connection, migration, ROLLED_BACK);
-        } catch (MigrationFailedException located) {
-            return located;
-        } finally {
-            connection.rollback();
-        }
+    private MigrationFailedException transactionFailure(Connection connection, Migration migration,
+            SQLException batchFailure, int firstStatement) {
         SQLException cause = batchFailure.getNextException() != null ? batchFailure.getNextException() : batchFailure;
-        return new MigrationFailedException("Migration " + migration.file() + " failed: " + cause.getMessage()
-                + " [SQLState " + cause.getSQLState() + "] (it did not fail again when replayed to find the line)\n  "
-                + ROLLED_BACK, migration.file(), 0, cause);
+        int entry = failedEntry(batchFailure);
+        List<SqlStatement> statements = migration.statements();
+        int index = entry - firstStatement;
+        boolean lost = ConnectionFailures.isConnectionLost(cause, connection);
+        String consequence = lost
+                ? "The connection to PostgreSQL was lost during this migration, and with it the transaction: nothing "
+                        + "was recorded and the schema is as it was before this migration. Start again once the "
+                        + "database is reachable."
+                : ROLLED_BACK;
+        if (RunLock.LOCK_LOST.equals(cause.getSQLState())) {
+            return lockLost(migration, index < 0 ? statements.get(0) : null, cause,
+                    "Its transaction was rolled back and nothing was recorded.");
+        }
+        if (index >= 0 && index < statements.size()) {
+            return failure(migration, statements.get(index), cause, consequence);
+        }
+        String where = entry < 0 ? "" : index >= statements.size() ? " after its last statement, while Lockstep put the "
+                + "session back and recorded it" : "";
+        return new MigrationFailedException("Migration " + migration.file() + " failed" + where + ": " + cause.getMessage()
+                + " [SQLState " + cause.getSQLState() + "]\n  " + consequence, migration.file(), 0, batchFailure);
+    }
+
+    /** The 0-based batch entry that failed, or -1 when the failure does not say. */
+    private static int failedEntry(SQLException failure) {
+        if (!(failure instanceof BatchUpdateException) || failure.getMessage() == null) {
+            return -1;
+        }
+        Matcher number = FIRST_NUMBER.matcher(failure.getMessage());
+        return number.find() ? Integer.parseInt(number.group()) : -1;
     }
 
     private Duration applyInAutocommit(Connection connection, Migration migration) throws SQLException {
         long started = System.nanoTime();
         tracker.insertRunning(connection, migration, appliedBy);
-        execute(connection, migration, "It runs outside a transaction, so the statements before this one took effect, "
+        String consequence = "It runs outside a transaction, so the statements before this one took effect, "
                 + "and its tracker row stays 'running' so that no replica re-runs it blindly. Check the schema, then "
                 + "either complete the remaining statements by hand and run "
                 + tracker.completeRowSql(migration.version(), migration.name())
                 + " or undo what took effect (a failed CREATE INDEX CONCURRENTLY leaves an INVALID index to drop) and run "
-                + tracker.deleteRowSql(migration.version(), migration.name()));
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-        tracker.markApplied(connection, migration, took.toMillis());
-        return took;
-    }
-
-    private static void execute(Connection connection, Migration migration, String consequence) throws SQLException {
+                + tracker.deleteRowSql(migration.version(), migration.name());
         try (Statement statement = sqlStatement(connection)) {
             for (SqlStatement sql : migration.statements()) {
+                fence(statement, migration, sql, consequence);
                 try {
                     statement.execute(sql.text());
                 } catch (SQLException e) {
                     throw failure(migration, sql, e, consequence);
                 }
             }
+            statement.execute(restoreSql);
+            fence(statement, migration, null, consequence);
         }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        tracker.markApplied(connection, migration, took.toMillis());
+        return took;
+    }
+
+    /** Outside a transaction the fence runs before each statement; {@code next} null: after the last. */
+    private void fence(Statement statement, Migration migration, SqlStatement next, String consequence)
+            throws SQLException {
+        if (fenceSql == null) {
+            return;
+        }
+        try {
+            statement.execute(fenceSql);
+        } catch (SQLException e) {
+            if (!RunLock.LOCK_LOST.equals(e.getSQLState())) {
+                throw e;
+            }
+            throw lockLost(migration, next, e, consequence);
+        }
+    }
+
+    private static MigrationFailedException lockLost(Migration migration, SqlStatement next, SQLException e,
+            String consequence) {
+        return new MigrationFailedException("Stopped migration " + migration.file()
+                + (next == null ? " after its last statement" : " before line " + next.line()) + ": " + e.getMessage()
+                + ", so another runner may be migrating at the same time. Either the migration released it (remove "
+                + "pg_advisory_unlock_all() or pg_advisory_unlock() of Lockstep's key from the file) or the connection "
+                + "goes through a pooler in transaction mode (point Lockstep straight at PostgreSQL).\n  " + consequence,
+                migration.file(), next == null ? 0 : next.line(), e);
     }
 
     private static Statement sqlStatement(Connection connection) throws SQLException {
@@ -123,13 +196,5 @@ final class MigrationApplier {
     private static String abbreviate(String text) {
         String oneLine = text.replaceAll("\\s+", " ");
         return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + " ...";
-    }
-
-    private static void rollbackQuietly(Connection connection, Exception cause) {
-        try {
-            connection.rollback();
-        } catch (SQLException rollbackFailure) {
-            cause.addSuppressed(rollbackFailure);
-        }
     }
 }

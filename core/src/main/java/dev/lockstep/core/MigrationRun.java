@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +32,12 @@ final class MigrationRun {
 
     private static final System.Logger LOG = System.getLogger(MigrationRun.class.getName());
     private static final String HOST = hostName();
+    /** Idle seconds before the server probes, seconds between probes, probes before it gives up. */
+    static final Map<String, String> KEEPALIVES = Map.of(
+            "tcp_keepalives_idle", "10",
+            "tcp_keepalives_interval", "5",
+            "tcp_keepalives_count", "3");
+    private static final String CLIENT_CONNECTION_CHECK = "1s";
 
     private final LockstepConfiguration settings;
     private final Listeners listeners;
@@ -47,48 +54,94 @@ final class MigrationRun {
     }
 
     MigrationReport execute(List<Migration> onDisk, long startedNanos) throws SQLException {
-        try (Connection connection = settings.dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(true);
-            Tracker tracker = Tracker.resolve(connection, settings.schema, settings.table);
-            LOG.log(Level.INFO, "Lockstep run on " + DatabaseDescription.of(connection) + ": tracker "
-                    + tracker.displayName() + ", " + onDisk.size() + " migration file(s), runner '" + appliedBy + "'");
-            MigrationReport upToDate = upToDateWithoutLock(connection, tracker, onDisk, startedNanos, Duration.ZERO);
-            if (upToDate != null) {
-                connection.setAutoCommit(autoCommit);
-                return upToDate;
+        Connector connector = new Connector(settings.dataSource, settings.connectRetries, settings.connectRetriesInterval);
+        Connection connection = connector.connect();
+        long waitStarted = System.nanoTime();
+        int reconnects = 0;
+        while (true) {
+            try (Connection current = connection) {
+                return executeOn(current, onDisk, startedNanos, waitStarted);
+            } catch (WaiterLostConnection lost) {
+                // Held nothing: wait on over a new connection, within the lock timeout.
+                long deadline = waitStarted + settings.lockTimeout.toNanos();
+                reconnects++;
+                LOG.log(Level.WARNING, "Lost the connection to PostgreSQL while waiting for the migration lock ("
+                        + lost.getCause().getMessage() + " [SQLState " + ((SQLException) lost.getCause()).getSQLState()
+                        + "]); this runner held nothing and reconnects to wait on (reconnect " + reconnects + ")");
+                connection = connector.reconnect(deadline, lost.getCause());
             }
-            SessionSettings session = new SessionSettings(sessionSettings());
-            session.apply(connection);
-            boolean healthy = true;
+        }
+    }
+
+    /**
+     * One attempt on one connection. A connection that dies before this run holds the lock ends the
+     * attempt with {@link WaiterLostConnection}, so {@link #execute} can wait on over a new one.
+     */
+    private MigrationReport executeOn(Connection connection, List<Migration> onDisk, long startedNanos,
+            long waitStarted) throws SQLException, WaiterLostConnection {
+        boolean[] holding = new boolean[1];
+        try {
+            return executeHolding(connection, onDisk, startedNanos, waitStarted, holding);
+        } catch (SQLException | LockstepException e) {
+            SQLException sql = e instanceof SQLException direct ? direct
+                    : e.getCause() instanceof SQLException cause ? cause : null;
+            if (!holding[0] && sql != null && !(e instanceof LockTimeoutException)
+                    && ConnectionFailures.isConnectionLost(sql, connection)
+                    && System.nanoTime() - waitStarted < settings.lockTimeout.toNanos()) {
+                throw new WaiterLostConnection(sql);
+            }
+            throw e;
+        }
+    }
+
+    private MigrationReport executeHolding(Connection connection, List<Migration> onDisk, long startedNanos,
+            long waitStarted, boolean[] holding) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(true);
+        Tracker tracker = Tracker.resolve(connection, settings.schema, settings.table);
+        LOG.log(Level.INFO, "Lockstep run on " + DatabaseDescription.of(connection) + ": tracker "
+                + tracker.displayName() + ", " + onDisk.size() + " migration file(s), runner '" + appliedBy + "'");
+        MigrationReport upToDate = upToDateWithoutLock(connection, tracker, onDisk, startedNanos, Duration.ZERO);
+        if (upToDate != null) {
+            connection.setAutoCommit(autoCommit);
+            return upToDate;
+        }
+        PoolerCheck.requireSessionPinning(connection, settings.dataSource);
+        SessionState original = SessionState.capture(connection, SessionState.customSettingsSetBy(onDisk));
+        SessionState runState = original.with(sessionSettings(connection));
+        runState.restore(connection);
+        boolean healthy = true;
+        Throwable failure = null;
+        try {
+            long key = settings.lockKey != null ? settings.lockKey : LockKeys.derive(tracker.displayName());
+            RunLock lock = locks.apply(key);
+            MigrationReport[] doneByOthers = new MigrationReport[1];
+            boolean[] trackerSeen = new boolean[1];
+            Duration waited = acquire(lock, connection, startedNanos, waitStarted, () -> {
+                // Between tries: leave once the holder has applied everything. The count is the
+                // cheap look; the full check runs only when it could succeed.
+                trackerSeen[0] = trackerSeen[0] || tracker.exists(connection);
+                doneByOthers[0] = trackerSeen[0] && tracker.countApplied(connection) >= onDisk.size()
+                        ? upToDateWithoutLock(connection, tracker, onDisk, startedNanos,
+                                Duration.ofNanos(System.nanoTime() - waitStarted))
+                        : null;
+                return doneByOthers[0] == null;
+            });
+            if (waited == null) {
+                return doneByOthers[0];
+            }
+            holding[0] = true;
             try {
-                long key = settings.lockKey != null ? settings.lockKey : LockKeys.derive(tracker.displayName());
-                RunLock lock = locks.apply(key);
-                long waitStarted = System.nanoTime();
-                MigrationReport[] doneByOthers = new MigrationReport[1];
-                boolean[] trackerSeen = new boolean[1];
-                Duration waited = acquire(lock, connection, startedNanos, () -> {
-                    // Between tries: leave once the holder has applied everything. The count is the
-                    // cheap look; the full check runs only when it could succeed.
-                    trackerSeen[0] = trackerSeen[0] || tracker.exists(connection);
-                    doneByOthers[0] = trackerSeen[0] && tracker.countApplied(connection) >= onDisk.size()
-                            ? upToDateWithoutLock(connection, tracker, onDisk, startedNanos,
-                                    Duration.ofNanos(System.nanoTime() - waitStarted))
-                            : null;
-                    return doneByOthers[0] == null;
-                });
-                if (waited == null) {
-                    return doneByOthers[0];
-                }
-                try {
-                    return migrateLocked(connection, tracker, onDisk, waited, startedNanos);
-                } finally {
-                    healthy = release(lock, connection);
-                }
+                return migrateLocked(connection, tracker, onDisk, waited, startedNanos, lock, runState);
+            } catch (RuntimeException | SQLException | Error e) {
+                failure = e;
+                throw e;
             } finally {
-                if (healthy) {
-                    restore(session, connection, autoCommit);
-                }
+                healthy = release(lock, connection, failure);
+            }
+        } finally {
+            if (healthy) {
+                restore(original, connection, autoCommit, holding[0]);
             }
         }
     }
@@ -118,20 +171,41 @@ final class MigrationRun {
                 lockWait, Duration.ofNanos(System.nanoTime() - startedNanos));
     }
 
-    private Map<String, String> sessionSettings() {
-        Map<String, String> wanted = new LinkedHashMap<>(SessionSettings.KEEPALIVES);
+    /**
+     * What the run sets on its session: {@code application_name} (so others see who holds the lock),
+     * server-side TCP keepalives (so a holder whose network dies loses its session, and with it the
+     * lock, in seconds rather than hours), {@code client_connection_check_interval} (so a killed
+     * runner's backend stops its statement and frees the lock within a second instead of when the
+     * statement ends) and optionally {@code statement_timeout}.
+     */
+    private Map<String, String> sessionSettings(Connection connection) throws SQLException {
+        Map<String, String> wanted = new LinkedHashMap<>(KEEPALIVES);
         wanted.put("application_name", "lockstep " + appliedBy);
+        if (connection.getMetaData().getDatabaseMajorVersion() >= 14 && checksClientConnection(connection)) {
+            wanted.put("client_connection_check_interval", CLIENT_CONNECTION_CHECK);
+        }
         if (settings.statementTimeout != null) {
             wanted.put("statement_timeout", settings.statementTimeout.toMillis() + "ms");
         }
         return wanted;
     }
 
+    /** Only servers on platforms that report closed sockets accept a non-zero interval. */
+    private static boolean checksClientConnection(Connection connection) {
+        try (Statement s = connection.createStatement()) {
+            s.execute("SELECT set_config('client_connection_check_interval', '" + CLIENT_CONNECTION_CHECK + "', false)");
+            return true;
+        } catch (SQLException e) {
+            LOG.log(Level.DEBUG, "This server cannot check its client connection: " + e.getMessage());
+            return false;
+        }
+    }
+
     /** Takes the lock; {@code null} if another runner applied everything while this one waited. */
-    private Duration acquire(RunLock lock, Connection connection, long startedNanos, RunLock.StillNeeded stillNeeded)
-            throws SQLException {
+    private Duration acquire(RunLock lock, Connection connection, long startedNanos, long waitStarted,
+            RunLock.StillNeeded stillNeeded) throws SQLException {
         try {
-            Duration waited = lock.acquire(connection, stillNeeded);
+            Duration waited = lock.acquire(connection, stillNeeded, waitStarted);
             if (waited != null) {
                 listeners.lockAcquired(waited);
             }
@@ -140,6 +214,10 @@ final class MigrationRun {
             listeners.lockFailed(Duration.ofNanos(System.nanoTime() - startedNanos), e);
             throw e;
         } catch (SQLException e) {
+            if (ConnectionFailures.isConnectionLost(e, connection)
+                    && System.nanoTime() - waitStarted < settings.lockTimeout.toNanos()) {
+                throw e; // waits on over a new connection
+            }
             LockstepException failure = new LockstepException("Could not take the migration lock: " + e.getMessage(), e);
             listeners.lockFailed(Duration.ofNanos(System.nanoTime() - startedNanos), failure);
             throw failure;
@@ -147,13 +225,13 @@ final class MigrationRun {
     }
 
     private MigrationReport migrateLocked(Connection connection, Tracker tracker, List<Migration> onDisk,
-            Duration waited, long startedNanos) throws SQLException {
+            Duration waited, long startedNanos, RunLock lock, SessionState runState) throws SQLException {
         tracker.createIfMissing(connection);
         knownRows = tracker.read(connection);
         MigrationPlan plan = MigrationPlan.build(onDisk, knownRows, settings.versions, settings.checksum, tracker);
         plan.log(tracker);
         listeners.pendingResolved(plan.pending(), plan.alreadyApplied());
-        MigrationApplier applier = new MigrationApplier(tracker, appliedBy);
+        MigrationApplier applier = new MigrationApplier(tracker, appliedBy, lock.fenceSql(), runState.restoreSql());
         List<AppliedMigration> applied = new ArrayList<>();
         int total = plan.pending().size();
         for (Migration migration : plan.pending()) {
@@ -172,6 +250,12 @@ final class MigrationRun {
             } catch (LockstepException e) {
                 listeners.migrationFailed(migration, Duration.ofNanos(System.nanoTime() - started), e);
                 throw e;
+            } catch (SQLException e) {
+                // Lockstep's own statements around the migration (the tracker row, most likely).
+                LockstepException failure = new MigrationFailedException("Migration " + migration.file() + " failed: "
+                        + e.getMessage() + " [SQLState " + e.getSQLState() + "]", migration.file(), 0, e);
+                listeners.migrationFailed(migration, Duration.ofNanos(System.nanoTime() - started), failure);
+                throw failure;
             }
             boolean outOfOrder = plan.outOfOrder().contains(migration);
             LOG.log(Level.INFO, "Applied migration " + index + "/" + total + " " + migration.file() + " in "
@@ -211,35 +295,58 @@ final class MigrationRun {
         }
     }
 
-    /** Unlocks; on failure aborts the physical connection and reports that it did. */
-    private static boolean release(RunLock lock, Connection connection) {
+    /**
+     * Unlocks; on failure discards the physical connection, so a held lock never goes back into the
+     * pool. When the run already failed because the connection died, that is said once, not twice.
+     */
+    private static boolean release(RunLock lock, Connection connection, Throwable failure) {
         try {
             lock.release(connection);
             return true;
         } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not release the migration lock; aborting the connection so the lock dies "
-                    + "with its session instead of going back to the pool", e);
-            abort(connection);
+            if (failure != null) {
+                failure.addSuppressed(e);
+                LOG.log(Level.DEBUG, "Could not release the migration lock after the failure: " + e.getMessage());
+            } else {
+                LOG.log(Level.WARNING, "Could not release the migration lock (" + e.getMessage() + "); discarding the "
+                        + "connection so the lock dies with its session instead of going back to the pool");
+            }
+            ConnectionFailures.discard(connection);
             return false;
         }
     }
 
-    private static void restore(SessionSettings session, Connection connection, boolean autoCommit) {
+    /**
+     * Puts the session back as it came. What cannot be put back with certainty (see
+     * {@link SessionState}) makes the run discard the connection instead of returning it.
+     */
+    private static void restore(SessionState original, Connection connection, boolean autoCommit, boolean migrated) {
         try {
-            session.restore(connection);
+            original.restore(connection);
+            List<String> leftovers = migrated ? original.leftovers(connection) : List.of();
+            if (!leftovers.isEmpty()) {
+                LOG.log(Level.WARNING, "Discarding the migration connection instead of returning it to the pool: the "
+                        + "migrations left " + String.join(", ", leftovers) + " on its session, which Lockstep cannot "
+                        + "undo with certainty. The pool opens a fresh connection in its place.");
+                ConnectionFailures.discard(connection);
+                return;
+            }
             connection.setAutoCommit(autoCommit);
         } catch (SQLException e) {
-            LOG.log(Level.WARNING, "Could not restore the session settings Lockstep changed; aborting the connection "
-                    + "rather than returning it to the pool changed", e);
-            abort(connection);
+            if (!ConnectionFailures.isConnectionLost(e, connection)) {
+                LOG.log(Level.WARNING, "Could not put the session back as it came (" + e.getMessage() + "); discarding "
+                        + "the connection rather than returning it to the pool changed");
+            }
+            ConnectionFailures.discard(connection);
         }
     }
 
-    private static void abort(Connection connection) {
-        try {
-            connection.abort(Runnable::run);
-        } catch (SQLException e) {
-            LOG.log(Level.WARNING, "Aborting the connection failed too", e);
+    /** A runner that held nothing lost its connection: it may wait on over a new one. */
+    private static final class WaiterLostConnection extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        WaiterLostConnection(SQLException cause) {
+            super(cause);
         }
     }
 

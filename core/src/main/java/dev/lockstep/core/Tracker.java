@@ -171,7 +171,7 @@ final class Tracker {
      * A string literal that means the same whatever {@code standard_conforming_strings} says: an
      * {@code E''} string with backslashes and quotes escaped.
      */
-    private static String escapedLiteral(String value) {
+    static String escapedLiteral(String value) {
         return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 }

@@ -21,7 +21,7 @@ final class BlockingLock implements RunLock {
     }
 
     @Override
-    public Duration acquire(Connection connection, StillNeeded stillNeeded) throws SQLException {
+    public Duration acquire(Connection connection, StillNeeded stillNeeded, long waitStartedNanos) throws SQLException {
         long started = System.nanoTime();
         beforeBlocking.run();
         try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_lock(?)")) {

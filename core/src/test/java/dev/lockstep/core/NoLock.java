@@ -9,7 +9,7 @@ final class NoLock implements RunLock {
     static final NoLock INSTANCE = new NoLock();
 
     @Override
-    public Duration acquire(Connection connection, StillNeeded stillNeeded) {
+    public Duration acquire(Connection connection, StillNeeded stillNeeded, long waitStartedNanos) {
         return Duration.ZERO;
     }
 

@@ -1,0 +1,76 @@
+package dev.lockstep.core;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/**
+ * Refuses a connection pooler that does not keep one server session per client (PgBouncer in
+ * transaction or statement mode): there, lock and unlock land on different server sessions, so
+ * several runners "hold" the lock at once and a lock can stay behind on an idle server session.
+ *
+ * <ol>
+ *   <li>Straight to PostgreSQL, the backend pid the driver got when it connected is
+ *       {@code pg_backend_pid()}. A pooler hands its clients a cancel key of its own, so the two
+ *       differ: nothing more to check.</li>
+ *   <li>Otherwise a second connection opens a transaction and asks for its backend. In session
+ *       mode it cannot get the first connection's server session, which stays bound to that client;
+ *       in transaction mode it does (PgBouncer reuses the server it released last). Statement mode
+ *       refuses the transaction outright.</li>
+ * </ol>
+ * Detection can be fooled (a busy transaction-mode pool may hand the probe another server), which
+ * is why each migration also runs behind a fence ({@link RunLock#fenceSql()}).
+ */
+final class PoolerCheck {
+
+    private static final System.Logger LOG = System.getLogger(PoolerCheck.class.getName());
+
+    private PoolerCheck() {
+    }
+
+    /** Runs before the lock is taken, in autocommit; costs one query straight to PostgreSQL. */
+    static void requireSessionPinning(Connection connection, DataSource dataSource) throws SQLException {
+        int serverPid = backendPid(connection);
+        Integer driverPid = DriverBackend.pid(connection);
+        if (driverPid != null && driverPid == serverPid) {
+            return;
+        }
+        String seen;
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try {
+                if (backendPid(other) != serverPid) {
+                    LOG.log(Level.INFO, "The connection goes through a connection pooler that keeps one server "
+                            + "session per client (session mode); the migration lock works through it");
+                    return;
+                }
+                seen = "a transaction on a second connection ran on this connection's server session (pid "
+                        + serverPid + ")";
+            } catch (SQLException e) {
+                seen = "a transaction on a second connection failed: " + e.getMessage();
+            } finally {
+                try {
+                    other.rollback();
+                } catch (SQLException ignored) {
+                    // Only a probe: nothing was written.
+                }
+            }
+        }
+        throw new LockstepException("Lockstep cannot serialize migrations through this connection: it goes through "
+                + "a connection pooler in transaction or statement mode (PgBouncer with pool_mode=transaction, for "
+                + "one), where each transaction may run on another server session, so a session advisory lock taken "
+                + "in one is not held in the next (" + seen + "). Nothing was locked or applied. Point Lockstep "
+                + "straight at PostgreSQL (with Spring Boot: lockstep.url, lockstep.user and lockstep.password), or "
+                + "give it a pool in session mode.");
+    }
+
+    private static int backendPid(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}
