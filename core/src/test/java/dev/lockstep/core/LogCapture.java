@@ -1,0 +1,52 @@
+package dev.lockstep.core;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/** What a class logged at INFO and above while an action ran (System.Logger goes to java.util.logging here). */
+final class LogCapture {
+
+    private LogCapture() {
+    }
+
+    static List<String> during(Class<?> source, Supplier<?> action) {
+        return during(source, () -> {
+            action.get();
+        });
+    }
+
+    static List<String> during(Class<?> source, Runnable action) {
+        Logger logger = Logger.getLogger(source.getName());
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(record.getLevel() + " " + java.text.MessageFormat.format(record.getMessage(),
+                        record.getParameters() == null ? new Object[0] : record.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Level before = logger.getLevel();
+        logger.setLevel(Level.INFO);
+        logger.addHandler(handler);
+        try {
+            action.run();
+        } finally {
+            logger.removeHandler(handler);
+            logger.setLevel(before);
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.lockstep.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * What a migration leaves on its session stays out of the next migration, the tracker's writes and
+ * the application's pool. A pool of one connection, so "the application's next connection" is the
+ * very session the migrations ran on, unless Lockstep discarded it.
+ */
+class SessionHygieneTest extends SchemaTestBase {
+
+    private HikariDataSource pool;
+
+    @BeforeEach
+    void onePooledConnection() {
+        pool = schema.pool(1);
+    }
+
+    @AfterEach
+    void dropRole() {
+        pool.close();
+        Sql.execute(schema, "DO $$BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role() + "') THEN "
+                + "EXECUTE 'DROP OWNED BY " + role() + "'; EXECUTE 'DROP ROLE " + role() + "'; END IF; END$$");
+    }
+
+    private String role() {
+        return schema.name() + "_role";
+    }
+
+    private MigrationReport migrateOnPool() {
+        return Lockstep.configure().dataSource(pool).locations(files.location()).load().migrate();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            SET search_path TO pg_catalog                      | search_path
+            SET statement_timeout = '1234ms'                   | statement_timeout
+            SET lock_timeout = '4321ms'                        | lock_timeout
+            SET session_replication_role = replica             | session_replication_role
+            SELECT set_config('search_path', '', false)        | search_path
+            SET work_mem = '7MB'                               | work_mem
+            """)
+    void aSettingChangedByAMigrationIsBackForTheNextMigrationAndThePool(String change, String setting)
+            throws Exception {
+        String before = settingOnPool(setting);
+        files.add("1_change.up.sql", change + ";\nSELECT 1;")
+                .add("2_next.up.sql", "CREATE TABLE next_one (id int);\n"
+                        + "DO $$BEGIN IF current_setting('" + setting + "') <> '" + before.replace("'", "''")
+                        + "' THEN RAISE EXCEPTION 'leaked: %', current_setting('" + setting + "'); END IF; END$$;");
+        int pid = pidOnPool();
+
+        assertThat(migrateOnPool().applied()).hasSize(2);
+
+        assertThat(pidOnPool()).as("the same connection went back to the pool").isEqualTo(pid);
+        assertThat(settingOnPool(setting)).isEqualTo(before);
+        assertThat(Sql.value(schema, "SELECT to_regclass('" + schema.name() + ".next_one')")).isNotNull();
+        assertThat(migrateOnPool().applied()).as("a second run on the same pool").isEmpty();
+    }
+
+    @Test
+    void aPgDumpFileDoesNotBreakTheMigrationAfterIt() {
+        files.add("1_dump.up.sql", """
+                SET statement_timeout = 0;
+                SET client_encoding = 'UTF8';
+                SELECT pg_catalog.set_config('search_path', '', false);
+                CREATE TABLE %s.dumped (id int);
+                """.formatted(schema.name()))
+                .add("2_after.up.sql", "CREATE TABLE after_dump (id int);");
+
+        assertThat(migrateOnPool().applied()).hasSize(2);
+
+        assertThat(Sql.value(schema, "SELECT to_regclass('" + schema.name() + ".after_dump')")).isNotNull();
+    }
+
+    @Test
+    void aMigrationsRoleNeverWritesTheTrackerAndIsGoneAfterward() throws Exception {
+        Sql.execute(schema, "CREATE ROLE " + role() + " NOLOGIN");
+        files.add("1_as_role.up.sql", "GRANT USAGE, CREATE ON SCHEMA " + schema.name() + " TO " + role() + ";\n"
+                        + "SET ROLE " + role() + ";\nCREATE TABLE owned_by_role (id int);")
+                .add("2_next.up.sql", "CREATE TABLE owned_by_run (id int);");
+        String userBefore = queryOnPool("SELECT current_user");
+
+        assertThat(migrateOnPool().applied()).hasSize(2);
+
+        assertThat(Sql.value(schema, "SELECT tableowner FROM pg_tables WHERE tablename = 'owned_by_role' AND "
+                + "schemaname = '" + schema.name() + "'")).isEqualTo(role());
+        assertThat(Sql.value(schema, "SELECT tableowner FROM pg_tables WHERE tablename = 'owned_by_run' AND "
+                + "schemaname = '" + schema.name() + "'")).isEqualTo(userBefore);
+        assertThat(queryOnPool("SELECT current_user")).isEqualTo(userBefore);
+        assertThat(Sql.tracker(schema)).containsExactly("1_as_role:applied", "2_next:applied");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            LISTEN lockstep_channel                                 | channel(s) listened to
+            PREPARE lockstep_prepared AS SELECT 1                   | prepared statement(s)
+            CREATE TEMP TABLE lockstep_temp (id int)                | temporary relation(s)
+            SELECT pg_advisory_lock(42)                             | advisory lock(s) of its own
+            SELECT set_config('lockstep_test.flag', 'on', false)    | custom setting lockstep_test.flag
+            """)
+    void stateThatCannotBeUndoneDiscardsTheConnection(String change, String named) throws Exception {
+        files.add("1_leave.up.sql", change + ";").add("2_next.up.sql", "CREATE TABLE next_one (id int);");
+        int pid = pidOnPool();
+        List<String> warnings = LogCapture.during(MigrationRun.class, () -> migrateOnPool());
+
+        assertThat(warnings).anySatisfy(line -> assertThat(line).contains("Discarding the migration connection")
+                .contains(named));
+        assertThat(pidOnPool()).as("a fresh connection").isNotEqualTo(pid);
+        assertThat(Sql.count(schema, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid))
+                .as("the discarded session is gone").isZero();
+        assertThat(Sql.tracker(schema)).containsExactly("1_leave:applied", "2_next:applied");
+    }
+
+    @Test
+    void aRunThatLeavesNothingBehindKeepsTheConnectionAndItsOwnSettings() throws Exception {
+        try (Connection c = pool.getConnection(); var s = c.createStatement()) {
+            s.execute("SET application_name = 'the-app'");
+            s.execute("SET statement_timeout = '42s'");
+        }
+        files.add("1_a.up.sql", "CREATE TABLE a (id int);");
+        int pid = pidOnPool();
+
+        migrateOnPool();
+
+        assertThat(pidOnPool()).isEqualTo(pid);
+        assertThat(settingOnPool("application_name")).isEqualTo("the-app");
+        assertThat(settingOnPool("statement_timeout")).isEqualTo("42s");
+        assertThat(settingOnPool("client_connection_check_interval")).isEqualTo("0");
+        assertThat(settingOnPool("tcp_keepalives_idle")).isEqualTo(Sql.value(schema,
+                "SELECT current_setting('tcp_keepalives_idle')"));
+    }
+
+    private int pidOnPool() throws Exception {
+        return Integer.parseInt(queryOnPool("SELECT pg_backend_pid()::text"));
+    }
+
+    private String settingOnPool(String name) throws Exception {
+        return queryOnPool("SELECT current_setting('" + name + "')");
+    }
+
+    private String queryOnPool(String sql) throws Exception {
+        try (Connection c = ((DataSource) pool).getConnection()) {
+            List<Map<String, Object>> rows = Sql.rows(c, sql);
+            return String.valueOf(rows.get(0).values().iterator().next());
+        }
+    }
+}
