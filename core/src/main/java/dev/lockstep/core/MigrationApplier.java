@@ -170,8 +170,8 @@ final class MigrationApplier {
     private static MigrationFailedException lockLost(Migration migration, SqlStatement next, SQLException e,
             String consequence) {
         return new MigrationFailedException("Stopped migration " + migration.file()
-                + (next == null ? " after its last statement" : " before line " + next.line()) + ": " + e.getMessage()
-                + ", so another runner may be migrating at the same time. Either the migration released it (remove "
+                + (next == null ? " after its last statement" : " before line " + next.line())
+                + ": this session no longer holds the migration lock, so another runner may be migrating at the same time. Either the migration released it (remove "
                 + "pg_advisory_unlock_all() or pg_advisory_unlock() of Lockstep's key from the file) or the connection "
                 + "goes through a pooler in transaction mode (point Lockstep straight at PostgreSQL).\n  " + consequence,
                 migration.file(), next == null ? 0 : next.line(), e);
