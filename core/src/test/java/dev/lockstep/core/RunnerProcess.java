@@ -1,0 +1,36 @@
+package dev.lockstep.core;
+
+import dev.lockstep.test.TestPostgres;
+import dev.lockstep.test.TestSchema;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** A runner in a JVM of its own, for tests that kill it the way an orchestrator kills a pod. */
+public final class RunnerProcess {
+
+    private RunnerProcess() {
+    }
+
+    /** Arguments: JDBC URL, user, password, location, lock key, runner name. */
+    public static void main(String[] args) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(args[0]);
+        dataSource.setUser(args[1]);
+        dataSource.setPassword(args[2]);
+        Lockstep.configure().dataSource(dataSource).locations(args[3]).lockKey(Long.parseLong(args[4]))
+                .runnerName(args[5]).load().migrate();
+    }
+
+    /** Starts a runner on the schema's database; its output goes to {@code log}. */
+    static Process start(TestSchema schema, String location, String runnerName, Path log) throws IOException {
+        TestPostgres server = TestPostgres.get();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), RunnerProcess.class.getName(),
+                schema.jdbcUrl(), server.user(), server.password(), location, String.valueOf(schema.lockKey()),
+                runnerName)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+}
