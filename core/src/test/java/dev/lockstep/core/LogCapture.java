@@ -21,8 +21,12 @@ final class LogCapture {
     }
 
     static List<String> during(Class<?> source, Runnable action) {
+        return during(source, new CopyOnWriteArrayList<>(), action);
+    }
+
+    /** Captures into {@code lines} as it goes, so a test can wait for a line while the action still runs. */
+    static List<String> during(Class<?> source, List<String> lines, Runnable action) {
         Logger logger = Logger.getLogger(source.getName());
-        List<String> lines = new CopyOnWriteArrayList<>();
         Handler handler = new Handler() {
             @Override
             public void publish(LogRecord record) {
