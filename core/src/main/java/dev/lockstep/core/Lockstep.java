@@ -34,6 +34,7 @@ public final class Lockstep {
     private final LongFunction<RunLock> locks;
     private final RunProgress progress;
     private final AtomicReference<MigrationRun> activeRun;
+    private final boolean poolerCheck;
 
     /** Takes a copy, so changing the configuration after {@code load()} changes nothing here. */
     Lockstep(LockstepConfiguration configuration) {
@@ -46,15 +47,17 @@ public final class Lockstep {
         all.addAll(settings.listeners);
         this.listeners = new Listeners(all);
         this.locks = key -> new AdvisoryLock(key, settings.lockTimeout, settings.reportInterval, listeners);
+        this.poolerCheck = true;
     }
 
-    private Lockstep(Lockstep engine, LongFunction<RunLock> locks) {
+    private Lockstep(Lockstep engine, LongFunction<RunLock> locks, boolean poolerCheck) {
         this.settings = engine.settings;
         this.loader = engine.loader;
         this.listeners = engine.listeners;
         this.progress = engine.progress;
         this.activeRun = engine.activeRun;
         this.locks = locks;
+        this.poolerCheck = poolerCheck;
     }
 
     public static LockstepConfiguration configure() {
@@ -103,7 +106,7 @@ public final class Lockstep {
         try {
             List<Migration> onDisk = scan();
             listeners.runStarted(onDisk);
-            MigrationRun run = new MigrationRun(settings, listeners, locks);
+            MigrationRun run = new MigrationRun(settings, listeners, locks, poolerCheck);
             activeRun.set(run);
             MigrationReport report;
             try {
@@ -144,7 +147,12 @@ public final class Lockstep {
      * their concurrency checks fail when the advisory lock is replaced by a no-op or a blocking lock.
      */
     Lockstep withLocks(LongFunction<RunLock> otherLocks) {
-        return new Lockstep(this, otherLocks);
+        return new Lockstep(this, otherLocks, poolerCheck);
+    }
+
+    /** The same engine without the pooler check, so tests can show what the fence does on its own. */
+    Lockstep withoutPoolerCheck() {
+        return new Lockstep(this, locks, false);
     }
 
     private static void logSummary(MigrationReport report) {

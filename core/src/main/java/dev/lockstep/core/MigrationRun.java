@@ -43,10 +43,13 @@ final class MigrationRun {
     private final Listeners listeners;
     private final LongFunction<RunLock> locks;
     private final String appliedBy;
+    private final boolean poolerCheck;
     /** The tracker rows as this run last read them plus what it applied since, for info() during a run. */
     private volatile List<AppliedRow> knownRows = List.of();
 
-    MigrationRun(LockstepConfiguration settings, Listeners listeners, LongFunction<RunLock> locks) {
+    MigrationRun(LockstepConfiguration settings, Listeners listeners, LongFunction<RunLock> locks,
+            boolean poolerCheck) {
+        this.poolerCheck = poolerCheck;
         this.settings = settings;
         this.listeners = listeners;
         this.locks = locks;
@@ -106,7 +109,9 @@ final class MigrationRun {
             connection.setAutoCommit(autoCommit);
             return upToDate;
         }
-        PoolerCheck.requireSessionPinning(connection, settings.dataSource);
+        if (poolerCheck) {
+            PoolerCheck.requireSessionPinning(connection, settings.dataSource);
+        }
         SessionState original = SessionState.capture(connection, SessionState.customSettingsSetBy(onDisk));
         SessionState runState = original.with(sessionSettings(connection));
         runState.restore(connection);
