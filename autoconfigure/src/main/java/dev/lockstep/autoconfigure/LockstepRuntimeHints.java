@@ -1,14 +1,19 @@
 package dev.lockstep.autoconfigure;
 
 import dev.lockstep.core.LockstepConfiguration;
+import java.sql.Connection;
 import java.util.List;
+import org.springframework.aot.hint.ExecutableMode;
+import org.springframework.aot.hint.TypeReference;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 /**
  * Includes the migration files in a native image: the default location always (as Spring Boot does
  * for Flyway's), and the configured {@code lockstep.locations} through
- * {@link LockstepLocationsAotProcessor}. The engine itself uses no reflection.
+ * {@link LockstepLocationsAotProcessor}. The engine's one reflective call, HikariCP's
+ * {@code evictConnection} for a connection a migration left unusable, is registered when HikariCP is
+ * there (without it the engine falls back to aborting the connection).
  */
 class LockstepRuntimeHints implements RuntimeHintsRegistrar {
 
@@ -17,6 +22,9 @@ class LockstepRuntimeHints implements RuntimeHintsRegistrar {
     @Override
     public void registerHints(RuntimeHints hints, ClassLoader classLoader) {
         registerLocations(hints, List.of(LockstepConfiguration.DEFAULT_LOCATION));
+        hints.reflection().registerTypeIfPresent(classLoader, "com.zaxxer.hikari.HikariDataSource",
+                type -> type.withMethod("evictConnection", List.of(TypeReference.of(Connection.class)),
+                        ExecutableMode.INVOKE));
     }
 
     /** Every file below each {@code classpath:} location; {@code filesystem:} ones are not in the image. */

@@ -2,6 +2,8 @@ package dev.lockstep.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.aot.hint.RuntimeHints;
@@ -18,6 +20,15 @@ class LockstepRuntimeHintsTests {
         assertThat(RuntimeHintsPredicates.resource().forResource("db/migrations/1_greetings.up.sql")).accepts(hints);
         assertThat(RuntimeHintsPredicates.resource().forResource("db/migrations/nested/2_more.up.sql")).accepts(hints);
         assertThat(RuntimeHintsPredicates.resource().forResource("application.yml")).rejects(hints);
+    }
+
+    @Test
+    void hikariEvictConnectionIsReachableForDiscardingAConnection() throws Exception {
+        RuntimeHints hints = new RuntimeHints();
+        new LockstepRuntimeHints().registerHints(hints, getClass().getClassLoader());
+
+        assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(
+                HikariDataSource.class.getMethod("evictConnection", Connection.class))).accepts(hints);
     }
 
     @Test

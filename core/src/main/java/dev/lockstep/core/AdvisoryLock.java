@@ -101,13 +101,15 @@ final class AdvisoryLock implements RunLock {
         }
     }
 
+    /** Releases both holds (see {@link #tryLock}). */
     @Override
     public void release(Connection connection) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+        try (PreparedStatement s = connection.prepareStatement("SELECT pg_advisory_unlock(?), pg_advisory_unlock(?)")) {
             s.setLong(1, key);
+            s.setLong(2, key);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                if (!rs.getBoolean(1)) {
+                if (!rs.getBoolean(1) || !rs.getBoolean(2)) {
                     // Not held: the session was replaced under us. Nothing can leak, but it is worth a look.
                     LOG.log(Level.WARNING, "The migration lock (key {0}) was not held at unlock", String.valueOf(key));
                 }
@@ -115,19 +117,29 @@ final class AdvisoryLock implements RunLock {
         }
     }
 
+    /**
+     * Releases one of the two holds and takes it again: both succeed only while this session holds
+     * the lock, the other hold keeps it held in between, and it costs no more than {@code SELECT 1}
+     * (unlike reading {@code pg_locks}, which copies the server's whole lock table). When the lock
+     * is gone ({@code pg_advisory_unlock_all()}, a pooler's other server session) the cast of the
+     * marker text fails the statement, and with it the migration's transaction.
+     */
     @Override
     public String fenceSql() {
-        return "DO $lockstep$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                + "AND pid = pg_backend_pid() AND objsubid = 1 "
-                + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-                + "AND classid::bigint = " + (key >>> 32) + " AND objid::bigint = " + (key & 0xFFFF_FFFFL) + ") "
-                + "THEN RAISE EXCEPTION 'this session no longer holds the migration lock (advisory lock key " + key
-                + ")' USING ERRCODE = '" + LOCK_LOST + "'; END IF; END$lockstep$";
+        return "SELECT COALESCE(CASE WHEN pg_advisory_unlock(" + key + ") THEN CASE WHEN pg_try_advisory_lock(" + key
+                + ") THEN '1' END END, '" + FENCE_MARKER + " this session no longer holds the migration lock "
+                + "(advisory lock key " + key + ")')::int";
     }
 
+    /**
+     * Takes the lock twice when it is free (session advisory locks count), so that the fence can
+     * release one hold and take it back without ever letting go of the lock.
+     */
     private boolean tryLock(Connection connection) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+        try (PreparedStatement s = connection.prepareStatement(
+                "SELECT CASE WHEN pg_try_advisory_lock(?) THEN pg_try_advisory_lock(?) ELSE false END")) {
             s.setLong(1, key);
+            s.setLong(2, key);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);

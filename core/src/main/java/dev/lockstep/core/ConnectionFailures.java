@@ -1,10 +1,12 @@
 package dev.lockstep.core;
 
 import java.lang.System.Logger.Level;
+import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /** Telling a dead connection from a failed statement, and getting rid of a connection for good. */
 final class ConnectionFailures {
@@ -47,11 +49,15 @@ final class ConnectionFailures {
     }
 
     /**
-     * Closes the physical connection so that a pool cannot hand it out again: {@code abort}, then one
-     * call on the aborted connection, whose "connection closed" error (SQLState 08003) makes pools such
-     * as HikariCP evict it at once instead of at their next validation.
+     * Closes the physical connection so that a pool cannot hand it out again. A pool that can evict
+     * one connection (HikariCP's {@code evictConnection}) is asked to; otherwise {@code abort}, then
+     * one call on the aborted connection, whose "connection closed" error (SQLState 08003) makes a
+     * pool that inspects errors drop it at once instead of at its next validation.
      */
-    static void discard(Connection connection) {
+    static void discard(Connection connection, DataSource dataSource) {
+        if (evict(connection, dataSource)) {
+            return;
+        }
         try {
             connection.abort(Runnable::run);
         } catch (SQLException | RuntimeException e) {
@@ -61,6 +67,17 @@ final class ConnectionFailures {
             poke.execute("SELECT 1");
         } catch (SQLException | RuntimeException expected) {
             // The point of the call: the pool now knows the connection is dead.
+        }
+    }
+
+    /** HikariCP's {@code HikariDataSource.evictConnection(Connection)}, found by name: Lockstep depends on no pool. */
+    private static boolean evict(Connection connection, DataSource dataSource) {
+        try {
+            Method evict = dataSource.getClass().getMethod("evictConnection", Connection.class);
+            evict.invoke(dataSource, connection);
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
         }
     }
 }

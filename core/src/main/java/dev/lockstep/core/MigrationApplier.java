@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 /**
  * Applies one migration on the pinned connection and records it.
  * <ul>
- *   <li>Transactional: {@code BEGIN}, the fence, the statements, the session put back, the fence
- *       again and the {@code INSERT} of the tracker row in one batch, {@code COMMIT}. The row commits
+ *   <li>Transactional: {@code BEGIN}, the statements, the session put back (when the migration
+ *       changed it), the fence and the {@code INSERT} of the tracker row in one batch, {@code COMMIT}. The row commits
  *       with the schema change or not at all, and only while this session holds the lock.</li>
  *   <li>Not transactional: {@code INSERT} a {@code running} row, each statement in autocommit after
  *       the fence, the session put back, {@code UPDATE} the row to {@code applied}. If the process dies
@@ -35,18 +35,18 @@ final class MigrationApplier {
 
     private final Tracker tracker;
     private final String appliedBy;
+    private final SessionState runState;
     private final String fenceSql;
-    private final String restoreSql;
 
     /**
-     * @param fenceSql fails unless this session holds the lock ({@code null}: no fence)
-     * @param restoreSql puts the session back to the state every migration starts from
+     * @param lock the run's lock, whose fence fails unless this session holds it
+     * @param runState the session state every migration starts from
      */
-    MigrationApplier(Tracker tracker, String appliedBy, String fenceSql, String restoreSql) {
+    MigrationApplier(Tracker tracker, String appliedBy, RunLock lock, SessionState runState) {
         this.tracker = tracker;
         this.appliedBy = appliedBy;
-        this.fenceSql = fenceSql;
-        this.restoreSql = restoreSql;
+        this.runState = runState;
+        this.fenceSql = lock.fenceSql();
     }
 
     /** Applies the migration and returns how long its statements took. */
@@ -54,16 +54,18 @@ final class MigrationApplier {
         return migration.transactional() ? applyInTransaction(connection, migration) : applyInAutocommit(connection, migration);
     }
 
-    /** The statements and Lockstep's own around them as one JDBC batch (one round trip), then commit. */
+    /**
+     * The statements, the session put back, the fence (inside the transaction, so what commits
+     * committed under the lock) and the tracker row: one JDBC batch, one round trip, then commit.
+     */
     private Duration applyInTransaction(Connection connection, Migration migration) throws SQLException {
         long started = System.nanoTime();
         List<String> batch = new ArrayList<>();
-        if (fenceSql != null) {
-            batch.add(fenceSql);
-        }
-        int firstStatement = batch.size();
         migration.statements().forEach(sql -> batch.add(sql.text()));
-        batch.add(restoreSql);
+        String restore = runState.restoreSql(SessionState.Changes.of(migration));
+        if (restore != null) {
+            batch.add(restore);
+        }
         if (fenceSql != null) {
             batch.add(fenceSql);
         }
@@ -79,7 +81,7 @@ final class MigrationApplier {
             connection.commit();
             return Duration.ofNanos(System.nanoTime() - started);
         } catch (SQLException e) {
-            MigrationFailedException failure = transactionFailure(connection, migration, e, firstStatement);
+            MigrationFailedException failure = transactionFailure(connection, migration, e);
             try {
                 connection.rollback();
             } catch (SQLException rollbackFailure) {
@@ -92,26 +94,24 @@ final class MigrationApplier {
     }
 
     private MigrationFailedException transactionFailure(Connection connection, Migration migration,
-            SQLException batchFailure, int firstStatement) {
+            SQLException batchFailure) {
         SQLException cause = batchFailure.getNextException() != null ? batchFailure.getNextException() : batchFailure;
-        int entry = failedEntry(batchFailure);
+        int index = failedEntry(batchFailure);
         List<SqlStatement> statements = migration.statements();
-        int index = entry - firstStatement;
         boolean lost = ConnectionFailures.isConnectionLost(cause, connection);
         String consequence = lost
                 ? "The connection to PostgreSQL was lost during this migration, and with it the transaction: nothing "
                         + "was recorded and the schema is as it was before this migration. Start again once the "
                         + "database is reachable."
                 : ROLLED_BACK;
-        if (RunLock.LOCK_LOST.equals(cause.getSQLState())) {
-            return lockLost(migration, index < 0 ? statements.get(0) : null, cause,
+        if (RunLock.isFenceFailure(cause)) {
+            return lockLost(migration, null, cause,
                     "Its transaction was rolled back and nothing was recorded.");
         }
         if (index >= 0 && index < statements.size()) {
             return failure(migration, statements.get(index), cause, consequence);
         }
-        String where = entry < 0 ? "" : index >= statements.size() ? " after its last statement, while Lockstep put the "
-                + "session back and recorded it" : "";
+        String where = index < 0 ? "" : " after its last statement, while Lockstep put the session back and recorded it";
         return new MigrationFailedException("Migration " + migration.file() + " failed" + where + ": " + cause.getMessage()
                 + " [SQLState " + cause.getSQLState() + "]\n  " + consequence, migration.file(), 0, batchFailure);
     }
@@ -143,7 +143,10 @@ final class MigrationApplier {
                     throw failure(migration, sql, e, consequence);
                 }
             }
-            statement.execute(restoreSql);
+            String restore = runState.restoreSql(SessionState.Changes.of(migration));
+            if (restore != null) {
+                statement.execute(restore);
+            }
             fence(statement, migration, null, consequence);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -160,7 +163,7 @@ final class MigrationApplier {
         try {
             statement.execute(fenceSql);
         } catch (SQLException e) {
-            if (!RunLock.LOCK_LOST.equals(e.getSQLState())) {
+            if (!RunLock.isFenceFailure(e)) {
                 throw e;
             }
             throw lockLost(migration, next, e, consequence);

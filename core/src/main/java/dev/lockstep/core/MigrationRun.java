@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
+import javax.sql.DataSource;
 
 /**
  * One run, steps 2 to 7 of the design, on one pinned connection:
@@ -85,13 +86,10 @@ final class MigrationRun {
         boolean[] holding = new boolean[1];
         try {
             return executeHolding(connection, onDisk, startedNanos, waitStarted, holding);
-        } catch (SQLException | LockstepException e) {
-            SQLException sql = e instanceof SQLException direct ? direct
-                    : e.getCause() instanceof SQLException cause ? cause : null;
-            if (!holding[0] && sql != null && !(e instanceof LockTimeoutException)
-                    && ConnectionFailures.isConnectionLost(sql, connection)
+        } catch (SQLException e) {
+            if (!holding[0] && ConnectionFailures.isConnectionLost(e, connection)
                     && System.nanoTime() - waitStarted < settings.lockTimeout.toNanos()) {
-                throw new WaiterLostConnection(sql);
+                throw new WaiterLostConnection(e);
             }
             throw e;
         }
@@ -236,7 +234,7 @@ final class MigrationRun {
         MigrationPlan plan = MigrationPlan.build(onDisk, knownRows, settings.versions, settings.checksum, tracker);
         plan.log(tracker);
         listeners.pendingResolved(plan.pending(), plan.alreadyApplied());
-        MigrationApplier applier = new MigrationApplier(tracker, appliedBy, lock.fenceSql(), runState.restoreSql());
+        MigrationApplier applier = new MigrationApplier(tracker, appliedBy, lock, runState);
         List<AppliedMigration> applied = new ArrayList<>();
         int total = plan.pending().size();
         for (Migration migration : plan.pending()) {
@@ -304,7 +302,8 @@ final class MigrationRun {
      * Unlocks; on failure discards the physical connection, so a held lock never goes back into the
      * pool. When the run already failed because the connection died, that is said once, not twice.
      */
-    private static boolean release(RunLock lock, Connection connection, Throwable failure) {
+    private boolean release(RunLock lock, Connection connection, Throwable failure) {
+        DataSource dataSource = settings.dataSource;
         try {
             lock.release(connection);
             return true;
@@ -316,7 +315,7 @@ final class MigrationRun {
                 LOG.log(Level.WARNING, "Could not release the migration lock (" + e.getMessage() + "); discarding the "
                         + "connection so the lock dies with its session instead of going back to the pool");
             }
-            ConnectionFailures.discard(connection);
+            ConnectionFailures.discard(connection, dataSource);
             return false;
         }
     }
@@ -325,7 +324,8 @@ final class MigrationRun {
      * Puts the session back as it came. What cannot be put back with certainty (see
      * {@link SessionState}) makes the run discard the connection instead of returning it.
      */
-    private static void restore(SessionState original, Connection connection, boolean autoCommit, boolean migrated) {
+    private void restore(SessionState original, Connection connection, boolean autoCommit, boolean migrated) {
+        DataSource dataSource = settings.dataSource;
         try {
             original.restore(connection);
             List<String> leftovers = migrated ? original.leftovers(connection) : List.of();
@@ -333,7 +333,7 @@ final class MigrationRun {
                 LOG.log(Level.WARNING, "Discarding the migration connection instead of returning it to the pool: the "
                         + "migrations left " + String.join(", ", leftovers) + " on its session, which Lockstep cannot "
                         + "undo with certainty. The pool opens a fresh connection in its place.");
-                ConnectionFailures.discard(connection);
+                ConnectionFailures.discard(connection, dataSource);
                 return;
             }
             connection.setAutoCommit(autoCommit);
@@ -342,7 +342,7 @@ final class MigrationRun {
                 LOG.log(Level.WARNING, "Could not put the session back as it came (" + e.getMessage() + "); discarding "
                         + "the connection rather than returning it to the pool changed");
             }
-            ConnectionFailures.discard(connection);
+            ConnectionFailures.discard(connection, dataSource);
         }
     }
 

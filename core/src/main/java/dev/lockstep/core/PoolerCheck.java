@@ -39,7 +39,17 @@ final class PoolerCheck {
             return;
         }
         String seen;
-        try (Connection other = dataSource.getConnection()) {
+        Connection other;
+        try {
+            other = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new LockstepException("A connection pooler seems to sit between Lockstep and PostgreSQL (the backend "
+                    + "pid the driver was given, " + driverPid + ", is not the server's, " + serverPid + "), and a second "
+                    + "connection to check that it keeps sessions could not be opened: " + e.getMessage() + ". Nothing "
+                    + "was locked or applied. Point Lockstep straight at PostgreSQL (with Spring Boot: lockstep.url, "
+                    + "lockstep.user and lockstep.password), or let its pool open two connections.");
+        }
+        try (other) {
             other.setAutoCommit(false);
             try {
                 if (backendPid(other) != serverPid) {

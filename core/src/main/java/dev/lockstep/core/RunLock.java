@@ -23,16 +23,21 @@ interface RunLock {
     void release(Connection connection) throws SQLException;
 
     /**
-     * One statement that fails with SQLState {@value #LOCK_LOST} unless the session running it holds
-     * the lock, run inside each migration's transaction (and before each statement outside one), so a
-     * lost or released lock stops the work instead of letting two runners in; {@code null}: no fence.
+     * One statement that fails unless the session running it holds the lock: the fence, run inside
+     * each migration's transaction (and before each statement outside one), so a lost or released
+     * lock stops the work instead of letting two runners in; {@code null}: no fence. Its failure's
+     * message contains {@value #FENCE_MARKER}.
      */
     default String fenceSql() {
         return null;
     }
 
-    /** The SQLState the fence raises. */
-    String LOCK_LOST = "LSK01";
+    /** In the message of a fence that failed, in any language the server speaks. */
+    String FENCE_MARKER = "lockstep fence:";
+
+    static boolean isFenceFailure(SQLException e) {
+        return e.getMessage() != null && e.getMessage().contains(FENCE_MARKER);
+    }
 
     /** Whether a waiter still has work to do once it gets the lock. */
     @FunctionalInterface

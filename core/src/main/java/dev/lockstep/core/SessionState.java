@@ -51,9 +51,14 @@ final class SessionState {
     private static final String[] LEFTOVER_NAMES = {"channel(s) listened to (LISTEN)", "temporary relation(s)",
         "prepared statement(s) (PREPARE)", "open cursor(s) (DECLARE ... WITH HOLD)", "advisory lock(s) of its own"};
 
-    private static final Pattern CUSTOM_SETTING = Pattern.compile(
-            "(?i)set_config\\s*\\(\\s*'([a-z_][\\w$]*\\.[\\w$.]+)'"
-            + "|\\bSET\\s+(?:SESSION\\s+|LOCAL\\s+)?([a-z_][\\w$]*\\.[a-z_][\\w$.]*)\\s*(?:=|\\bTO\\b)");
+    /** {@code SET [SESSION|LOCAL] name}, {@code RESET name}; SET ROLE and SET SESSION AUTHORIZATION give "role", "session". */
+    private static final Pattern SET_OR_RESET = Pattern.compile(
+            "(?i)\\b(?:SET|RESET)\\s+(?:(?:SESSION|LOCAL)\\s+(?!AUTHORIZATION\\b|CHARACTERISTICS\\b))?"
+            + "([a-z_][\\w$]*(?:\\.[a-z_][\\w$]*)?)");
+    private static final Pattern SESSION_CHARACTERISTICS = Pattern.compile("(?i)\\bSESSION\\s+CHARACTERISTICS\\b");
+    /** {@code set_config('name', ..)}: group 1 is the name, absent when it is computed. */
+    private static final Pattern SET_CONFIG = Pattern.compile("(?i)\\bset_config\\s*\\(\\s*(?:'([^']+)')?");
+
 
     private final String role;
     private final Map<String, String> settings;
@@ -106,28 +111,124 @@ final class SessionState {
     }
 
     /**
-     * One statement (a {@code DO} block, so it can travel in a migration's batch) that puts the
-     * session back to this state. It runs as whatever role the migration left, which is allowed:
-     * PostgreSQL checks {@code SET ROLE} against the session user.
+     * One statement (a {@code DO} block) that puts the session back to this state, whatever changed:
+     * it reads {@code pg_settings}, about a millisecond, so it runs once per run, at its end. It runs
+     * as whatever role the migration left, which is allowed: PostgreSQL checks {@code SET ROLE}
+     * against the session user.
      */
     String restoreSql() {
-        StringBuilder sql = new StringBuilder("DO $lockstep$\nDECLARE s record;\nBEGIN\n")
-                .append("  PERFORM set_config('role', ").append(literal(role)).append(", false);\n")
-                .append("  FOR s IN SELECT name FROM pg_settings WHERE source = 'session'")
-                .append(" AND name NOT IN (").append(String.join(", ", TRANSACTION_ONLY.stream().sorted().map(SessionState::literal).toList()));
+        return doBlock(fullBody());
+    }
+
+    /**
+     * One statement that puts back what {@code changes} may have changed, for the end of each
+     * migration, inside its transaction; {@code null} when the migration changes nothing (most
+     * migrations: then it costs nothing).
+     */
+    String restoreSql(Changes changes) {
+        return doBlock(changes.unknown() ? fullBody() : targetedBody(changes));
+    }
+
+    private static String doBlock(String body) {
+        return body.isEmpty() ? null : "DO $lockstep$\nDECLARE s record;\nBEGIN\n" + body + "END\n$lockstep$";
+    }
+
+    private String fullBody() {
+        StringBuilder sql = new StringBuilder(restoreRole())
+                .append("  FOR s IN SELECT name FROM pg_settings WHERE source = 'session' AND name NOT IN (")
+                .append(String.join(", ", TRANSACTION_ONLY.stream().sorted().map(SessionState::literal).toList()));
         for (String name : settings.keySet()) {
             sql.append(", ").append(literal(name));
         }
         sql.append(") LOOP\n    EXECUTE format('RESET %I', s.name);\n  END LOOP;\n");
-        List<String> sets = new ArrayList<>();
-        settings.forEach((name, value) -> sets.add("set_config(" + literal(name) + ", " + literal(value)
-                + ", false)"));
-        custom.forEach((name, value) -> sets.add("set_config(" + literal(name) + ", "
-                + literal(value == null ? "" : value) + ", false)"));
-        if (!sets.isEmpty()) {
-            sql.append("  PERFORM ").append(String.join(", ", sets)).append(";\n");
+        settings.forEach((name, value) -> sql.append(restore(name, value)));
+        custom.forEach((name, value) -> sql.append(restore(name, value == null ? "" : value)));
+        return sql.toString();
+    }
+
+    /** Only what the migration's text changes: the same end state as the full restore for it, without its cost. */
+    private String targetedBody(Changes changes) {
+        StringBuilder sql = new StringBuilder(changes.role() ? restoreRole() : "");
+        Map<String, String> byLowerCase = new LinkedHashMap<>();
+        settings.forEach((name, value) -> byLowerCase.put(name.toLowerCase(Locale.ROOT), value));
+        for (String name : changes.names()) {
+            if (byLowerCase.containsKey(name)) {
+                sql.append(restore(name, byLowerCase.get(name)));
+            } else if (custom.containsKey(name)) {
+                sql.append(restore(name, custom.get(name) == null ? "" : custom.get(name)));
+            } else if (!TRANSACTION_ONLY.contains(name)) {
+                // A word after SET that is no setting (UPDATE t SET col = ..) resets nothing.
+                sql.append("  IF current_setting(").append(literal(name)).append(", true) IS NOT NULL THEN EXECUTE ")
+                        .append("format('RESET %I', ").append(literal(name)).append("); END IF;\n");
+            }
         }
-        return sql.append("END\n$lockstep$").toString();
+        return sql.toString();
+    }
+
+    private String restoreRole() {
+        return "  IF current_setting('role') <> " + literal(role) + " THEN PERFORM set_config('role', " + literal(role)
+                + ", false); END IF;\n";
+    }
+
+    /** Sets only what differs: setting keepalives or the connection check again costs system calls. */
+    private static String restore(String name, String value) {
+        return "  IF current_setting(" + literal(name) + ", true) IS DISTINCT FROM " + literal(value)
+                + " THEN PERFORM set_config(" + literal(name) + ", " + literal(value) + ", false); END IF;\n";
+    }
+
+    /**
+     * What a migration's text may change in its session, read from the text: the settings it names
+     * in {@code SET} and {@code RESET} statements (and DO blocks) and in {@code set_config}, whether
+     * it changes the role, and
+     * whether it does something the text cannot tell ({@code RESET ALL}, {@code set_config} with a
+     * computed name), which calls for the full restore. A setting changed inside a function the
+     * migration calls is not seen here; the restore at the end of the run puts it back.
+     *
+     * @param names lower-cased setting names
+     */
+    record Changes(Set<String> names, boolean role, boolean unknown) {
+
+        static Changes of(Migration migration) {
+            Set<String> names = new TreeSet<>();
+            boolean role = false;
+            boolean unknown = false;
+            for (SqlStatement statement : migration.statements()) {
+                String text = statement.text();
+                // SET runs as a statement of its own or inside a DO block; elsewhere (UPDATE .. SET,
+                // ALTER .. SET, a function's SET clause) it changes no session setting.
+                boolean runsSet = statement.startsWith("SET") || statement.startsWith("RESET")
+                        || statement.startsWith("DO");
+                Matcher set = SET_OR_RESET.matcher(runsSet ? text : "");
+                while (set.find()) {
+                    String name = set.group(1).toLowerCase(Locale.ROOT);
+                    switch (name) {
+                        case "role", "session" -> role = true;
+                        case "all" -> unknown = true;
+                        // SET's spellings that name no setting directly
+                        case "time" -> names.add("timezone");
+                        case "schema" -> names.add("search_path");
+                        case "names" -> names.add("client_encoding");
+                        case "xml" -> names.add("xmloption");
+                        default -> names.add(name);
+                    }
+                }
+                if (SESSION_CHARACTERISTICS.matcher(text).find()) {
+                    names.addAll(List.of("default_transaction_isolation", "default_transaction_read_only",
+                            "default_transaction_deferrable"));
+                }
+                Matcher call = SET_CONFIG.matcher(text);
+                while (call.find()) {
+                    if (call.group(1) == null) {
+                        unknown = true;
+                    } else if (call.group(1).equalsIgnoreCase("role")) {
+                        role = true;
+                    } else {
+                        names.add(call.group(1).toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+            return new Changes(names, role, unknown);
+        }
     }
 
     /** Puts the session back to this state. */
@@ -184,12 +285,7 @@ final class SessionState {
     static Set<String> customSettingsSetBy(List<Migration> migrations) {
         Set<String> names = new TreeSet<>();
         for (Migration migration : migrations) {
-            for (SqlStatement statement : migration.statements()) {
-                Matcher m = CUSTOM_SETTING.matcher(statement.text());
-                while (m.find()) {
-                    names.add((m.group(1) != null ? m.group(1) : m.group(2)).toLowerCase(Locale.ROOT));
-                }
-            }
+            Changes.of(migration).names().stream().filter(name -> name.contains(".")).forEach(names::add);
         }
         return names;
     }

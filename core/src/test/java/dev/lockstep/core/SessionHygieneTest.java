@@ -68,6 +68,25 @@ class SessionHygieneTest extends SchemaTestBase {
         assertThat(migrateOnPool().applied()).as("a second run on the same pool").isEmpty();
     }
 
+    /**
+     * A setting changed inside a function is invisible in the calling migration's text: the
+     * migrations after it see it (README says so), and the restore at the end of the run still gives
+     * the pool the connection as it came.
+     */
+    @Test
+    void aSettingChangedInsideAFunctionIsPutBackBeforeThePoolGetsTheConnection() throws Exception {
+        String before = settingOnPool("work_mem");
+        files.add("1_function.up.sql", "CREATE FUNCTION raise_work_mem() RETURNS void LANGUAGE sql AS "
+                        + "$$ SELECT set_config('work_mem', '9MB', false) $$;")
+                .add("2_call.up.sql", "SELECT raise_work_mem();");
+        int pid = pidOnPool();
+
+        assertThat(migrateOnPool().applied()).hasSize(2);
+
+        assertThat(pidOnPool()).isEqualTo(pid);
+        assertThat(settingOnPool("work_mem")).isEqualTo(before);
+    }
+
     @Test
     void aPgDumpFileDoesNotBreakTheMigrationAfterIt() {
         files.add("1_dump.up.sql", """
