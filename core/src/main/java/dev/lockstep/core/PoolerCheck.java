@@ -5,6 +5,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 
 /**
@@ -27,6 +33,7 @@ import javax.sql.DataSource;
 final class PoolerCheck {
 
     private static final System.Logger LOG = System.getLogger(PoolerCheck.class.getName());
+    private static final Duration SECOND_CONNECTION_WAIT = Duration.ofSeconds(5);
 
     private PoolerCheck() {
     }
@@ -41,7 +48,7 @@ final class PoolerCheck {
         String seen;
         Connection other;
         try {
-            other = dataSource.getConnection();
+            other = secondConnection(dataSource);
         } catch (SQLException e) {
             throw new LockstepException("A connection pooler seems to sit between Lockstep and PostgreSQL (the backend "
                     + "pid the driver was given, " + driverPid + ", is not the server's, " + serverPid + "), and a second "
@@ -75,6 +82,44 @@ final class PoolerCheck {
                 + "in one is not held in the next (" + seen + "). Nothing was locked or applied. Point Lockstep "
                 + "straight at PostgreSQL (with Spring Boot: lockstep.url, lockstep.user and lockstep.password), or "
                 + "give it a pool in session mode.");
+    }
+
+    /**
+     * A second connection, waited for a few seconds at most: from a pool of one the wait would
+     * otherwise last the pool's whole connection timeout. One that arrives later is given back.
+     */
+    private static Connection secondConnection(DataSource dataSource) throws SQLException {
+        CompletableFuture<Connection> opening = CompletableFuture.supplyAsync(() -> {
+            try {
+                return dataSource.getConnection();
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        }, task -> {
+            Thread thread = new Thread(task, "lockstep-pooler-check");
+            thread.setDaemon(true);
+            thread.start();
+        });
+        try {
+            return opening.get(SECOND_CONNECTION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            opening.thenAccept(PoolerCheck::closeQuietly);
+            throw new SQLException("none came within " + SECOND_CONNECTION_WAIT.toSeconds() + " s (a pool of one connection?)");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof SQLException cause ? cause : new SQLException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunStoppedException("Stopped checking for a connection pooler because the run was interrupted. "
+                    + "Nothing was applied by this run.");
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // Only a probe.
+        }
     }
 
     private static int backendPid(Connection connection) throws SQLException {

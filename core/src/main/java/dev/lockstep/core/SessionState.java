@@ -59,7 +59,6 @@ final class SessionState {
     /** {@code set_config('name', ..)}: group 1 is the name, absent when it is computed. */
     private static final Pattern SET_CONFIG = Pattern.compile("(?i)\\bset_config\\s*\\(\\s*(?:'([^']+)')?");
 
-
     private final String role;
     private final Map<String, String> settings;
     /** Custom settings the migrations set, with their values; {@code null} where one did not exist. */
@@ -73,7 +72,7 @@ final class SessionState {
         this.counts = counts;
     }
 
-    /** Reads the session as it is now: three small queries, once per run. */
+    /** Reads the session as it is now: a few small queries, once per run. */
     static SessionState capture(Connection connection, Set<String> customNames) throws SQLException {
         String role;
         Map<String, String> settings = new LinkedHashMap<>();

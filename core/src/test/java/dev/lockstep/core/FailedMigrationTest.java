@@ -32,6 +32,22 @@ class FailedMigrationTest extends SchemaTestBase {
         assertThat(Sql.tracker(schema)).containsExactly("1_ok:applied");
     }
 
+    /**
+     * A sequence advances outside any transaction: had the failed migration been run again to find
+     * its line (as Lockstep once did), the sequence would stand at 2.
+     */
+    @Test
+    void aFailedMigrationRunsOnceAndItsLineComesFromTheFailureItself() {
+        Sql.execute(schema, "CREATE SEQUENCE " + schema.name() + ".runs");
+        files.add("1_counted.up.sql", "SELECT nextval('runs');\nSELECT 1 / 0;\n");
+
+        assertThatThrownBy(this::migrate)
+                .isInstanceOfSatisfying(MigrationFailedException.class, e -> assertThat(e.line()).isEqualTo(2))
+                .hasMessageContaining("division by zero");
+
+        assertThat(Sql.count(schema, "SELECT last_value FROM " + schema.name() + ".runs")).isEqualTo(1);
+    }
+
     @Test
     void aFailedNonTransactionalMigrationLeavesARunningRowAndTheNextRunStopsWithTheFix() {
         files.add("1_table.up.sql", "CREATE TABLE t (id int);")

@@ -72,7 +72,7 @@ class KilledRunnerTest extends SchemaTestBase {
     /** The negative control: the same kill with the connection check switched off by the migration itself. */
     @Test
     void withoutTheConnectionCheckTheKilledBackendKeepsTheLockUntilItsStatementEnds() throws Exception {
-        files.add("1_slow.up.sql", "SET client_connection_check_interval = 0;\n" + sleepInVictim(6) + ";\n");
+        files.add("1_slow.up.sql", "SET client_connection_check_interval = 0;\n" + sleepInVictim(8) + ";\n");
 
         killMidMigration();
 

@@ -81,10 +81,15 @@ final class PgBouncer implements AutoCloseable {
         return bouncer;
     }
 
-    /** Connections through PgBouncer; no server-side prepared statements, as transaction mode needs. */
+    /** The JDBC URL through PgBouncer; no server-side prepared statements, as transaction mode needs. */
+    String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?prepareThreshold=0";
+    }
+
+    /** Unpooled connections through PgBouncer. */
     DataSource dataSource() {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setURL("jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?prepareThreshold=0");
+        dataSource.setURL(jdbcUrl());
         dataSource.setUser(TestPostgres.get().user());
         dataSource.setPassword(TestPostgres.get().password());
         return dataSource;
