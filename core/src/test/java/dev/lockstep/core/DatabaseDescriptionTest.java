@@ -4,18 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The first log line of a run names the database, never its credentials. */
+/** The first log line of a run names the database and where migrations land, never credentials. */
 class DatabaseDescriptionTest {
 
     @Test
     void credentialsAreLeftOutOfTheUrl() {
-        assertThat(DatabaseDescription.withoutCredentials("jdbc:postgresql://db:5432/orders?user=app&password=s3cret&ssl=true"))
-                .isEqualTo("jdbc:postgresql://db:5432/orders?ssl=true");
-        assertThat(DatabaseDescription.withoutCredentials("jdbc:postgresql://db/orders?currentSchema=x&PASSWORD=s3cret"))
+        assertThat(DatabaseDescription.placeOnly("jdbc:postgresql://db:5432/orders?user=app&password=s3cret"))
+                .isEqualTo("jdbc:postgresql://db:5432/orders");
+        assertThat(DatabaseDescription.placeOnly("jdbc:postgresql://db/orders?currentSchema=x&PASSWORD=s3cret"))
                 .isEqualTo("jdbc:postgresql://db/orders?currentSchema=x");
-        assertThat(DatabaseDescription.withoutCredentials("jdbc:postgresql://app:s3cret@db/orders"))
+        assertThat(DatabaseDescription.placeOnly("jdbc:postgresql://app:s3cret@db/orders"))
                 .isEqualTo("jdbc:postgresql://db/orders");
-        assertThat(DatabaseDescription.withoutCredentials("jdbc:postgresql://db/orders?password=s3cret"))
-                .isEqualTo("jdbc:postgresql://db/orders");
+    }
+
+    /** What pgjdbc's PGSimpleDataSource reports: every property it has, most of them defaults. */
+    @Test
+    void driverTuningIsLeftOutAndTheSchemaKept() {
+        assertThat(DatabaseDescription.placeOnly("jdbc:postgresql://localhost:5432/postgres?adaptiveFetch=false"
+                + "&ApplicationName=PostgreSQL+JDBC+Driver&currentSchema=orders&sslpassword=s3cret&options=-c%20search_path%3Dx"
+                + "&xmlFactoryFactory="))
+                .isEqualTo("jdbc:postgresql://localhost:5432/postgres?currentSchema=orders&options=-c%20search_path%3Dx");
     }
 }
