@@ -32,6 +32,19 @@ class FailedMigrationTest extends SchemaTestBase {
         assertThat(Sql.tracker(schema)).containsExactly("1_ok:applied");
     }
 
+    /** A long failing statement is shown on one line, cut after 200 characters. */
+    @Test
+    void theFailingStatementIsQuotedOnOneLineAndCut() {
+        String columns = "a int,\n  b int,\n  " + "c".repeat(250) + " int";
+        files.add("1_long.up.sql", "CREATE TABLE long_one (\n  " + columns + ",\n  a int\n);\n");
+
+        assertThatThrownBy(this::migrate)
+                .hasMessageContaining("column \"a\" specified more than once")
+                .hasMessageContaining("Statement: CREATE TABLE long_one ( a int, b int, ccc")
+                .hasMessageContaining("c".repeat(150) + " ...")
+                .hasMessageNotContaining("c".repeat(200));
+    }
+
     /**
      * A sequence advances outside any transaction: had the failed migration been run again to find
      * its line (as Lockstep once did), the sequence would stand at 2.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -139,6 +140,25 @@ class SessionHygieneTest extends SchemaTestBase {
         assertThat(Sql.count(schema, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid))
                 .as("the discarded session is gone").isZero();
         assertThat(Sql.tracker(schema)).containsExactly("1_leave:applied", "2_next:applied");
+    }
+
+    /** What Lockstep sets for the run (README, What a run does, step 3), seen from inside a migration. */
+    @Test
+    void migrationsRunWithTheRunsOwnSessionSettings() {
+        files.add("1_seen.up.sql", "CREATE TABLE seen AS SELECT current_setting('application_name') AS name, "
+                + "current_setting('client_connection_check_interval') AS check_interval, "
+                + "current_setting('tcp_keepalives_idle') AS keepalives_idle, "
+                + "current_setting('statement_timeout') AS statement_timeout;");
+
+        Lockstep.configure().dataSource(pool).locations(files.location()).runnerName("orders")
+                .statementTimeout(Duration.ofSeconds(90)).load().migrate();
+
+        assertThat(Sql.rows(schema, "SELECT * FROM seen")).singleElement().satisfies(seen -> {
+            assertThat(seen.get("name")).asString().startsWith("lockstep orders@");
+            assertThat(seen.get("check_interval")).isEqualTo("1s");
+            assertThat(seen.get("keepalives_idle")).isEqualTo("10");
+            assertThat(seen.get("statement_timeout")).isEqualTo("90s");
+        });
     }
 
     @Test
