@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockstep.test.TestPostgres;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Which failures mean the session is gone: a waiter that lost its connection reconnects, and a
@@ -51,6 +55,36 @@ class ConnectionFailuresTest {
         connection.close();
 
         assertThat(ConnectionFailures.isConnectionLost(failure, connection)).isTrue();
+    }
+
+    /** Without a pool that can evict one connection, discarding closes it: its backend, and any lock on it, end. */
+    @Test
+    void aDiscardedConnectionOfAPlainDataSourceIsClosedAndItsBackendEnds() throws Exception {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(TestPostgres.get().jdbcUrl());
+        dataSource.setUser(TestPostgres.get().user());
+        dataSource.setPassword(TestPostgres.get().password());
+        Connection connection = dataSource.getConnection();
+        int pid;
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            pid = rs.getInt(1);
+        }
+
+        ConnectionFailures.discard(connection, dataSource);
+
+        assertThat(connection.isClosed()).isTrue();
+        assertThat(Poll.until(Duration.ofSeconds(10), () -> backendsWithPid(pid) == 0)).as("backend ended").isTrue();
+    }
+
+    private static int backendsWithPid(int pid) {
+        try (Connection c = TestPostgres.get().connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static boolean lost(SQLException failure) {

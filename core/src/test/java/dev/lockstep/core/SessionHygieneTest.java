@@ -161,6 +161,22 @@ class SessionHygieneTest extends SchemaTestBase {
         });
     }
 
+    /** RESET ALL names no setting: everything, Lockstep's own settings included, is put back after it. */
+    @Test
+    void aResetAllPutsBackTheRunsOwnSettingsForTheNextMigration() {
+        files.add("1_reset.up.sql", "RESET ALL;")
+                .add("2_seen.up.sql", "CREATE TABLE seen AS SELECT current_setting('application_name') AS name, "
+                        + "current_setting('statement_timeout') AS statement_timeout;");
+
+        Lockstep.configure().dataSource(pool).locations(files.location()).runnerName("orders")
+                .statementTimeout(Duration.ofSeconds(90)).load().migrate();
+
+        assertThat(Sql.rows(schema, "SELECT * FROM seen")).singleElement().satisfies(seen -> {
+            assertThat(seen.get("name")).asString().startsWith("lockstep orders@");
+            assertThat(seen.get("statement_timeout")).isEqualTo("90s");
+        });
+    }
+
     @Test
     void aRunThatLeavesNothingBehindKeepsTheConnectionAndItsOwnSettings() throws Exception {
         try (Connection c = pool.getConnection(); var s = c.createStatement()) {
