@@ -1,10 +1,13 @@
 package dev.lockstep.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ListenerTest extends SchemaTestBase {
@@ -43,6 +46,79 @@ class ListenerTest extends SchemaTestBase {
         assertThat(events).contains("migrationApplied a", "runFinished 1");
     }
 
+    @Test
+    void aFailedMigrationIsHeardAndProgressSaysWhereTheRunStopped() {
+        files.add("1_a.up.sql", "CREATE TABLE a (id int);").add("2_b.up.sql", "SELECT 1 / 0;")
+                .add("3_c.up.sql", "CREATE TABLE c (id int);");
+        List<String> events = new CopyOnWriteArrayList<>();
+        Lockstep lockstep = configure().listener(new Recording(events)).load();
+
+        assertThatThrownBy(lockstep::migrate).isInstanceOf(MigrationFailedException.class);
+
+        assertThat(events).containsSubsequence("pendingResolved 3/0", "migrationApplied a", "migrationStarted 2/3 b",
+                "migrationFailed b", "runFailed MigrationFailedException");
+        RunProgress.Snapshot progress = lockstep.progress();
+        assertThat(progress.phase()).isEqualTo(RunProgress.Phase.FAILED);
+        assertThat(progress.applied()).isEqualTo(1);
+        assertThat(progress.pending()).isEqualTo(2);
+        assertThat(progress.current()).endsWith("2_b.up.sql");
+        assertThat(progress.error()).contains("division by zero");
+    }
+
+    @Test
+    void aCompletedRunCountsEveryAppliedMigration() {
+        files.add("1_a.up.sql", "CREATE TABLE a (id int);").add("2_b.up.sql", "CREATE TABLE b (id int);");
+        migrate();
+        files.add("3_c.up.sql", "CREATE TABLE c (id int);");
+        Lockstep lockstep = configure().load();
+
+        lockstep.migrate();
+
+        RunProgress.Snapshot progress = lockstep.progress();
+        assertThat(progress.phase()).isEqualTo(RunProgress.Phase.COMPLETED);
+        assertThat(progress.applied()).isEqualTo(3);
+        assertThat(progress.pending()).isZero();
+        assertThat(progress.error()).isNull();
+    }
+
+    @Test
+    void aLockTimeoutIsHeardAndProgressCountsTheWaitWhileItLasts() throws Exception {
+        files.add("1_a.up.sql", "CREATE TABLE a (id int);");
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (Holder holder = new Holder(schema, schema.lockKey())) {
+            Lockstep lockstep = configure().lockKey(schema.lockKey()).lockTimeout(Duration.ofSeconds(2))
+                    .listener(new Recording(events)).load();
+            CompletableFuture<Void> run = CompletableFuture.runAsync(lockstep::migrate);
+
+            assertThat(Poll.until(Duration.ofSeconds(10), () -> lockstep.progress().lockWait().toMillis() >= 200))
+                    .as("the wait grows while it lasts").isTrue();
+            assertThat(lockstep.progress().phase()).isEqualTo(RunProgress.Phase.WAITING_FOR_LOCK);
+
+            assertThatThrownBy(() -> run.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(LockTimeoutException.class);
+            RunProgress.Snapshot failed = lockstep.progress();
+            assertThat(failed.phase()).isEqualTo(RunProgress.Phase.FAILED);
+            assertThat(failed.lockWait()).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(30));
+            assertThat(failed.error()).contains(Holder.APPLICATION_NAME);
+        }
+        assertThat(events).containsExactly("runStarted 1", "lockFailed", "runFailed LockTimeoutException");
+    }
+
+    /** The run's last log line: what it applied, out of order too, or that there was nothing to do. */
+    @Test
+    void theRunsLastLineSaysWhatItDid() {
+        files.add("1_a.up.sql", "CREATE TABLE a (id int);").add("3_c.up.sql", "CREATE TABLE c (id int);");
+        assertThat(LogCapture.during(Lockstep.class, this::migrate)).singleElement().asString()
+                .startsWith("INFO Applied 2 migration(s) to ").doesNotContain("out of order").contains("(lock wait ");
+
+        files.add("2_b.up.sql", "CREATE TABLE b (id int);");
+        assertThat(LogCapture.during(Lockstep.class, this::migrate)).singleElement().asString()
+                .startsWith("INFO Applied 1 migration(s) to ").contains(", 1 out of order, in ");
+
+        assertThat(LogCapture.during(Lockstep.class, this::migrate)).singleElement().asString()
+                .startsWith("INFO Schema is up to date: 3 migration(s) already applied in ")
+                .contains(", nothing to apply (");
+    }
+
     private record Recording(List<String> events) implements LockstepListener {
         @Override
         public void runStarted(List<Migration> onDisk) {
@@ -72,6 +148,21 @@ class ListenerTest extends SchemaTestBase {
         @Override
         public void runFinished(MigrationReport report) {
             events.add("runFinished " + report.applied().size());
+        }
+
+        @Override
+        public void migrationFailed(Migration migration, Duration took, LockstepException error) {
+            events.add("migrationFailed " + migration.name());
+        }
+
+        @Override
+        public void lockFailed(Duration waited, LockstepException error) {
+            events.add("lockFailed");
+        }
+
+        @Override
+        public void runFailed(LockstepException error, Duration took) {
+            events.add("runFailed " + error.getClass().getSimpleName());
         }
     }
 }
