@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Every bad input stops the run with an error that names the culprit, and nothing is written. */
@@ -70,10 +71,27 @@ class BadInputTest extends SchemaTestBase {
         migrate();
         files.add("1_a.up.sql", "CREATE TABLE a (id bigint);").add("2_b.up.sql", "CREATE TABLE b (id int);");
 
-        assertThat(configure().checksum(ChecksumPolicy.WARN).load().migrate().applied()).hasSize(1);
+        List<String> warned = LogCapture.during(MigrationPlan.class,
+                () -> assertThat(configure().checksum(ChecksumPolicy.WARN).load().migrate().applied()).hasSize(1));
+        assertThat(warned).singleElement().asString().startsWith("WARNING").contains("1_a.up.sql");
         files.add("3_c.up.sql", "CREATE TABLE c (id int);");
-        assertThat(configure().checksum(ChecksumPolicy.IGNORE).load().migrate().applied()).hasSize(1);
+        List<String> ignored = LogCapture.during(MigrationPlan.class,
+                () -> assertThat(configure().checksum(ChecksumPolicy.IGNORE).load().migrate().applied()).hasSize(1));
+        assertThat(ignored).isEmpty();
         assertThat(Sql.tracker(schema)).containsExactly("1_a:applied", "2_b:applied", "3_c:applied");
+    }
+
+    /** Rows without a file are reported, never an error: the database may be ahead of this code. */
+    @Test
+    void appliedMigrationsWithoutAFileAreReportedAndNothingElseHappens() {
+        files.add("1_a.up.sql", "CREATE TABLE a (id int);").add("2_b.up.sql", "CREATE TABLE b (id int);");
+        migrate();
+        files.delete("2_b.up.sql");
+
+        List<String> log = LogCapture.during(MigrationPlan.class, () -> assertThat(migrate().applied()).isEmpty());
+
+        assertThat(log).singleElement().asString()
+                .startsWith("INFO 1 applied migration(s) in ").contains("have no file on disk").contains("2_b");
     }
 
     @Test
@@ -175,12 +193,12 @@ class BadInputTest extends SchemaTestBase {
     @Test
     void aLocationThatDoesNotExistIsAnErrorNotNothingToDo() {
         assertThatThrownBy(() -> Lockstep.configure().dataSource(schema.dataSource())
-                .locations("filesystem:" + dir.resolve("nope")).load().migrate())
+                .locations("filesystem:" + dir.resolve("nope")).load())
                 .isInstanceOfSatisfying(LockstepConfigurationException.class,
                         e -> assertThat(e.setting()).isEqualTo("lockstep.locations"))
                 .hasMessageContaining("is not an existing folder");
         assertThatThrownBy(() -> Lockstep.configure().dataSource(schema.dataSource())
-                .locations("classpath:db/no-such-folder").load().migrate())
+                .locations("classpath:db/no-such-folder").load())
                 .hasMessageContaining("classpath:db/no-such-folder is not on the classpath");
         assertThatThrownBy(() -> Lockstep.configure().dataSource(schema.dataSource())
                 .locations("s3://bucket/migrations").load())
@@ -196,6 +214,10 @@ class BadInputTest extends SchemaTestBase {
                 .hasMessageStartingWith("lockstep.lock.report-interval:");
         assertThatThrownBy(() -> configure().statementTimeout(Duration.ofMillis(-5)).load())
                 .hasMessageStartingWith("lockstep.statement-timeout:");
+        assertThatThrownBy(() -> configure().connectRetries(-1).load())
+                .hasMessageStartingWith("lockstep.connect-retries:").hasMessageContaining("zero (fail at once) or more");
+        assertThatThrownBy(() -> configure().connectRetries(3).connectRetriesInterval(Duration.ofSeconds(-1)).load())
+                .hasMessageStartingWith("lockstep.connect-retries-interval:");
         assertThatThrownBy(() -> Lockstep.configure().load()).hasMessageStartingWith("dataSource:");
     }
 }
