@@ -1,0 +1,107 @@
+package dev.lockstep.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The lock on its own, on real sessions: reports while waiting, an interrupted wait, an unlock that finds nothing. */
+class AdvisoryLockTest extends SchemaTestBase {
+
+    private final List<Duration> reported = new CopyOnWriteArrayList<>();
+
+    private AdvisoryLock lock(Duration timeout, Duration reportInterval) {
+        return new AdvisoryLock(schema.lockKey(), timeout, reportInterval, new Listeners(List.of(new LockstepListener() {
+            @Override
+            public void lockWaiting(LockHolder holder, Duration waited) {
+                reported.add(waited);
+            }
+        })));
+    }
+
+    @Test
+    void aWaiterReportsTheHolderEveryReportIntervalAndTakesTheLockOnceFree() throws Exception {
+        AdvisoryLock lock = lock(Duration.ofSeconds(30), Duration.ofMillis(200));
+        Holder holder = new Holder(schema, schema.lockKey());
+        try (Connection waiter = schema.connect()) {
+            CompletableFuture<Duration> waited = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return lock.acquire(waiter, () -> true, System.nanoTime());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(Poll.until(Duration.ofSeconds(10), () -> reported.size() >= 3)).isTrue();
+            holder.close();
+
+            Duration took = waited.get(10, TimeUnit.SECONDS);
+
+            assertThat(reported.get(0)).as("the first report comes after a report interval")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(200));
+            for (int i = 1; i < 3; i++) {
+                assertThat(reported.get(i).minus(reported.get(i - 1))).as("report %s after the one before", i)
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(200));
+            }
+            assertThat(took).isGreaterThanOrEqualTo(reported.get(2));
+            lock.release(waiter);
+        } finally {
+            holder.close();
+        }
+    }
+
+    @Test
+    void anInterruptedWaitStopsNamingTheHolderAndAppliesNothing() throws Exception {
+        AdvisoryLock lock = lock(Duration.ofSeconds(60), Duration.ofMillis(100));
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        try (Holder holder = new Holder(schema, schema.lockKey()); Connection waiter = schema.connect()) {
+            Thread thread = new Thread(() -> {
+                try {
+                    lock.acquire(waiter, () -> true, System.nanoTime());
+                } catch (Throwable e) {
+                    outcome.set(e);
+                }
+            });
+            thread.start();
+            assertThat(Poll.until(Duration.ofSeconds(10), () -> !reported.isEmpty())).isTrue();
+
+            thread.interrupt();
+            thread.join(10_000);
+
+            assertThat(outcome.get()).isInstanceOf(RunStoppedException.class)
+                    .hasMessageContaining("because the run was interrupted")
+                    .hasMessageContaining("held by pid " + holder.pid())
+                    .hasMessageContaining("Nothing was applied by this run");
+        }
+    }
+
+    @Test
+    void anUnlockThatFindsTheLockGoneIsLogged() throws Exception {
+        AdvisoryLock lock = lock(Duration.ofSeconds(5), Duration.ofSeconds(10));
+        try (Connection connection = schema.connect()) {
+            assertThat(lock.acquire(connection, () -> true, System.nanoTime())).isNotNull();
+            assertThat(LogCapture.during(AdvisoryLock.class, () -> release(lock, connection))).isEmpty();
+
+            assertThat(lock.acquire(connection, () -> true, System.nanoTime())).isNotNull();
+            try (Statement s = connection.createStatement()) {
+                s.execute("SELECT pg_advisory_unlock_all()");
+            }
+            assertThat(LogCapture.during(AdvisoryLock.class, () -> release(lock, connection))).singleElement()
+                    .asString().startsWith("WARNING The migration lock").endsWith("was not held at unlock");
+        }
+    }
+
+    private static void release(AdvisoryLock lock, Connection connection) {
+        try {
+            lock.release(connection);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
