@@ -86,15 +86,20 @@ class AdvisoryLockTest extends SchemaTestBase {
         AdvisoryLock lock = lock(Duration.ofSeconds(5), Duration.ofSeconds(10));
         try (Connection connection = schema.connect()) {
             assertThat(lock.acquire(connection, () -> true, System.nanoTime())).isNotNull();
-            assertThat(LogCapture.during(AdvisoryLock.class, () -> release(lock, connection))).isEmpty();
+            assertThat(ours(LogCapture.during(AdvisoryLock.class, () -> release(lock, connection)))).isEmpty();
 
             assertThat(lock.acquire(connection, () -> true, System.nanoTime())).isNotNull();
             try (Statement s = connection.createStatement()) {
                 s.execute("SELECT pg_advisory_unlock_all()");
             }
-            assertThat(LogCapture.during(AdvisoryLock.class, () -> release(lock, connection))).singleElement()
+            assertThat(ours(LogCapture.during(AdvisoryLock.class, () -> release(lock, connection)))).singleElement()
                     .asString().startsWith("WARNING The migration lock").endsWith("was not held at unlock");
         }
+    }
+
+    /** Test classes run two at a time: only the lines about this test's lock key. */
+    private List<String> ours(List<String> lines) {
+        return lines.stream().filter(line -> line.contains("(key " + schema.lockKey() + ")")).toList();
     }
 
     private static void release(AdvisoryLock lock, Connection connection) {

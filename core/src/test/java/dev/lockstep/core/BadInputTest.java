@@ -73,11 +73,11 @@ class BadInputTest extends SchemaTestBase {
 
         List<String> warned = LogCapture.during(MigrationPlan.class,
                 () -> assertThat(configure().checksum(ChecksumPolicy.WARN).load().migrate().applied()).hasSize(1));
-        assertThat(warned).singleElement().asString().startsWith("WARNING").contains("1_a.up.sql");
+        assertThat(ours(warned)).singleElement().asString().startsWith("WARNING").contains("1_a.up.sql");
         files.add("3_c.up.sql", "CREATE TABLE c (id int);");
         List<String> ignored = LogCapture.during(MigrationPlan.class,
                 () -> assertThat(configure().checksum(ChecksumPolicy.IGNORE).load().migrate().applied()).hasSize(1));
-        assertThat(ignored).isEmpty();
+        assertThat(ours(ignored)).isEmpty();
         assertThat(Sql.tracker(schema)).containsExactly("1_a:applied", "2_b:applied", "3_c:applied");
     }
 
@@ -90,7 +90,7 @@ class BadInputTest extends SchemaTestBase {
 
         List<String> log = LogCapture.during(MigrationPlan.class, () -> assertThat(migrate().applied()).isEmpty());
 
-        assertThat(log).singleElement().asString()
+        assertThat(ours(log)).singleElement().asString()
                 .startsWith("INFO 1 applied migration(s) in ").contains("have no file on disk").contains("2_b");
     }
 
@@ -219,5 +219,11 @@ class BadInputTest extends SchemaTestBase {
         assertThatThrownBy(() -> configure().connectRetries(3).connectRetriesInterval(Duration.ofSeconds(-1)).load())
                 .hasMessageStartingWith("lockstep.connect-retries-interval:");
         assertThatThrownBy(() -> Lockstep.configure().load()).hasMessageStartingWith("dataSource:");
+    }
+
+    /** Test classes run two at a time: only the lines about this test's schema or files. */
+    private List<String> ours(List<String> lines) {
+        return lines.stream().filter(line -> line.contains(schema.name() + ".") || line.contains(files.location()))
+                .toList();
     }
 }

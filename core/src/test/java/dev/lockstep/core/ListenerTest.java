@@ -107,16 +107,21 @@ class ListenerTest extends SchemaTestBase {
     @Test
     void theRunsLastLineSaysWhatItDid() {
         files.add("1_a.up.sql", "CREATE TABLE a (id int);").add("3_c.up.sql", "CREATE TABLE c (id int);");
-        assertThat(LogCapture.during(Lockstep.class, this::migrate)).singleElement().asString()
+        assertThat(ours(LogCapture.during(Lockstep.class, this::migrate))).singleElement().asString()
                 .startsWith("INFO Applied 2 migration(s) to ").doesNotContain("out of order").contains("(lock wait ");
 
         files.add("2_b.up.sql", "CREATE TABLE b (id int);");
-        assertThat(LogCapture.during(Lockstep.class, this::migrate)).singleElement().asString()
+        assertThat(ours(LogCapture.during(Lockstep.class, this::migrate))).singleElement().asString()
                 .startsWith("INFO Applied 1 migration(s) to ").contains(", 1 out of order, in ");
 
-        assertThat(LogCapture.during(Lockstep.class, this::migrate)).singleElement().asString()
+        assertThat(ours(LogCapture.during(Lockstep.class, this::migrate))).singleElement().asString()
                 .startsWith("INFO Schema is up to date: 3 migration(s) already applied in ")
                 .contains(", nothing to apply (");
+    }
+
+    /** Test classes run two at a time: only the lines about this test's schema. */
+    private List<String> ours(List<String> lines) {
+        return lines.stream().filter(line -> line.contains(schema.name() + ".")).toList();
     }
 
     private record Recording(List<String> events) implements LockstepListener {
