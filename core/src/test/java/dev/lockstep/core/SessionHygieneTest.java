@@ -142,16 +142,23 @@ class SessionHygieneTest extends SchemaTestBase {
         assertThat(Sql.tracker(schema)).containsExactly("1_leave:applied", "2_next:applied");
     }
 
+    /** A migration that records the session settings it runs with in a table {@code seen}. */
+    private static final String SEEN_SETTINGS = "CREATE TABLE seen AS SELECT current_setting('application_name') AS name, "
+            + "current_setting('client_connection_check_interval') AS check_interval, "
+            + "current_setting('tcp_keepalives_idle') AS keepalives_idle, "
+            + "current_setting('statement_timeout') AS statement_timeout;";
+
+    private void migrateAsOrdersWithAStatementTimeout() {
+        Lockstep.configure().dataSource(pool).locations(files.location()).runnerName("orders")
+                .statementTimeout(Duration.ofSeconds(90)).load().migrate();
+    }
+
     /** What Lockstep sets for the run (README, What a run does, step 3), seen from inside a migration. */
     @Test
     void migrationsRunWithTheRunsOwnSessionSettings() {
-        files.add("1_seen.up.sql", "CREATE TABLE seen AS SELECT current_setting('application_name') AS name, "
-                + "current_setting('client_connection_check_interval') AS check_interval, "
-                + "current_setting('tcp_keepalives_idle') AS keepalives_idle, "
-                + "current_setting('statement_timeout') AS statement_timeout;");
+        files.add("1_seen.up.sql", SEEN_SETTINGS);
 
-        Lockstep.configure().dataSource(pool).locations(files.location()).runnerName("orders")
-                .statementTimeout(Duration.ofSeconds(90)).load().migrate();
+        migrateAsOrdersWithAStatementTimeout();
 
         assertThat(Sql.rows(schema, "SELECT * FROM seen")).singleElement().satisfies(seen -> {
             assertThat(seen.get("name")).asString().startsWith("lockstep orders@");
@@ -164,12 +171,9 @@ class SessionHygieneTest extends SchemaTestBase {
     /** RESET ALL names no setting: everything, Lockstep's own settings included, is put back after it. */
     @Test
     void aResetAllPutsBackTheRunsOwnSettingsForTheNextMigration() {
-        files.add("1_reset.up.sql", "RESET ALL;")
-                .add("2_seen.up.sql", "CREATE TABLE seen AS SELECT current_setting('application_name') AS name, "
-                        + "current_setting('statement_timeout') AS statement_timeout;");
+        files.add("1_reset.up.sql", "RESET ALL;").add("2_seen.up.sql", SEEN_SETTINGS);
 
-        Lockstep.configure().dataSource(pool).locations(files.location()).runnerName("orders")
-                .statementTimeout(Duration.ofSeconds(90)).load().migrate();
+        migrateAsOrdersWithAStatementTimeout();
 
         assertThat(Sql.rows(schema, "SELECT * FROM seen")).singleElement().satisfies(seen -> {
             assertThat(seen.get("name")).asString().startsWith("lockstep orders@");
