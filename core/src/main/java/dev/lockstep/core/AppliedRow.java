@@ -3,12 +3,18 @@ package dev.lockstep.core;
 import java.time.Instant;
 
 /** One row of the tracker table. */
-record AppliedRow(long version, String name, String checksum, String state, Instant appliedAt, Long executionMs,
+record AppliedRow(MigrationId id, String checksum, RowState state, Instant appliedAt, Long executionMs,
         String appliedBy) {
 
-    static final String RUNNING = "running";
+    long version() {
+        return id.version();
+    }
+
+    String name() {
+        return id.name();
+    }
 
     boolean running() {
-        return RUNNING.equals(state);
+        return state == RowState.RUNNING;
     }
 }

@@ -28,7 +28,7 @@ public final class Lockstep {
 
     private static final System.Logger LOG = System.getLogger(Lockstep.class.getName());
 
-    private final LockstepConfiguration settings;
+    private final LockstepSettings settings;
     private final MigrationLoader loader;
     private final Listeners listeners;
     private final LongFunction<RunLock> locks;
@@ -36,17 +36,16 @@ public final class Lockstep {
     private final AtomicReference<MigrationRun> activeRun;
     private final boolean poolerCheck;
 
-    /** Takes a copy, so changing the configuration after {@code load()} changes nothing here. */
-    Lockstep(LockstepConfiguration configuration) {
-        this.settings = configuration.copy();
-        this.loader = new MigrationLoader(new MigrationScanner(settings.classLoader), settings.versions);
+    Lockstep(LockstepSettings settings) {
+        this.settings = settings;
+        this.loader = new MigrationLoader(new MigrationScanner(settings.classLoader()), settings.versions());
         this.progress = new RunProgress();
         this.activeRun = new AtomicReference<>();
         List<LockstepListener> all = new ArrayList<>();
         all.add(progress);
-        all.addAll(settings.listeners);
+        all.addAll(settings.listeners());
         this.listeners = new Listeners(all);
-        this.locks = key -> new AdvisoryLock(key, settings.lockTimeout, settings.reportInterval, listeners);
+        this.locks = key -> new AdvisoryLock(key, settings.lockTimeout(), settings.reportInterval(), listeners);
         this.poolerCheck = true;
     }
 
@@ -70,7 +69,7 @@ public final class Lockstep {
      * @throws MigrationFileException listing every bad file
      */
     public List<Migration> scan() {
-        return loader.load(settings.locations);
+        return loader.load(settings.locations());
     }
 
     /**
@@ -84,12 +83,12 @@ public final class Lockstep {
         MigrationRun running = activeRun.get();
         if (running != null) {
             // The run holds a connection, maybe the pool's last one: answer from what it knows.
-            return MigrationInventory.of(onDisk, running.knownRows());
+            return MigrationInventory.of(onDisk, running.knownRows(), settings.versions());
         }
-        try (Connection connection = settings.dataSource.getConnection()) {
-            Tracker tracker = Tracker.resolve(connection, settings.schema, settings.table);
+        try (Connection connection = settings.dataSource().getConnection()) {
+            Tracker tracker = Tracker.resolve(connection, settings.schema(), settings.table());
             List<AppliedRow> rows = tracker.exists(connection) ? tracker.read(connection) : List.of();
-            return MigrationInventory.of(onDisk, rows);
+            return MigrationInventory.of(onDisk, rows, settings.versions());
         } catch (SQLException e) {
             throw new LockstepException("Could not read the tracker: " + e.getMessage(), e);
         }

@@ -18,22 +18,22 @@ public final class LockstepConfiguration {
     public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_CONNECT_RETRIES_INTERVAL = Duration.ofSeconds(120);
 
-    DataSource dataSource;
-    List<String> locations = List.of(DEFAULT_LOCATION);
-    String schema;
-    String table = DEFAULT_TABLE;
-    Long lockKey;
-    Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
-    Duration reportInterval = DEFAULT_REPORT_INTERVAL;
-    Duration statementTimeout;
-    int connectRetries;
-    Duration connectRetriesInterval = DEFAULT_CONNECT_RETRIES_INTERVAL;
-    VersionsMode versions = VersionsMode.UNIQUE;
-    ChecksumPolicy checksum = ChecksumPolicy.FAIL;
-    String runnerName;
-    ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
-    final List<LockstepListener> listeners = new ArrayList<>();
-    final List<MigrationHook> hooks = new ArrayList<>();
+    private DataSource dataSource;
+    private List<String> locations = List.of(DEFAULT_LOCATION);
+    private String schema;
+    private String table = DEFAULT_TABLE;
+    private Long lockKey;
+    private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+    private Duration reportInterval = DEFAULT_REPORT_INTERVAL;
+    private Duration statementTimeout;
+    private int connectRetries;
+    private Duration connectRetriesInterval = DEFAULT_CONNECT_RETRIES_INTERVAL;
+    private VersionsMode versions = VersionsMode.UNIQUE;
+    private ChecksumPolicy checksum = ChecksumPolicy.FAIL;
+    private String runnerName;
+    private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+    private final List<LockstepListener> listeners = new ArrayList<>();
+    private final List<MigrationHook> hooks = new ArrayList<>();
 
     LockstepConfiguration() {
     }
@@ -155,10 +155,8 @@ public final class LockstepConfiguration {
                     + DEFAULT_LOCATION + " or filesystem:/path/to/migrations");
         }
         locations.forEach(MigrationScanner::validate);
-        if (classLoader == null) {
-            classLoader = Lockstep.class.getClassLoader();
-        }
-        MigrationScanner scanner = new MigrationScanner(classLoader);
+        ClassLoader loader = classLoader != null ? classLoader : Lockstep.class.getClassLoader();
+        MigrationScanner scanner = new MigrationScanner(loader);
         locations.forEach(scanner::requireExists);
         if (schema != null) {
             Identifiers.validate("lockstep.schema", schema);
@@ -183,28 +181,9 @@ public final class LockstepConfiguration {
         if (checksum == null) {
             throw new LockstepConfigurationException("lockstep.checksum", "is not set; use fail, warn or ignore");
         }
-        return new Lockstep(this);
-    }
-
-    LockstepConfiguration copy() {
-        LockstepConfiguration copy = new LockstepConfiguration();
-        copy.dataSource = dataSource;
-        copy.locations = locations;
-        copy.schema = schema;
-        copy.table = table;
-        copy.lockKey = lockKey;
-        copy.lockTimeout = lockTimeout;
-        copy.reportInterval = reportInterval;
-        copy.statementTimeout = statementTimeout;
-        copy.connectRetries = connectRetries;
-        copy.connectRetriesInterval = connectRetriesInterval;
-        copy.versions = versions;
-        copy.checksum = checksum;
-        copy.runnerName = runnerName;
-        copy.classLoader = classLoader;
-        copy.listeners.addAll(listeners);
-        copy.hooks.addAll(hooks);
-        return copy;
+        return new Lockstep(new LockstepSettings(dataSource, locations, schema, table, lockKey, lockTimeout,
+                reportInterval, statementTimeout, connectRetries, connectRetriesInterval, versions, checksum, runnerName,
+                loader, listeners, hooks));
     }
 
     private static void requireNonNegative(String setting, Duration value) {

@@ -57,8 +57,8 @@ public final class Migration {
         return statements;
     }
 
-    boolean sameIdentity(long otherVersion, String otherName) {
-        return version == otherVersion && name.equals(otherName);
+    MigrationId id() {
+        return new MigrationId(version, name);
     }
 
     @Override

@@ -34,14 +34,14 @@ final class MigrationLoader {
         List<Migration> migrations = new ArrayList<>();
         Map<Long, List<String>> downFiles = new LinkedHashMap<>();
         // Decoding, hashing and splitting are independent per file: done on every core.
-        List<Object> parsed = scanner.scan(locations).parallelStream().map(this::parse).toList();
-        for (Object result : parsed) {
-            if (result instanceof Migration migration) {
-                migrations.add(migration);
-            } else if (result instanceof DownFile down) {
+        List<Parsed> parsed = scanner.scan(locations).parallelStream().map(this::parse).toList();
+        for (Parsed result : parsed) {
+            if (result instanceof Up up) {
+                migrations.add(up.migration());
+            } else if (result instanceof Down down) {
                 downFiles.computeIfAbsent(down.version(), v -> new ArrayList<>()).add(down.file());
-            } else {
-                problems.add((String) result);
+            } else if (result instanceof Problem problem) {
+                problems.add(problem.message());
             }
         }
         migrations.sort(ORDER);
@@ -60,25 +60,35 @@ final class MigrationLoader {
         return migrations;
     }
 
-    /** A down file: not run by migrate(), its name still checked. */
-    private record DownFile(long version, String file) {
+    /** What one file turned out to be. */
+    private sealed interface Parsed permits Up, Down, Problem {
     }
 
-    /** A {@link Migration}, a {@link DownFile}, or a problem naming the file (and line). */
-    private Object parse(SqlFile file) {
+    private record Up(Migration migration) implements Parsed {
+    }
+
+    /** A down file: not run by migrate(), its name still checked. */
+    private record Down(long version, String file) implements Parsed {
+    }
+
+    /** What is wrong with the file, naming it (and the line). */
+    private record Problem(String message) implements Parsed {
+    }
+
+    private Parsed parse(SqlFile file) {
         MigrationFileName fileName;
         try {
             fileName = MigrationFileName.parse(file.fileName());
         } catch (IllegalArgumentException e) {
-            return file.displayName() + ": " + e.getMessage();
+            return new Problem(file.displayName() + ": " + e.getMessage());
         }
         if (!fileName.up()) {
-            return new DownFile(fileName.version(), file.displayName());
+            return new Down(fileName.version(), file.displayName());
         }
         try {
-            return read(file, fileName);
+            return new Up(read(file, fileName));
         } catch (FileProblem e) {
-            return file.displayName() + (e.line() > 0 ? ", line " + e.line() : "") + ": " + e.getMessage();
+            return new Problem(file.displayName() + (e.line() > 0 ? ", line " + e.line() : "") + ": " + e.getMessage());
         }
     }
 
@@ -152,6 +162,6 @@ final class MigrationLoader {
     }
 
     private boolean clash(Migration a, Migration b) {
-        return versions == VersionsMode.UNIQUE ? a.version() == b.version() : a.sameIdentity(b.version(), b.name());
+        return versions == VersionsMode.UNIQUE ? a.version() == b.version() : a.id().equals(b.id());
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongFunction;
 import javax.sql.DataSource;
 
@@ -40,7 +41,7 @@ final class MigrationRun {
             "tcp_keepalives_count", "3");
     private static final String CLIENT_CONNECTION_CHECK = "1s";
 
-    private final LockstepConfiguration settings;
+    private final LockstepSettings settings;
     private final Listeners listeners;
     private final LongFunction<RunLock> locks;
     private final String appliedBy;
@@ -48,17 +49,17 @@ final class MigrationRun {
     /** The tracker rows as this run last read them plus what it applied since, for info() during a run. */
     private volatile List<AppliedRow> knownRows = List.of();
 
-    MigrationRun(LockstepConfiguration settings, Listeners listeners, LongFunction<RunLock> locks,
+    MigrationRun(LockstepSettings settings, Listeners listeners, LongFunction<RunLock> locks,
             boolean poolerCheck) {
         this.poolerCheck = poolerCheck;
         this.settings = settings;
         this.listeners = listeners;
         this.locks = locks;
-        this.appliedBy = (settings.runnerName == null ? "" : settings.runnerName + "@") + HOST;
+        this.appliedBy = (settings.runnerName() == null ? "" : settings.runnerName() + "@") + HOST;
     }
 
     MigrationReport execute(List<Migration> onDisk, long startedNanos) throws SQLException {
-        Connector connector = new Connector(settings.dataSource, settings.connectRetries, settings.connectRetriesInterval);
+        Connector connector = new Connector(settings.dataSource(), settings.connectRetries(), settings.connectRetriesInterval());
         Connection connection = connector.connect();
         long waitStarted = System.nanoTime();
         int reconnects = 0;
@@ -67,7 +68,7 @@ final class MigrationRun {
                 return executeOn(current, onDisk, startedNanos, waitStarted);
             } catch (WaiterLostConnection lost) {
                 // Held nothing: wait on over a new connection, within the lock timeout.
-                long deadline = waitStarted + settings.lockTimeout.toNanos();
+                long deadline = waitStarted + settings.lockTimeout().toNanos();
                 reconnects++;
                 LOG.log(Level.WARNING, "Lost the connection to PostgreSQL while waiting for the migration lock ("
                         + lost.getCause().getMessage() + " [SQLState " + ((SQLException) lost.getCause()).getSQLState()
@@ -83,68 +84,154 @@ final class MigrationRun {
      */
     private MigrationReport executeOn(Connection connection, List<Migration> onDisk, long startedNanos,
             long waitStarted) throws SQLException, WaiterLostConnection {
-        boolean[] holding = new boolean[1];
+        Attempt attempt = new Attempt(connection, onDisk, startedNanos, waitStarted);
         try {
-            return executeHolding(connection, onDisk, startedNanos, waitStarted, holding);
+            return attempt.run();
         } catch (SQLException e) {
-            if (!holding[0] && ConnectionFailures.isConnectionLost(e, connection)
-                    && System.nanoTime() - waitStarted < settings.lockTimeout.toNanos()) {
+            if (!attempt.holding && ConnectionFailures.isConnectionLost(e, connection)
+                    && System.nanoTime() - waitStarted < settings.lockTimeout().toNanos()) {
                 throw new WaiterLostConnection(e);
             }
             throw e;
         }
     }
 
-    private MigrationReport executeHolding(Connection connection, List<Migration> onDisk, long startedNanos,
-            long waitStarted, boolean[] holding) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(true);
-        Tracker tracker = Tracker.resolve(connection, settings.schema, settings.table);
-        LOG.log(Level.INFO, "Lockstep run on " + DatabaseDescription.of(connection) + ": tracker "
-                + tracker.displayName() + ", " + onDisk.size() + " migration file(s), runner '" + appliedBy + "'");
-        MigrationReport upToDate = upToDateWithoutLock(connection, tracker, onDisk, startedNanos, Duration.ZERO);
-        if (upToDate != null) {
-            connection.setAutoCommit(autoCommit);
-            return upToDate;
+    /** What waiting for the lock ended in. */
+    private sealed interface LockWait permits Acquired, DoneByOthers {
+    }
+
+    /** This run holds the lock, after waiting this long. */
+    private record Acquired(Duration waited) implements LockWait {
+    }
+
+    /** Another runner applied everything while this one waited; the lock is not held. */
+    private record DoneByOthers(MigrationReport report) implements LockWait {
+    }
+
+    /** One attempt's connection and what it has done to it, so one path can put it back. */
+    private final class Attempt {
+        private final Connection connection;
+        private final List<Migration> onDisk;
+        private final long startedNanos;
+        private final long waitStarted;
+        private boolean autoCommit;
+        /** The session as it came, once this run changed it; {@code null} before. */
+        private SessionState original;
+        private boolean holding;
+        private boolean trackerSeen;
+        private MigrationReport doneByOthers;
+
+        Attempt(Connection connection, List<Migration> onDisk, long startedNanos, long waitStarted) {
+            this.connection = connection;
+            this.onDisk = onDisk;
+            this.startedNanos = startedNanos;
+            this.waitStarted = waitStarted;
         }
-        if (poolerCheck) {
-            PoolerCheck.requireSessionPinning(connection, settings.dataSource);
-        }
-        SessionState original = SessionState.capture(connection, SessionState.customSettingsSetBy(onDisk));
-        SessionState runState = original.with(sessionSettings(connection));
-        runState.restore(connection);
-        boolean healthy = true;
-        Throwable failure = null;
-        try {
-            long key = settings.lockKey != null ? settings.lockKey : LockKeys.derive(tracker.displayName());
-            RunLock lock = locks.apply(key);
-            MigrationReport[] doneByOthers = new MigrationReport[1];
-            boolean[] trackerSeen = new boolean[1];
-            Duration waited = acquire(lock, connection, startedNanos, waitStarted, () -> {
-                // Between tries: leave once the holder has applied everything. The count is the
-                // cheap look; the full check runs only when it could succeed.
-                trackerSeen[0] = trackerSeen[0] || tracker.exists(connection);
-                doneByOthers[0] = trackerSeen[0] && tracker.countApplied(connection) >= onDisk.size()
-                        ? upToDateWithoutLock(connection, tracker, onDisk, startedNanos,
-                                Duration.ofNanos(System.nanoTime() - waitStarted))
-                        : null;
-                return doneByOthers[0] == null;
-            });
-            if (waited == null) {
-                return doneByOthers[0];
-            }
-            holding[0] = true;
+
+        MigrationReport run() throws SQLException {
+            autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(true);
+            boolean returnable = true;
             try {
-                return migrateLocked(connection, tracker, onDisk, waited, startedNanos, lock, runState);
-            } catch (RuntimeException | SQLException | Error e) {
-                failure = e;
-                throw e;
+                Tracker tracker = Tracker.resolve(connection, settings.schema(), settings.table());
+                LOG.log(Level.INFO, "Lockstep run on " + DatabaseDescription.of(connection) + ": tracker "
+                        + tracker.displayName() + ", " + onDisk.size() + " migration file(s), runner '" + appliedBy + "'");
+                Optional<MigrationReport> upToDate = upToDateWithoutLock(connection, tracker, onDisk, startedNanos,
+                        Duration.ZERO);
+                if (upToDate.isPresent()) {
+                    return upToDate.get();
+                }
+                if (poolerCheck) {
+                    PoolerCheck.requireSessionPinning(connection, settings.dataSource());
+                }
+                original = SessionState.capture(connection, SessionState.customSettingsSetBy(onDisk));
+                SessionState runState = original.with(sessionSettings(connection));
+                runState.restore(connection);
+                long key = settings.lockKey() != null ? settings.lockKey() : LockKeys.derive(tracker.displayName());
+                RunLock lock = locks.apply(key);
+                LockWait wait = acquire(lock, () -> stillNeeded(tracker));
+                if (wait instanceof DoneByOthers done) {
+                    return done.report();
+                }
+                holding = true;
+                Throwable failure = null;
+                try {
+                    return migrateLocked(connection, tracker, onDisk, ((Acquired) wait).waited(), startedNanos, lock,
+                            runState);
+                } catch (RuntimeException | SQLException | Error e) {
+                    failure = e;
+                    throw e;
+                } finally {
+                    returnable = release(lock, connection, failure);
+                }
             } finally {
-                healthy = release(lock, connection, failure);
+                if (returnable) {
+                    putBack();
+                }
             }
-        } finally {
-            if (healthy) {
-                restore(original, connection, autoCommit, holding[0]);
+        }
+
+        /**
+         * Between tries: leave once the holder has applied everything. The count is the cheap look;
+         * the full check runs only when it could succeed.
+         */
+        private boolean stillNeeded(Tracker tracker) throws SQLException {
+            trackerSeen = trackerSeen || tracker.exists(connection);
+            if (trackerSeen && tracker.countApplied(connection) >= onDisk.size()) {
+                doneByOthers = upToDateWithoutLock(connection, tracker, onDisk, startedNanos,
+                        Duration.ofNanos(System.nanoTime() - waitStarted)).orElse(null);
+            }
+            return doneByOthers == null;
+        }
+
+        private LockWait acquire(RunLock lock, RunLock.StillNeeded stillNeeded) throws SQLException {
+            try {
+                Duration waited = lock.acquire(connection, stillNeeded, waitStarted);
+                if (waited == null) {
+                    return new DoneByOthers(doneByOthers);
+                }
+                listeners.lockAcquired(waited);
+                return new Acquired(waited);
+            } catch (LockstepException e) {
+                listeners.lockFailed(Duration.ofNanos(System.nanoTime() - startedNanos), e);
+                throw e;
+            } catch (SQLException e) {
+                if (ConnectionFailures.isConnectionLost(e, connection)
+                        && System.nanoTime() - waitStarted < settings.lockTimeout().toNanos()) {
+                    throw e; // waits on over a new connection
+                }
+                LockstepException failure = new LockstepException("Could not take the migration lock: "
+                        + e.getMessage(), e);
+                listeners.lockFailed(Duration.ofNanos(System.nanoTime() - startedNanos), failure);
+                throw failure;
+            }
+        }
+
+        /**
+         * Puts the session back as it came. What cannot be put back with certainty (see
+         * {@link SessionState}) makes the run discard the connection instead of returning it.
+         */
+        private void putBack() {
+            DataSource dataSource = settings.dataSource();
+            try {
+                if (original != null) {
+                    original.restore(connection);
+                    List<String> leftovers = holding ? original.leftovers(connection) : List.of();
+                    if (!leftovers.isEmpty()) {
+                        LOG.log(Level.WARNING, "Discarding the migration connection instead of returning it to the "
+                                + "pool: the migrations left " + String.join(", ", leftovers) + " on its session, which "
+                                + "Lockstep cannot undo with certainty. The pool opens a fresh connection in its place.");
+                        ConnectionFailures.discard(connection, dataSource);
+                        return;
+                    }
+                }
+                connection.setAutoCommit(autoCommit);
+            } catch (SQLException e) {
+                if (!ConnectionFailures.isConnectionLost(e, connection)) {
+                    LOG.log(Level.WARNING, "Could not put the session back as it came (" + e.getMessage()
+                            + "); discarding the connection rather than returning it to the pool changed");
+                }
+                ConnectionFailures.discard(connection, dataSource);
             }
         }
     }
@@ -154,24 +241,24 @@ final class MigrationRun {
      * already holds every file as applied (none half-done) there is nothing a lock could protect:
      * return without taking it. Anything else, including a missing tracker, takes the locked path.
      */
-    private MigrationReport upToDateWithoutLock(Connection connection, Tracker tracker, List<Migration> onDisk,
-            long startedNanos, Duration lockWait) throws SQLException {
+    private Optional<MigrationReport> upToDateWithoutLock(Connection connection, Tracker tracker,
+            List<Migration> onDisk, long startedNanos, Duration lockWait) throws SQLException {
         if (!tracker.exists(connection)) {
-            return null;
+            return Optional.empty();
         }
         List<AppliedRow> rows = tracker.read(connection);
         knownRows = rows;
         if (rows.stream().anyMatch(AppliedRow::running)) {
-            return null;
+            return Optional.empty();
         }
-        MigrationPlan plan = MigrationPlan.build(onDisk, rows, settings.versions, settings.checksum, tracker);
+        MigrationPlan plan = MigrationPlan.build(onDisk, rows, settings.versions(), settings.checksum(), tracker);
         if (!plan.pending().isEmpty()) {
-            return null;
+            return Optional.empty();
         }
         plan.log(tracker);
         listeners.pendingResolved(List.of(), plan.alreadyApplied());
-        return new MigrationReport(tracker.displayName(), List.of(), plan.alreadyApplied(), plan.missingFiles(),
-                lockWait, Duration.ofNanos(System.nanoTime() - startedNanos));
+        return Optional.of(new MigrationReport(tracker.displayName(), List.of(), plan.alreadyApplied(),
+                plan.missingFiles(), lockWait, Duration.ofNanos(System.nanoTime() - startedNanos)));
     }
 
     /**
@@ -187,8 +274,8 @@ final class MigrationRun {
         if (connection.getMetaData().getDatabaseMajorVersion() >= 14 && checksClientConnection(connection)) {
             wanted.put("client_connection_check_interval", CLIENT_CONNECTION_CHECK);
         }
-        if (settings.statementTimeout != null) {
-            wanted.put("statement_timeout", settings.statementTimeout.toMillis() + "ms");
+        if (settings.statementTimeout() != null) {
+            wanted.put("statement_timeout", settings.statementTimeout().toMillis() + "ms");
         }
         return wanted;
     }
@@ -204,34 +291,11 @@ final class MigrationRun {
         }
     }
 
-    /** Takes the lock; {@code null} if another runner applied everything while this one waited. */
-    private Duration acquire(RunLock lock, Connection connection, long startedNanos, long waitStarted,
-            RunLock.StillNeeded stillNeeded) throws SQLException {
-        try {
-            Duration waited = lock.acquire(connection, stillNeeded, waitStarted);
-            if (waited != null) {
-                listeners.lockAcquired(waited);
-            }
-            return waited;
-        } catch (LockstepException e) {
-            listeners.lockFailed(Duration.ofNanos(System.nanoTime() - startedNanos), e);
-            throw e;
-        } catch (SQLException e) {
-            if (ConnectionFailures.isConnectionLost(e, connection)
-                    && System.nanoTime() - waitStarted < settings.lockTimeout.toNanos()) {
-                throw e; // waits on over a new connection
-            }
-            LockstepException failure = new LockstepException("Could not take the migration lock: " + e.getMessage(), e);
-            listeners.lockFailed(Duration.ofNanos(System.nanoTime() - startedNanos), failure);
-            throw failure;
-        }
-    }
-
     private MigrationReport migrateLocked(Connection connection, Tracker tracker, List<Migration> onDisk,
             Duration waited, long startedNanos, RunLock lock, SessionState runState) throws SQLException {
         tracker.createIfMissing(connection);
         knownRows = tracker.read(connection);
-        MigrationPlan plan = MigrationPlan.build(onDisk, knownRows, settings.versions, settings.checksum, tracker);
+        MigrationPlan plan = MigrationPlan.build(onDisk, knownRows, settings.versions(), settings.checksum(), tracker);
         plan.log(tracker);
         listeners.pendingResolved(plan.pending(), plan.alreadyApplied());
         MigrationApplier applier = new MigrationApplier(tracker, appliedBy, lock, runState);
@@ -266,8 +330,8 @@ final class MigrationRun {
                     + (outOfOrder ? ", out of order: a higher version was already applied" : "") + ")");
             listeners.migrationApplied(migration, took);
             applied.add(new AppliedMigration(migration, took, outOfOrder));
-            knownRows = append(knownRows, new AppliedRow(migration.version(), migration.name(), migration.checksum(),
-                    "applied", Instant.now(), took.toMillis(), appliedBy));
+            knownRows = append(knownRows, new AppliedRow(migration.id(), migration.checksum(), RowState.APPLIED,
+                    Instant.now(), took.toMillis(), appliedBy));
         }
         return new MigrationReport(tracker.displayName(), applied, plan.alreadyApplied(), plan.missingFiles(), waited,
                 Duration.ofNanos(System.nanoTime() - startedNanos));
@@ -285,12 +349,12 @@ final class MigrationRun {
     }
 
     private void runHooks(Migration migration) {
-        for (MigrationHook hook : settings.hooks) {
+        for (MigrationHook hook : settings.hooks()) {
             if (!hook.appliesTo(migration)) {
                 continue;
             }
             try {
-                hook.beforeMigration(migration, settings.dataSource);
+                hook.beforeMigration(migration, settings.dataSource());
             } catch (Exception e) {
                 throw new LockstepException("Hook " + hook.getClass().getName() + " failed before " + migration.file()
                         + ": " + e.getMessage() + ". The migration did not run and nothing was recorded.", e);
@@ -303,7 +367,7 @@ final class MigrationRun {
      * pool. When the run already failed because the connection died, that is said once, not twice.
      */
     private boolean release(RunLock lock, Connection connection, Throwable failure) {
-        DataSource dataSource = settings.dataSource;
+        DataSource dataSource = settings.dataSource();
         try {
             lock.release(connection);
             return true;
@@ -317,32 +381,6 @@ final class MigrationRun {
             }
             ConnectionFailures.discard(connection, dataSource);
             return false;
-        }
-    }
-
-    /**
-     * Puts the session back as it came. What cannot be put back with certainty (see
-     * {@link SessionState}) makes the run discard the connection instead of returning it.
-     */
-    private void restore(SessionState original, Connection connection, boolean autoCommit, boolean migrated) {
-        DataSource dataSource = settings.dataSource;
-        try {
-            original.restore(connection);
-            List<String> leftovers = migrated ? original.leftovers(connection) : List.of();
-            if (!leftovers.isEmpty()) {
-                LOG.log(Level.WARNING, "Discarding the migration connection instead of returning it to the pool: the "
-                        + "migrations left " + String.join(", ", leftovers) + " on its session, which Lockstep cannot "
-                        + "undo with certainty. The pool opens a fresh connection in its place.");
-                ConnectionFailures.discard(connection, dataSource);
-                return;
-            }
-            connection.setAutoCommit(autoCommit);
-        } catch (SQLException e) {
-            if (!ConnectionFailures.isConnectionLost(e, connection)) {
-                LOG.log(Level.WARNING, "Could not put the session back as it came (" + e.getMessage() + "); discarding "
-                        + "the connection rather than returning it to the pool changed");
-            }
-            ConnectionFailures.discard(connection, dataSource);
         }
     }
 

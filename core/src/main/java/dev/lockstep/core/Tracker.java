@@ -88,7 +88,8 @@ final class Tracker {
             while (rs.next()) {
                 Timestamp appliedAt = rs.getTimestamp(5);
                 Long executionMs = rs.getObject(6, Long.class);
-                rows.add(new AppliedRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rows.add(new AppliedRow(new MigrationId(rs.getLong(1), rs.getString(2)), rs.getString(3),
+                        RowState.of(rs.getString(4)),
                         appliedAt == null ? null : appliedAt.toInstant(), executionMs, rs.getString(7)));
             }
         }

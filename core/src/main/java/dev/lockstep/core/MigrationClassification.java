@@ -1,0 +1,77 @@
+package dev.lockstep.core;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The files on disk against the tracker rows, once: for every migration known to either, its
+ * {@link MigrationState}. The run ({@link MigrationPlan}) and {@code info()}
+ * ({@link MigrationInventory}) both read it, so they never disagree about a migration.
+ */
+final class MigrationClassification {
+
+    /**
+     * One migration.
+     *
+     * @param file the file on disk, or {@code null} when only the tracker knows it
+     * @param row the tracker row, or {@code null} when it was never applied
+     * @param renamedTo for a row without a file in {@code unique} mode: the file on disk with the
+     *     same version (the row's file renamed), else {@code null}
+     */
+    record Entry(MigrationId id, Migration file, AppliedRow row, MigrationState state, Migration renamedTo) {
+    }
+
+    private final List<Entry> entries;
+
+    private MigrationClassification(List<Entry> entries) {
+        this.entries = entries;
+    }
+
+    /**
+     * @param onDisk the files, sorted by version and name
+     * @param rows the tracker rows
+     */
+    static MigrationClassification of(List<Migration> onDisk, List<AppliedRow> rows, VersionsMode versions) {
+        Map<MigrationId, AppliedRow> rowsById = new LinkedHashMap<>();
+        long newestApplied = Long.MIN_VALUE;
+        for (AppliedRow row : rows) {
+            rowsById.put(row.id(), row);
+            if (!row.running()) {
+                newestApplied = Math.max(newestApplied, row.version());
+            }
+        }
+        Map<Long, Migration> diskByVersion = new HashMap<>();
+        List<Entry> entries = new ArrayList<>();
+        for (Migration m : onDisk) {
+            diskByVersion.putIfAbsent(m.version(), m);
+            AppliedRow row = rowsById.remove(m.id());
+            entries.add(new Entry(m.id(), m, row, stateOf(m, row, newestApplied), null));
+        }
+        for (AppliedRow row : rowsById.values()) {
+            Migration renamedTo = versions == VersionsMode.UNIQUE ? diskByVersion.get(row.version()) : null;
+            MigrationState state = row.running() ? MigrationState.RUNNING : MigrationState.MISSING_FILE;
+            entries.add(new Entry(row.id(), null, row, state, renamedTo));
+        }
+        entries.sort((a, b) -> a.id().compareTo(b.id()));
+        return new MigrationClassification(List.copyOf(entries));
+    }
+
+    private static MigrationState stateOf(Migration file, AppliedRow row, long newestApplied) {
+        if (row == null) {
+            return file.version() < newestApplied ? MigrationState.OUT_OF_ORDER : MigrationState.PENDING;
+        }
+        if (row.running()) {
+            return MigrationState.RUNNING;
+        }
+        return row.checksum() != null && !row.checksum().equals(file.checksum())
+                ? MigrationState.DRIFTED : MigrationState.APPLIED;
+    }
+
+    /** Every migration on disk or in the tracker, by version and name. */
+    List<Entry> entries() {
+        return entries;
+    }
+}
