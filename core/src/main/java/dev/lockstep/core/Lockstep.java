@@ -21,8 +21,8 @@ import java.util.function.LongFunction;
  * }</pre>
  *
  * A run reads and checks every file before it opens a connection, then takes one connection for
- * lock, work and unlock (see {@link MigrationRun}). Safe to call from many processes at once: each
- * migration is applied exactly once.
+ * lock, work and unlock (the package overview maps the steps). Safe to call from many processes at
+ * once: each migration is applied exactly once.
  */
 public final class Lockstep {
 

@@ -3,7 +3,6 @@ package dev.lockstep.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lockstep.test.TestSchema;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,24 +22,11 @@ import org.junit.jupiter.api.Test;
  */
 class ConcurrentRunnersTest extends SchemaTestBase {
 
-    static final int RUNNERS = 16;
-
+    private static final int RUNNERS = Scenario.RUNNERS;
 
     @BeforeEach
     void writeMigrations() {
-        nonIdempotentMigrations(files);
-    }
-
-    static MigrationDir nonIdempotentMigrations(MigrationDir files) {
-        return files
-                .add("0001_accounts.up.sql", "CREATE TABLE accounts (id int PRIMARY KEY, name text NOT NULL);")
-                .add("0002_email.up.sql", "ALTER TABLE accounts ADD COLUMN email text;")
-                .add("0003_first_account.up.sql", "INSERT INTO accounts (id, name) VALUES (1, 'first');")
-                .add("0004_ledger.up.sql", "CREATE TABLE ledger (account_id int REFERENCES accounts, amount int);")
-                .add("0005_opening_balance.up.sql", """
-                        INSERT INTO ledger VALUES (1, 100);
-                        UPDATE accounts SET name = name || '!' WHERE id = 1;
-                        """);
+        Scenario.write(files);
     }
 
     Lockstep engine(DataSource dataSource) {
@@ -82,14 +68,14 @@ class ConcurrentRunnersTest extends SchemaTestBase {
         List<Runners.Outcome> outcomes = Runners.runAll(RUNNERS,
                 i -> engine(schema.dataSource(), rendezvous));
 
-        assertEachAppliedOnce(schema, outcomes);
+        Scenario.assertEachAppliedOnce(schema, outcomes);
     }
 
     @Test
     void sixteenRunnersSharingOnePoolApplyEveryMigrationOnce() {
         DataSource pool = schema.pool(RUNNERS);
 
-        assertEachAppliedOnce(schema, Runners.runAll(RUNNERS, i -> engine(pool)));
+        Scenario.assertEachAppliedOnce(schema, Runners.runAll(RUNNERS, i -> engine(pool)));
     }
 
     @Test
@@ -100,7 +86,7 @@ class ConcurrentRunnersTest extends SchemaTestBase {
         List<Runners.Outcome> outcomes = Runners.runAll(RUNNERS,
                 i -> engine(schema.dataSource(), rendezvous).withLocks(key -> NoLock.INSTANCE));
 
-        assertThatThrownBy(() -> assertEachAppliedOnce(schema, outcomes)).isInstanceOf(AssertionError.class);
+        assertThatThrownBy(() -> Scenario.assertEachAppliedOnce(schema, outcomes)).isInstanceOf(AssertionError.class);
     }
 
     @Test
@@ -128,22 +114,6 @@ class ConcurrentRunnersTest extends SchemaTestBase {
 
         List<Runners.Outcome> outcomes = Runners.start(RUNNERS, i -> engine(pool)).await(Duration.ofSeconds(90));
 
-        assertEachAppliedOnce(schema, outcomes);
-    }
-
-    static void assertEachAppliedOnce(TestSchema schema, List<Runners.Outcome> outcomes) {
-        assertThat(outcomes).as("runner errors").allSatisfy(o -> assertThat(o.error()).isNull());
-        assertThat(outcomes.stream().mapToInt(Runners.Outcome::appliedCount).sum())
-                .as("migrations applied across all runners").isEqualTo(5);
-        assertSchemaMigratedOnce(schema);
-    }
-
-    /** The end state of the five migrations, each applied exactly once. */
-    static void assertSchemaMigratedOnce(TestSchema schema) {
-        assertThat(Sql.tracker(schema)).containsExactly("1_accounts:applied", "2_email:applied",
-                "3_first_account:applied", "4_ledger:applied", "5_opening_balance:applied");
-        assertThat(Sql.rows(schema, "SELECT id, name FROM accounts"))
-                .containsExactly(Map.of("id", 1, "name", "first!"));
-        assertThat(Sql.count(schema, "SELECT count(*) FROM ledger")).isEqualTo(1);
+        Scenario.assertEachAppliedOnce(schema, outcomes);
     }
 }

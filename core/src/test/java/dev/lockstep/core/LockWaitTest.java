@@ -22,7 +22,7 @@ class LockWaitTest extends SchemaTestBase {
 
     @BeforeEach
     void writeMigrations() {
-        ConcurrentRunnersTest.nonIdempotentMigrations(files);
+        Scenario.write(files);
     }
 
     LockstepConfiguration engine() {
@@ -33,10 +33,10 @@ class LockWaitTest extends SchemaTestBase {
     @Test
     void runnersWaitWhileAnOutsideSessionHoldsTheLockAndAllFinishAfterItIsReleased() throws Exception {
         try (Holder holder = new Holder(schema, schema.lockKey())) {
-            CountDownLatch allWaiting = new CountDownLatch(ConcurrentRunnersTest.RUNNERS);
+            CountDownLatch allWaiting = new CountDownLatch(Scenario.RUNNERS);
             Set<Integer> waitersSeen = ConcurrentHashMap.newKeySet();
             Set<Integer> holdersReported = ConcurrentHashMap.newKeySet();
-            Runners runners = Runners.start(ConcurrentRunnersTest.RUNNERS, i -> engine()
+            Runners runners = Runners.start(Scenario.RUNNERS, i -> engine()
                     .listener(new LockstepListener() {
                         @Override
                         public void lockWaiting(LockHolder lockHolder, Duration waited) {
@@ -55,7 +55,7 @@ class LockWaitTest extends SchemaTestBase {
             holder.release();
             List<Runners.Outcome> outcomes = runners.await(Duration.ofSeconds(60));
 
-            ConcurrentRunnersTest.assertEachAppliedOnce(schema, outcomes);
+            Scenario.assertEachAppliedOnce(schema, outcomes);
         }
     }
 
@@ -113,7 +113,7 @@ class LockWaitTest extends SchemaTestBase {
 
         terminate(holder.pid());
 
-        ConcurrentRunnersTest.assertEachAppliedOnce(schema, runner.await(Duration.ofSeconds(30)));
+        Scenario.assertEachAppliedOnce(schema, runner.await(Duration.ofSeconds(30)));
         holder.close();
     }
 
@@ -149,7 +149,7 @@ class LockWaitTest extends SchemaTestBase {
         MigrationReport next = engine().load().migrate();
 
         assertThat(next.applied()).extracting(a -> a.migration().version()).containsExactly(3L, 4L, 5L);
-        ConcurrentRunnersTest.assertSchemaMigratedOnce(schema);
+        Scenario.assertMigratedOnce(schema);
     }
 
     @Test
