@@ -1,5 +1,9 @@
 package dev.lockstep.core;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,12 +20,30 @@ final class Checksums {
      * CRLF line endings or a UTF-8 BOM as for one without.
      */
     static String sha256(String normalizedText) {
+        MessageDigest digest;
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(normalizedText.getBytes(StandardCharsets.UTF_8)));
+            digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
+        // Encoded through a small buffer: a 50 MB file is not copied whole once more.
+        CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder();
+        CharBuffer in = CharBuffer.wrap(normalizedText);
+        ByteBuffer out = ByteBuffer.allocate(64 * 1024);
+        CoderResult result;
+        do {
+            result = encoder.encode(in, out, true);
+            if (result.isError()) {
+                throw new IllegalStateException("text decoded from UTF-8 encodes back: " + result);
+            }
+            out.flip();
+            digest.update(out);
+            out.clear();
+        } while (result.isOverflow());
+        encoder.flush(out);
+        out.flip();
+        digest.update(out);
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** Drops a leading byte order mark and turns CRLF and lone CR line endings into LF. */

@@ -3,48 +3,44 @@ package dev.lockstep.core;
 import java.util.Optional;
 
 /**
- * Reads {@code -- lockstep:key=value} lines from the comment block at the top of a migration.
- * Only {@code transaction=true|false} exists today; anything else under {@code lockstep:} is an
- * error, so a typo never silently changes how a migration runs.
+ * Reads {@code -- lockstep:key=value} lines from the comments at the top of a migration, before its
+ * first statement. Only {@code transaction=true|false} exists today. A comment that starts with
+ * {@code lockstep:} anywhere else, in another case or as a block comment is an error, as is an
+ * unknown directive: a directive that is silently ignored changes how a migration runs.
  */
 final class Directives {
 
     private static final String PREFIX = "lockstep:";
+    private static final String THE_DIRECTIVE = "'-- lockstep:transaction=false' (or =true)";
 
-    private Directives() {
+    private Optional<Boolean> transaction = Optional.empty();
+
+    /** Takes each comment the splitter reports, in file order. */
+    void found(String comment, int line, boolean block, boolean beforeFirstStatement) {
+        if (block) {
+            throw new FileProblem(line, "'" + comment + "' is a block comment, which Lockstep does not read as a "
+                    + "directive; write it as a line comment at the top of the file: " + THE_DIRECTIVE);
+        }
+        if (!beforeFirstStatement) {
+            throw new FileProblem(line, "'-- " + comment + "' comes after the first statement, where Lockstep does "
+                    + "not read directives; move it to the top of the file, before the first statement");
+        }
+        if (!comment.startsWith(PREFIX)) {
+            throw new FileProblem(line, "'-- " + comment + "' is not read as a directive: directives are written in "
+                    + "lower case, " + THE_DIRECTIVE);
+        }
+        String directive = comment.substring(PREFIX.length()).strip();
+        if (directive.equals("transaction=false")) {
+            transaction = Optional.of(false);
+        } else if (directive.equals("transaction=true")) {
+            transaction = Optional.of(true);
+        } else {
+            throw new FileProblem(line, "unknown directive '" + comment + "'; the one directive is " + THE_DIRECTIVE);
+        }
     }
 
-    /**
-     * The forced transaction mode, or empty when the file does not set one.
-     *
-     * @throws FileProblem naming the line of a directive it does not know
-     */
-    static Optional<Boolean> transaction(String text) {
-        Optional<Boolean> transaction = Optional.empty();
-        int lineNumber = 0;
-        for (String line : text.split("\n", -1)) {
-            lineNumber++;
-            String trimmed = line.strip();
-            if (trimmed.isEmpty()) {
-                continue;
-            }
-            if (!trimmed.startsWith("--")) {
-                break;
-            }
-            String comment = trimmed.substring(2).strip();
-            if (!comment.startsWith(PREFIX)) {
-                continue;
-            }
-            String directive = comment.substring(PREFIX.length()).strip();
-            if (directive.equals("transaction=false")) {
-                transaction = Optional.of(false);
-            } else if (directive.equals("transaction=true")) {
-                transaction = Optional.of(true);
-            } else {
-                throw new FileProblem(lineNumber, "unknown directive '" + comment
-                        + "'; the one directive is '-- lockstep:transaction=false' (or =true)");
-            }
-        }
+    /** The forced transaction mode, or empty when the file does not set one. */
+    Optional<Boolean> transaction() {
         return transaction;
     }
 }

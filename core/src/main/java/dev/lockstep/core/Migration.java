@@ -1,28 +1,52 @@
 package dev.lockstep.core;
 
+import java.util.Iterator;
 import java.util.List;
 
 /**
  * One up-migration on disk, read and checked: its identity {@code (version, name)}, where it came
- * from, its checksum, its statements and whether it runs inside a transaction.
+ * from, its checksum, whether it runs inside a transaction, and what it changes in the session.
+ * Its statements are not kept: they are read again from the file when it runs, so a 50 MB file of
+ * INSERTs costs memory only while it is applied.
  */
 public final class Migration {
+
+    /** Opens the statements, one at a time, each time the migration runs. */
+    @FunctionalInterface
+    interface StatementSource {
+        /**
+         * @throws LockstepException if the file can no longer be read, or changed since it was checked
+         * @throws FileProblem if the text no longer splits
+         */
+        Iterator<SqlStatement> open();
+    }
 
     private final long version;
     private final String name;
     private final String file;
     private final String checksum;
     private final boolean transactional;
-    private final List<SqlStatement> statements;
+    private final int statementCount;
+    private final SessionState.Changes sessionChanges;
+    private final StatementSource statements;
 
-    Migration(long version, String name, String file, String checksum, boolean transactional,
-            List<SqlStatement> statements) {
+    Migration(long version, String name, String file, String checksum, boolean transactional, int statementCount,
+            SessionState.Changes sessionChanges, StatementSource statements) {
         this.version = version;
         this.name = name;
         this.file = file;
         this.checksum = checksum;
         this.transactional = transactional;
-        this.statements = List.copyOf(statements);
+        this.statementCount = statementCount;
+        this.sessionChanges = sessionChanges;
+        this.statements = statements;
+    }
+
+    /** A migration whose statements are already in memory. */
+    Migration(long version, String name, String file, String checksum, boolean transactional,
+            List<SqlStatement> statements) {
+        this(version, name, file, checksum, transactional, statements.size(), SessionState.Changes.of(statements),
+                List.copyOf(statements)::iterator);
     }
 
     public long version() {
@@ -50,11 +74,17 @@ public final class Migration {
 
     /** How many statements it holds. */
     public int statementCount() {
-        return statements.size();
+        return statementCount;
     }
 
-    List<SqlStatement> statements() {
-        return statements;
+    /** The session settings and role its text changes, so the run can put them back after it. */
+    SessionState.Changes sessionChanges() {
+        return sessionChanges;
+    }
+
+    /** Its statements, in order, read afresh. */
+    Iterator<SqlStatement> openStatements() {
+        return statements.open();
     }
 
     MigrationId id() {

@@ -1,14 +1,20 @@
 package dev.lockstep.core;
 
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.postgresql.PGConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
  * Applies one migration on the pinned connection and records it.
@@ -27,6 +33,9 @@ import java.util.regex.Pattern;
 final class MigrationApplier {
 
     private static final String QUERY_CANCELED = "57014";
+    private static final String ACTIVE_SQL_TRANSACTION = "25001";
+    private static final int BATCH_STATEMENTS = 1000;
+    private static final int BATCH_CHARS = 1 << 20;
     /** pgjdbc names the failed batch entry first in its message, in every language it translates to. */
     private static final Pattern FIRST_NUMBER = Pattern.compile("\\d+");
 
@@ -56,48 +65,62 @@ final class MigrationApplier {
 
     /**
      * The statements, the session put back, the fence (inside the transaction, so what commits
-     * committed under the lock) and the tracker row: one JDBC batch, one round trip, then commit.
+     * committed under the lock) and the tracker row, sent in JDBC batches of bounded size (a large
+     * file is never one batch), then commit. {@code COPY ... FROM stdin} goes through the driver's
+     * copy API between batches.
      */
     private Duration applyInTransaction(Connection connection, Migration migration) throws SQLException {
         long started = System.nanoTime();
-        List<String> batch = new ArrayList<>();
-        migration.statements().forEach(sql -> batch.add(sql.text()));
-        String restore = runState.restoreSql(SessionState.Changes.of(migration));
-        if (restore != null) {
-            batch.add(restore);
-        }
-        if (fenceSql != null) {
-            batch.add(fenceSql);
-        }
-        batch.add(tracker.insertAppliedSql(migration, appliedBy));
+        Iterator<SqlStatement> statements = migration.openStatements();
         connection.setAutoCommit(false);
+        Batch batch = null;
         try {
             try (Statement statement = sqlStatement(connection)) {
-                for (String sql : batch) {
-                    statement.addBatch(sql);
+                batch = new Batch(statement);
+                while (statements.hasNext()) {
+                    SqlStatement sql = statements.next();
+                    if (sql.copyData() != null) {
+                        batch.flush();
+                        batch.copy(connection, sql);
+                    } else {
+                        batch.add(sql);
+                    }
                 }
-                statement.executeBatch();
+                String restore = runState.restoreSql(migration.sessionChanges());
+                if (restore != null) {
+                    batch.addOwn(restore);
+                }
+                if (fenceSql != null) {
+                    batch.addOwn(fenceSql);
+                }
+                batch.addOwn(tracker.insertAppliedSql(migration, appliedBy));
+                batch.flush();
             }
             connection.commit();
             return Duration.ofNanos(System.nanoTime() - started);
         } catch (SQLException e) {
-            MigrationFailedException failure = transactionFailure(connection, migration, e);
-            try {
-                connection.rollback();
-            } catch (SQLException rollbackFailure) {
-                failure.addSuppressed(rollbackFailure);
-            }
+            MigrationFailedException failure = transactionFailure(connection, migration, e, batch);
+            rollback(connection, failure);
             throw failure;
+        } catch (RuntimeException e) {
+            rollback(connection, e);
+            throw e;
         } finally {
             ConnectionFailures.setAutoCommitQuietly(connection);
         }
     }
 
+    private static void rollback(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            failure.addSuppressed(rollbackFailure);
+        }
+    }
+
     private MigrationFailedException transactionFailure(Connection connection, Migration migration,
-            SQLException batchFailure) {
+            SQLException batchFailure, Batch batch) {
         SQLException cause = batchFailure.getNextException() != null ? batchFailure.getNextException() : batchFailure;
-        int index = failedEntry(batchFailure);
-        List<SqlStatement> statements = migration.statements();
         boolean lost = ConnectionFailures.isConnectionLost(cause, connection);
         String consequence = lost
                 ? "The connection to PostgreSQL was lost during this migration, and with it the transaction: nothing "
@@ -108,12 +131,85 @@ final class MigrationApplier {
             return lockLost(migration, null, cause,
                     "Its transaction was rolled back and nothing was recorded.");
         }
-        if (index >= 0 && index < statements.size()) {
-            return failure(migration, statements.get(index), cause, consequence);
+        SqlStatement failed = batch == null ? null : batch.failedStatement(batchFailure);
+        if (failed != null) {
+            return failure(migration, failed, cause, consequence);
         }
-        String where = index < 0 ? "" : " after its last statement, while Lockstep put the session back and recorded it";
+        String where = batch == null || !batch.failedInOwnStatements(batchFailure) ? ""
+                : " after its last statement, while Lockstep put the session back and recorded it";
         return new MigrationFailedException("Migration " + migration.file() + " failed" + where + ": " + cause.getMessage()
                 + " [SQLState " + cause.getSQLState() + "]\n  " + consequence, migration.file(), 0, batchFailure);
+    }
+
+    /**
+     * Statements on their way to the server in one JDBC batch (one round trip), at most
+     * {@value #BATCH_STATEMENTS} of them or about {@value #BATCH_CHARS} characters, so that the
+     * driver never holds a whole large file. Knows which statement each batch entry was, so a
+     * failure names its line without running anything again.
+     */
+    private static final class Batch {
+        private final Statement statement;
+        /** The migration's statements in the batch being filled or sent, by entry. */
+        private final List<SqlStatement> entries = new ArrayList<>();
+        private int ownEntries;
+        private long chars;
+        private SqlStatement copying;
+
+        Batch(Statement statement) {
+            this.statement = statement;
+        }
+
+        void add(SqlStatement sql) throws SQLException {
+            statement.addBatch(sql.text());
+            entries.add(sql);
+            chars += sql.text().length();
+            if (entries.size() >= BATCH_STATEMENTS || chars >= BATCH_CHARS) {
+                flush();
+            }
+        }
+
+        /** Lockstep's own statements, after the migration's. */
+        void addOwn(String sql) throws SQLException {
+            statement.addBatch(sql);
+            ownEntries++;
+        }
+
+        void flush() throws SQLException {
+            if (!entries.isEmpty() || ownEntries > 0) {
+                statement.executeBatch();
+            }
+            entries.clear();
+            ownEntries = 0;
+            chars = 0;
+        }
+
+        void copy(Connection connection, SqlStatement sql) throws SQLException {
+            copying = sql;
+            copyIn(connection, sql);
+            copying = null;
+        }
+
+        /** The migration statement that failed, or {@code null} when the failure does not say or was Lockstep's. */
+        SqlStatement failedStatement(SQLException failure) {
+            if (copying != null) {
+                return copying;
+            }
+            int index = failedEntry(failure);
+            return index >= 0 && index < entries.size() ? entries.get(index) : null;
+        }
+
+        boolean failedInOwnStatements(SQLException failure) {
+            return copying == null && failedEntry(failure) >= entries.size();
+        }
+    }
+
+    /** Sends the rows that followed {@code COPY ... FROM stdin} in the file through the driver's copy API. */
+    private static void copyIn(Connection connection, SqlStatement sql) throws SQLException {
+        try {
+            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql.text(), new StringReader(sql.copyData()));
+        } catch (IOException e) {
+            throw new SQLException("could not send the rows of COPY: " + e.getMessage(), "08006", e);
+        }
     }
 
     /** The 0-based batch entry that failed, or -1 when the failure does not say. */
@@ -127,6 +223,7 @@ final class MigrationApplier {
 
     private Duration applyInAutocommit(Connection connection, Migration migration) throws SQLException {
         long started = System.nanoTime();
+        Iterator<SqlStatement> statements = migration.openStatements();
         tracker.insertRunning(connection, migration, appliedBy);
         String consequence = "It runs outside a transaction, so the statements before this one took effect, "
                 + "and its tracker row stays 'running' so that no replica re-runs it blindly. Check the schema, then "
@@ -135,15 +232,25 @@ final class MigrationApplier {
                 + " or undo what took effect (a failed CREATE INDEX CONCURRENTLY leaves an INVALID index to drop) and run "
                 + tracker.deleteRowSql(migration.version(), migration.name());
         try (Statement statement = sqlStatement(connection)) {
-            for (SqlStatement sql : migration.statements()) {
+            SqlStatement opened = null;
+            while (statements.hasNext()) {
+                SqlStatement sql = statements.next();
                 fence(statement, migration, sql, consequence);
                 try {
-                    statement.execute(sql.text());
+                    if (sql.copyData() != null) {
+                        copyIn(connection, sql);
+                    } else {
+                        statement.execute(sql.text());
+                    }
                 } catch (SQLException e) {
                     throw failure(migration, sql, e, consequence);
                 }
+                if (TransactionRules.isTransactionControl(sql)) {
+                    opened = TransactionRules.opensTransaction(sql) ? sql : null;
+                }
             }
-            String restore = runState.restoreSql(SessionState.Changes.of(migration));
+            requireNoOpenTransaction(connection, statement, migration, opened, consequence);
+            String restore = runState.restoreSql(migration.sessionChanges());
             if (restore != null) {
                 statement.execute(restore);
             }
@@ -152,6 +259,32 @@ final class MigrationApplier {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         tracker.markApplied(connection, migration, took.toMillis());
         return took;
+    }
+
+    /**
+     * A file that opens a transaction and never ends it would have its work rolled back when the
+     * connection goes back to the pool, after Lockstep recorded it as applied. The loader refuses
+     * such a file; this is the check on what the server says, for anything the text did not show.
+     */
+    private static void requireNoOpenTransaction(Connection connection, Statement statement, Migration migration,
+            SqlStatement opened, String consequence) throws SQLException {
+        if (!inTransactionBlock(connection)) {
+            return;
+        }
+        statement.execute("ROLLBACK");
+        throw new MigrationFailedException("Migration " + migration.file()
+                + (opened == null ? "" : ", line " + opened.line()) + ": opens a transaction that it never ends, so "
+                + "Lockstep rolled it back: the statements after that BEGIN did not take effect. End it with COMMIT.\n  "
+                + consequence, migration.file(), opened == null ? 0 : opened.line(), null);
+    }
+
+    /** What the server last said about the session's transaction, as the driver keeps it. */
+    private static boolean inTransactionBlock(Connection connection) {
+        try {
+            return connection.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE;
+        } catch (SQLException | RuntimeException e) {
+            return false; // not pgjdbc underneath: the loader's check stands alone
+        }
     }
 
     /** Outside a transaction the fence runs before each statement; {@code next} null: after the last. */
@@ -190,7 +323,10 @@ final class MigrationApplier {
     private static MigrationFailedException failure(Migration migration, SqlStatement sql, SQLException e,
             String consequence) {
         String hint = QUERY_CANCELED.equals(e.getSQLState())
-                ? " If lockstep.statement-timeout cancelled it, raise that setting for this migration." : "";
+                ? " If lockstep.statement-timeout cancelled it, raise that setting for this migration."
+                : ACTIVE_SQL_TRANSACTION.equals(e.getSQLState()) && migration.transactional()
+                ? " This statement cannot run inside a transaction: add '-- lockstep:transaction=false' as the first "
+                        + "line of the file, so that Lockstep runs it outside one." : "";
         return new MigrationFailedException("Migration " + migration.file() + " failed at line " + sql.line() + ": "
                 + e.getMessage() + " [SQLState " + e.getSQLState() + "]\n  Statement: " + abbreviate(sql.text())
                 + "\n  " + consequence + hint, migration.file(), sql.line(), e);

@@ -1,15 +1,12 @@
 package dev.lockstep.core;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.NoSuchElementException;
 
 /**
  * Turns the scanned files into the ordered list of up-migrations, or fails listing every bad file:
@@ -92,51 +89,51 @@ final class MigrationLoader {
         }
     }
 
+    /**
+     * Reads the file once, checking everything that can be checked without a database; keeps what
+     * the run needs to decide, not the statements (see {@link Migration}).
+     */
     private static Migration read(SqlFile file, MigrationFileName fileName) {
-        String text = Checksums.normalize(decode(file.content()));
-        List<SqlStatement> statements = SqlSplitter.split(text);
-        if (statements.isEmpty()) {
-            throw new FileProblem(0, "the file holds no SQL statement; delete it, or write the statement it "
-                    + "was meant to hold");
-        }
-        Optional<Boolean> forced = Directives.transaction(text);
-        SqlStatement needsAutocommit = null;
-        String reason = null;
-        for (SqlStatement statement : statements) {
-            reason = TransactionRules.nonTransactionalReason(statement);
-            if (reason != null) {
-                needsAutocommit = statement;
-                break;
-            }
-        }
-        boolean transactional = forced.orElse(needsAutocommit == null);
-        if (transactional && needsAutocommit != null) {
-            throw new FileProblem(needsAutocommit.line(), reason + " cannot run inside a transaction, but the file "
-                    + "says '-- lockstep:transaction=true'; remove that directive");
-        }
-        if (transactional) {
-            for (SqlStatement statement : statements) {
-                if (TransactionRules.isTransactionControl(statement)) {
-                    throw new FileProblem(statement.line(), "'" + statement.words().get(0) + "' would end the "
-                            + "transaction Lockstep runs this migration in, together with its tracker row; remove "
-                            + "it, or add '-- lockstep:transaction=false' as the first line to manage transactions yourself");
-                }
-            }
-        }
-        return new Migration(fileName.version(), fileName.name(), file.displayName(), Checksums.sha256(text),
-                transactional, statements);
+        String text = FileText.decode(file.read());
+        String checksum = Checksums.sha256(text);
+        FileAnalysis analysis = FileAnalysis.of(text);
+        return new Migration(fileName.version(), fileName.name(), file.displayName(), checksum,
+                analysis.transactional(), analysis.statementCount(), analysis.sessionChanges(),
+                () -> statementsOf(file, checksum));
     }
 
-    private static String decode(byte[] bytes) {
+    /** The statements read afresh when the migration runs, refusing a file that changed since. */
+    private static Iterator<SqlStatement> statementsOf(SqlFile file, String checksum) {
+        String text;
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new FileProblem(0, "the file is not valid UTF-8; save it as UTF-8");
+            text = FileText.decode(file.read());
+        } catch (FileProblem e) {
+            throw new LockstepException(file.displayName() + (e.line() > 0 ? ", line " + e.line() : "") + ": "
+                    + e.getMessage(), e);
         }
+        if (!Checksums.sha256(text).equals(checksum)) {
+            throw new LockstepException(file.displayName() + " changed while Lockstep was running; nothing of it was "
+                    + "applied. Start again to apply the file as it is now.");
+        }
+        SqlSplitter splitter = new SqlSplitter(text, (comment, line, block, beforeFirst) -> { });
+        return new Iterator<>() {
+            private SqlStatement next = splitter.next();
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public SqlStatement next() {
+                if (next == null) {
+                    throw new NoSuchElementException();
+                }
+                SqlStatement current = next;
+                next = splitter.next();
+                return current;
+            }
+        };
     }
 
     /** In unique mode one version per file; in shared mode one (version, name) per file. */

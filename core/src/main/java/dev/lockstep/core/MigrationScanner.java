@@ -2,16 +2,24 @@ package dev.lockstep.core;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +27,6 @@ import java.util.Map;
 import java.util.StringJoiner;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 
 /**
  * Finds the {@code .sql} files below each location, recursively: {@code classpath:} locations in
@@ -48,8 +55,9 @@ final class MigrationScanner {
                 } else {
                     scanClasspath(location, files);
                 }
-            } catch (IOException | UncheckedIOException e) {
-                throw new LockstepException("Cannot read the migrations in " + location + ": " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new LockstepException("Cannot read the migrations in " + location + ": "
+                        + FileErrors.describe(e), e);
             }
         }
         return files;
@@ -138,40 +146,94 @@ final class MigrationScanner {
         return stripSlashes(location.startsWith(CLASSPATH) ? location.substring(CLASSPATH.length()) : location);
     }
 
+    /**
+     * Every {@code .sql} file below the folder, following symbolic links (a location, file or
+     * subfolder may be one: Kubernetes ConfigMap volumes and monorepos use them). Names starting
+     * with a dot are skipped: they are hidden files, editors' and macOS's side files, and the
+     * {@code ..data} links through which a ConfigMap volume shows each file a second time.
+     */
     private static void scanFolder(String location, Path folder, List<SqlFile> files) throws IOException {
         if (!Files.isDirectory(folder)) {
             throw notAFolder(location, folder);
         }
-        List<Path> sqlFiles;
-        try (Stream<Path> paths = Files.find(folder, Integer.MAX_VALUE,
-                (path, attributes) -> attributes.isRegularFile() && isSql(path.getFileName().toString()))) {
-            sqlFiles = paths.sorted().toList();
-        }
-        // Reading thousands of small files is most of a no-op start: read them on every core.
-        files.addAll(sqlFiles.parallelStream().map(file -> {
+        List<Path> sqlFiles = new ArrayList<>();
+        Files.walkFileTree(folder, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                        return !dir.equals(folder) && hidden(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                        if (hidden(file) || !isSql(file.getFileName().toString())) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                        if (attributes.isSymbolicLink()) {
+                            // FOLLOW_LINKS reports a link as itself only when its target is gone.
+                            throw new NoSuchFileException(file + " -> " + Files.readSymbolicLink(file));
+                        }
+                        if (attributes.isRegularFile()) {
+                            sqlFiles.add(file);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                        if (hidden(file) && !(e instanceof FileSystemLoopException)) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                        throw e;
+                    }
+                });
+        Collections.sort(sqlFiles);
+        for (Path file : sqlFiles) {
             // Joined by hand: on Linux a backslash is part of a file name, not a separator.
             StringJoiner relative = new StringJoiner("/");
             folder.relativize(file).forEach(part -> relative.add(part.toString()));
-            try {
-                return new SqlFile(location, relative.toString(), Files.readAllBytes(file));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).toList());
+            files.add(new SqlFile(location, relative.toString(), () -> Files.readAllBytes(file)));
+        }
+    }
+
+    private static boolean hidden(Path path) {
+        Path name = path.getFileName();
+        return name != null && name.toString().startsWith(".");
     }
 
     private static void scanJar(String location, JarURLConnection connection, List<SqlFile> files) throws IOException {
         connection.setUseCaches(false);
         String prefix = stripSlashes(connection.getEntryName()) + "/";
+        // jar:file:/app.jar!/ or, in a Spring Boot jar, jar:nested:/app.jar/!BOOT-INF/classes/!/
+        String root = connection.getURL().toString();
+        String jarBase = root.substring(0, root.lastIndexOf("!/") + 2);
         try (JarFile jar = connection.getJarFile()) {
             for (JarEntry entry : (Iterable<JarEntry>) jar.stream()::iterator) {
                 String name = entry.getName();
-                if (!entry.isDirectory() && name.startsWith(prefix) && isSql(name)) {
-                    try (InputStream in = jar.getInputStream(entry)) {
-                        files.add(new SqlFile(location, name.substring(prefix.length()), in.readAllBytes()));
-                    }
+                String relative = name.startsWith(prefix) ? name.substring(prefix.length()) : null;
+                if (!entry.isDirectory() && relative != null && isSql(name) && !hiddenPart(relative)) {
+                    URL url = new URL(jarBase + name);
+                    files.add(new SqlFile(location, relative, () -> readUrl(url)));
                 }
             }
+        }
+    }
+
+    private static boolean hiddenPart(String relativePath) {
+        for (String part : relativePath.split("/")) {
+            if (part.startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] readUrl(URL url) throws IOException {
+        URLConnection connection = url.openConnection();
+        // Without caches the jar is closed again once read, as at scan time.
+        connection.setUseCaches(false);
+        try (InputStream in = connection.getInputStream()) {
+            return in.readAllBytes();
         }
     }
 

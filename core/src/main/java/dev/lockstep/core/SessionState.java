@@ -187,11 +187,25 @@ final class SessionState {
      */
     record Changes(Set<String> names, boolean role, boolean unknown) {
 
-        static Changes of(Migration migration) {
-            Set<String> names = new TreeSet<>();
-            boolean role = false;
-            boolean unknown = false;
-            for (SqlStatement statement : migration.statements()) {
+        static final Changes NONE = new Changes(Set.of(), false, false);
+
+        Changes {
+            names = Set.copyOf(names);
+        }
+
+        static Changes of(List<SqlStatement> statements) {
+            Collector collector = new Collector();
+            statements.forEach(collector::add);
+            return collector.changes();
+        }
+
+        /** Reads a migration's statements one at a time, as the loader sees them. */
+        static final class Collector {
+            private final Set<String> names = new TreeSet<>();
+            private boolean role;
+            private boolean unknown;
+
+            void add(SqlStatement statement) {
                 String text = statement.text();
                 // SET runs as a statement of its own or inside a DO block; elsewhere (UPDATE .. SET,
                 // ALTER .. SET, a function's SET clause) it changes no session setting.
@@ -226,7 +240,10 @@ final class SessionState {
                     }
                 }
             }
-            return new Changes(names, role, unknown);
+
+            Changes changes() {
+                return names.isEmpty() && !role && !unknown ? NONE : new Changes(names, role, unknown);
+            }
         }
     }
 
@@ -284,7 +301,7 @@ final class SessionState {
     static Set<String> customSettingsSetBy(List<Migration> migrations) {
         Set<String> names = new TreeSet<>();
         for (Migration migration : migrations) {
-            Changes.of(migration).names().stream().filter(name -> name.contains(".")).forEach(names::add);
+            migration.sessionChanges().names().stream().filter(name -> name.contains(".")).forEach(names::add);
         }
         return names;
     }

@@ -1,12 +1,16 @@
 package dev.lockstep.core;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Knows which statements PostgreSQL refuses to run inside a transaction block, so a migration
  * holding one runs in autocommit without the author having to say so.
  */
 final class TransactionRules {
+
+    /** The words that may follow CLUSTER or REINDEX as options: {@code (VERBOSE)}, {@code (VERBOSE true)}. */
+    private static final Set<String> OPTION_WORDS = Set.of("VERBOSE", "TRUE", "FALSE", "ON", "OFF");
 
     private TransactionRules() {
     }
@@ -36,12 +40,19 @@ final class TransactionRules {
                 if (w.contains("CONCURRENTLY")) {
                     return "REINDEX CONCURRENTLY";
                 }
-                return w.contains("DATABASE") || w.contains("SYSTEM") ? "REINDEX DATABASE/SYSTEM" : null;
+                return reindexTarget(w);
+            case "CLUSTER":
+                // Without a table CLUSTER re-clusters every table it clustered before, one transaction each.
+                return OPTION_WORDS.containsAll(w.subList(1, w.size())) ? "CLUSTER without a table" : null;
             case "VACUUM":
                 return "VACUUM";
             case "ALTER":
                 if (statement.startsWith("ALTER", "SYSTEM")) {
                     return "ALTER SYSTEM";
+                }
+                if (statement.startsWith("ALTER", "DATABASE") && w.size() >= 5 && w.get(3).equals("SET")
+                        && w.get(4).equals("TABLESPACE")) {
+                    return "ALTER DATABASE ... SET TABLESPACE";
                 }
                 if (statement.startsWith("ALTER", "TABLE") && w.contains("DETACH")
                         && (w.contains("CONCURRENTLY") || w.contains("FINALIZE"))) {
@@ -51,6 +62,33 @@ final class TransactionRules {
             default:
                 return null;
         }
+    }
+
+    /**
+     * {@code REINDEX SCHEMA/DATABASE/SYSTEM} each run one transaction per table; {@code INDEX} and
+     * {@code TABLE} may run in a transaction. The kind is the first word after the options.
+     */
+    private static String reindexTarget(List<String> w) {
+        for (int i = 1; i < w.size(); i++) {
+            String word = w.get(i);
+            if (word.equals("TABLESPACE")) {
+                i++; // (TABLESPACE name)
+                continue;
+            }
+            if (OPTION_WORDS.contains(word)) {
+                continue;
+            }
+            return switch (word) {
+                case "SCHEMA", "DATABASE", "SYSTEM" -> "REINDEX " + word;
+                default -> null;
+            };
+        }
+        return null;
+    }
+
+    /** Whether the statement opens a transaction block: BEGIN, START TRANSACTION. */
+    static boolean opensTransaction(SqlStatement statement) {
+        return statement.startsWith("BEGIN") || statement.startsWith("START", "TRANSACTION");
     }
 
     /** Whether the statement opens or ends a transaction itself. */

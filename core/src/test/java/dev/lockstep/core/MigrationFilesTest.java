@@ -110,7 +110,7 @@ class MigrationFilesTest {
     void aNonUtf8FileIsAnError() throws Exception {
         Files.write(files.path().resolve("1_a.up.sql"), new byte[] {'S', 'E', 'L', (byte) 0xC3, (byte) 0x28});
 
-        assertThatThrownBy(this::migrate).hasMessageContaining("1_a.up.sql: the file is not valid UTF-8");
+        assertThatThrownBy(this::migrate).hasMessageContaining("1_a.up.sql, line 1: the file is not valid UTF-8 (byte 0xC3 at offset 3)");
     }
 
     @Test

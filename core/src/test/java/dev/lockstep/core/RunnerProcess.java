@@ -4,6 +4,8 @@ import dev.lockstep.test.TestPostgres;
 import dev.lockstep.test.TestSchema;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** A runner in a JVM of its own, for tests that kill it the way an orchestrator kills a pod. */
@@ -22,13 +24,21 @@ public final class RunnerProcess {
                 .runnerName(args[5]).load().migrate();
     }
 
-    /** Starts a runner on the schema's database; its output goes to {@code log}. */
-    static Process start(TestSchema schema, String location, String runnerName, Path log) throws IOException {
+    /**
+     * Starts a runner on the schema's database; its output goes to {@code log}.
+     *
+     * @param jvmOptions e.g. {@code -Xmx256m}
+     */
+    static Process start(TestSchema schema, String location, String runnerName, Path log, String... jvmOptions)
+            throws IOException {
         TestPostgres server = TestPostgres.get();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), RunnerProcess.class.getName(),
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), RunnerProcess.class.getName(),
                 schema.jdbcUrl(), server.user(), server.password(), location, String.valueOf(schema.lockKey()),
-                runnerName)
+                runnerName));
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

@@ -16,7 +16,14 @@ class TransactionRulesTest {
             DROP INDEX CONCURRENTLY IF EXISTS i                                       | DROP INDEX CONCURRENTLY
             REINDEX INDEX CONCURRENTLY i                                              | REINDEX CONCURRENTLY
             REINDEX (VERBOSE) TABLE CONCURRENTLY t                                    | REINDEX CONCURRENTLY
-            REINDEX DATABASE app                                                      | REINDEX DATABASE/SYSTEM
+            REINDEX DATABASE app                                                      | REINDEX DATABASE
+            REINDEX SCHEMA app                                                        | REINDEX SCHEMA
+            REINDEX (VERBOSE) SYSTEM                                                  | REINDEX SYSTEM
+            REINDEX (TABLESPACE fast, VERBOSE true) SCHEMA app                        | REINDEX SCHEMA
+            CLUSTER                                                                   | CLUSTER without a table
+            CLUSTER VERBOSE                                                           | CLUSTER without a table
+            CLUSTER (VERBOSE)                                                         | CLUSTER without a table
+            ALTER DATABASE app SET TABLESPACE fast                                    | ALTER DATABASE ... SET TABLESPACE
             VACUUM ANALYZE t                                                          | VACUUM
             ALTER SYSTEM SET work_mem = '64MB'                                        | ALTER SYSTEM
             CREATE DATABASE other                                                     | CREATE DATABASE
@@ -36,6 +43,11 @@ class TransactionRulesTest {
             "CREATE TABLE concurrently (a int)",
             "SELECT 'CREATE INDEX CONCURRENTLY'",
             "REINDEX TABLE t",
+            "REINDEX (TABLESPACE fast) TABLE schema",
+            "REINDEX INDEX database",
+            "CLUSTER t USING t_pkey",
+            "CLUSTER VERBOSE t",
+            "ALTER DATABASE app SET work_mem = '64MB'",
             "ALTER TABLE measurements DETACH PARTITION measurements_2020",
             "COMMENT ON TABLE t IS 'VACUUM daily'",
     })
