@@ -1,5 +1,6 @@
 package dev.lockstep.core;
 
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,8 @@ import javax.sql.DataSource;
  * both plain Java and Boot users.
  */
 public final class LockstepConfiguration {
+
+    private static final System.Logger LOG = System.getLogger(LockstepConfiguration.class.getName());
 
     public static final String DEFAULT_LOCATION = "classpath:db/migrations";
     public static final String DEFAULT_TABLE = "lockstep_applied_migrations";
@@ -155,6 +158,9 @@ public final class LockstepConfiguration {
                     + DEFAULT_LOCATION + " or filesystem:/path/to/migrations");
         }
         locations.forEach(MigrationScanner::validate);
+        locations.stream().filter(MigrationScanner::hasNoPrefix).forEach(location -> LOG.log(Level.INFO,
+                "lockstep.locations: '" + location + "' has no prefix and is read as classpath:" + location
+                        + "; write filesystem:" + location + " for a folder on disk"));
         ClassLoader loader = classLoader != null ? classLoader : Lockstep.class.getClassLoader();
         MigrationScanner scanner = new MigrationScanner(loader);
         locations.forEach(scanner::requireExists);
@@ -163,9 +169,9 @@ public final class LockstepConfiguration {
         }
         Identifiers.validate("lockstep.table", table);
         requireNonNegative("lockstep.lock.timeout", lockTimeout);
-        requireNonNegative("lockstep.lock.report-interval", reportInterval);
-        if (reportInterval.isZero()) {
-            throw new LockstepConfigurationException("lockstep.lock.report-interval", "must be longer than zero");
+        if (reportInterval == null || reportInterval.isNegative() || reportInterval.isZero()) {
+            throw new LockstepConfigurationException("lockstep.lock.report-interval", "'" + reportInterval
+                    + "' must be longer than zero, e.g. 10s: it is how often a waiting runner says who holds the lock");
         }
         if (statementTimeout != null) {
             requireNonNegative("lockstep.statement-timeout", statementTimeout);

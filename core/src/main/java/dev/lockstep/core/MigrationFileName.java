@@ -1,12 +1,13 @@
 package dev.lockstep.core;
 
+import java.text.Normalizer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A parsed migration file name: {@code 0042_add_orders.up.sql} / {@code .down.sql}
  * (golang-migrate style) or {@code V42__add_orders.sql} / {@code U42__add_orders.sql} (Flyway
- * style).
+ * style). The name is taken in Unicode NFC form.
  */
 record MigrationFileName(long version, String name, boolean up) {
 
@@ -22,7 +23,10 @@ record MigrationFileName(long version, String name, boolean up) {
      *
      * @throws IllegalArgumentException with the reason, when the name fits neither style
      */
-    static MigrationFileName parse(String fileName) {
+    static MigrationFileName parse(String rawFileName) {
+        // macOS file systems hand out decomposed (NFD) names, everything else composed (NFC):
+        // one name, however the checkout spells it.
+        String fileName = Normalizer.normalize(rawFileName, Normalizer.Form.NFC);
         Matcher golang = GOLANG.matcher(fileName);
         if (golang.matches()) {
             return new MigrationFileName(version(golang.group(1)), golang.group(2), golang.group(3).equals("up"));

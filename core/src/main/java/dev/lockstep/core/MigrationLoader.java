@@ -1,12 +1,16 @@
 package dev.lockstep.core;
 
+import java.lang.System.Logger.Level;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 
 /**
  * Turns the scanned files into the ordered list of up-migrations, or fails listing every bad file:
@@ -15,6 +19,7 @@ import java.util.NoSuchElementException;
  */
 final class MigrationLoader {
 
+    private static final System.Logger LOG = System.getLogger(MigrationLoader.class.getName());
     private static final Comparator<Migration> ORDER =
             Comparator.comparingLong(Migration::version).thenComparing(Migration::name);
 
@@ -43,6 +48,15 @@ final class MigrationLoader {
         }
         migrations.sort(ORDER);
         problems.addAll(duplicates(migrations));
+        Set<Long> upVersions = new HashSet<>();
+        migrations.forEach(m -> upVersions.add(m.version()));
+        downFiles.forEach((version, files) -> {
+            if (!upVersions.contains(version)) {
+                LOG.log(Level.WARNING, String.join(", ", files) + " has no up migration with version " + version
+                        + ", so it is never used (Lockstep runs up migrations only); rename it to match its up file "
+                        + "or delete it");
+            }
+        });
         if (versions == VersionsMode.UNIQUE) {
             downFiles.forEach((version, files) -> {
                 if (files.size() > 1) {
@@ -146,16 +160,23 @@ final class MigrationLoader {
             }
             if (j - i > 1) {
                 List<String> files = sorted.subList(i, j).stream().map(Migration::file).toList();
+                String lookAlike = normalizationOnly(files) ? " (their names differ only in Unicode normalization, "
+                        + "NFC and NFD, so they look the same: one is a copy made on another system; delete it)" : "";
                 problems.add(versions == VersionsMode.UNIQUE
                         ? "version " + sorted.get(i).version() + " is used by " + files.size() + " files: "
-                                + String.join(", ", files) + "; give each its own version, or set "
+                                + String.join(", ", files) + lookAlike + "; give each its own version, or set "
                                 + "lockstep.versions=shared if several files per version are intended"
                         : "migration " + sorted.get(i).version() + "_" + sorted.get(i).name() + " exists "
-                                + files.size() + " times: " + String.join(", ", files) + "; keep one");
+                                + files.size() + " times: " + String.join(", ", files) + lookAlike + "; keep one");
             }
             i = j;
         }
         return problems;
+    }
+
+    private static boolean normalizationOnly(List<String> files) {
+        long distinct = files.stream().distinct().count();
+        return files.stream().map(f -> Normalizer.normalize(f, Normalizer.Form.NFC)).distinct().count() < distinct;
     }
 
     private boolean clash(Migration a, Migration b) {

@@ -1,6 +1,7 @@
 package dev.lockstep.core;
 
 import java.lang.System.Logger.Level;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,8 +33,12 @@ record MigrationPlan(List<Migration> pending, Set<Migration> outOfOrder, int alr
             }
             if (file == null) {
                 if (entry.renamedTo() != null) {
+                    boolean lookAlike = Normalizer.normalize(row.name(), Normalizer.Form.NFC)
+                            .equals(entry.renamedTo().name());
                     problems.add("Version " + row.version() + " was applied as '" + row.name() + "' but the file on "
-                            + "disk is " + entry.renamedTo().file() + ". Rename the file back, or, if the rename is "
+                            + "disk is " + entry.renamedTo().file() + (lookAlike ? " (the two names differ only in "
+                                    + "Unicode normalization, NFD and NFC)" : "")
+                            + ". Rename the file back, or, if the rename is "
                             + "intended, record it: " + tracker.renameRowSql(row.version(), row.name(),
                                     entry.renamedTo().name()));
                 } else {

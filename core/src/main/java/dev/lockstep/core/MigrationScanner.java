@@ -1,6 +1,7 @@
 package dev.lockstep.core;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.io.InputStream;
 import java.net.JarURLConnection;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
+import java.nio.file.InvalidPathException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,6 +38,8 @@ import java.util.jar.JarFile;
  */
 final class MigrationScanner {
 
+    private static final System.Logger LOG = System.getLogger(MigrationScanner.class.getName());
+
     static final String SETTING = "lockstep.locations";
     private static final String CLASSPATH = "classpath:";
     private static final String FILESYSTEM = "filesystem:";
@@ -49,6 +53,7 @@ final class MigrationScanner {
     List<SqlFile> scan(List<String> locations) {
         List<SqlFile> files = new ArrayList<>();
         for (String location : locations) {
+            int before = files.size();
             try {
                 if (location.startsWith(FILESYSTEM)) {
                     scanFolder(location, Path.of(location.substring(FILESYSTEM.length())), files);
@@ -59,8 +64,17 @@ final class MigrationScanner {
                 throw new LockstepException("Cannot read the migrations in " + location + ": "
                         + FileErrors.describe(e), e);
             }
+            if (files.size() == before) {
+                LOG.log(Level.WARNING, location + " holds no .sql file, so nothing is migrated from it; if the "
+                        + "migrations are elsewhere, correct " + SETTING + " (files and folders whose names start "
+                        + "with a dot are skipped)");
+            }
         }
         return files;
+    }
+
+    static boolean hasNoPrefix(String location) {
+        return !location.startsWith(CLASSPATH) && !location.startsWith(FILESYSTEM);
     }
 
     /** Checks the syntax of a configured location without touching the disk. */
@@ -137,9 +151,24 @@ final class MigrationScanner {
     }
 
     private static LockstepConfigurationException notOnClasspath(String location, String path) {
-        return new LockstepConfigurationException(SETTING, location + " is not on the classpath; create "
+        boolean noPrefix = !location.startsWith(CLASSPATH);
+        Path onDisk = pathOrNull(location);
+        String diskHint = noPrefix && onDisk != null && Files.isDirectory(onDisk)
+                ? " A folder of that name exists on disk: a location without a prefix is a classpath location, so "
+                        + "write filesystem:" + onDisk.toAbsolutePath() + " to read that folder."
+                : "";
+        return new LockstepConfigurationException(SETTING, location + " is not on the classpath"
+                + (noPrefix ? " (a location without a prefix is read as classpath:" + path + ")" : "") + "; create "
                 + "src/main/resources/" + path + " or point " + SETTING + " at the folder that holds the migrations "
-                + "(a jar built without folder entries hides its folders from the class loader too)");
+                + "(a jar built without folder entries hides its folders from the class loader too)." + diskHint);
+    }
+
+    private static Path pathOrNull(String location) {
+        try {
+            return Path.of(location);
+        } catch (InvalidPathException e) {
+            return null;
+        }
     }
 
     private static String classpathPath(String location) {

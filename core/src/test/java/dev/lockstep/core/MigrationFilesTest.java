@@ -2,10 +2,17 @@ package dev.lockstep.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,5 +163,178 @@ class MigrationFilesTest {
         assertThatThrownBy(() -> configure().connectRetries(3).connectRetriesInterval(Duration.ofSeconds(-1)).load())
                 .hasMessageStartingWith("lockstep.connect-retries-interval:");
         assertThatThrownBy(() -> Lockstep.configure().load()).hasMessageStartingWith("dataSource:");
+    }
+
+    @Test
+    void psqlCommandsAreRefusedNamingTheLineBecauseLockstepRunsSqlNotPsqlScripts() {
+        files.add("1_include.up.sql", "CREATE TABLE a (id int);\n\\i other.sql\nCREATE TABLE b (id int);")
+                .add("2_variable.up.sql", "\\set ON_ERROR_STOP on\nCREATE TABLE c (id int);")
+                .add("3_connect.up.sql", "-- other database\n\\connect other\nCREATE TABLE d (id int);");
+
+        assertThatThrownBy(this::migrate)
+                .isInstanceOfSatisfying(MigrationFileException.class, e -> assertThat(e.problems()).hasSize(3))
+                .hasMessageContaining("1_include.up.sql, line 2: '\\i other.sql' is a psql command, not SQL")
+                .hasMessageContaining("2_variable.up.sql, line 1: '\\set ON_ERROR_STOP on' is a psql command")
+                .hasMessageContaining("3_connect.up.sql, line 2: '\\connect other' is a psql command")
+                .hasMessageContaining("or run the script with psql");
+    }
+
+    @Test
+    void pgDumpsRestrictLinesAreSkippedAndCopyRowsBelongToTheirStatementWithLinesCountedOn() {
+        files.add("1_dump.up.sql", """
+                \\restrict AbC123
+                SET statement_timeout = 0;
+                COPY t (id, note) FROM stdin;
+                1\tsemi;colon 'quote
+                2\t\\N
+                \\.
+                SELECT 'after the rows';
+                \\unrestrict AbC123
+                """);
+
+        Migration dump = configure().load().scan().get(0);
+
+        List<SqlStatement> statements = new ArrayList<>();
+        dump.openStatements().forEachRemaining(statements::add);
+        assertThat(statements).extracting(SqlStatement::line).containsExactly(2, 3, 7);
+        assertThat(statements.get(1).text()).isEqualTo("COPY t (id, note) FROM stdin");
+        assertThat(statements.get(1).copyData()).isEqualTo("1\tsemi;colon 'quote\n2\t\\N\n");
+        assertThat(dump.statementCount()).isEqualTo(3);
+    }
+
+    @Test
+    void copyRowsWithoutTheirEndLineAreAnErrorNamingTheCopy() {
+        files.add("1_copy.up.sql", "CREATE TABLE t (id int);\nCOPY t FROM stdin;\n1\n2\n");
+
+        assertThatThrownBy(this::migrate).hasMessageContaining("1_copy.up.sql, line 2: COPY ... FROM stdin reads its "
+                + "rows from the lines after it, which must end with a line holding only \\.");
+    }
+
+    @Test
+    void directivesInTheWrongPlaceCaseOrFormAreErrorsSayingWhereTheyGo() {
+        files.add("1_upper.up.sql", "-- LOCKSTEP:transaction=false\nCREATE INDEX CONCURRENTLY i ON t (a);")
+                .add("2_block.up.sql", "/* lockstep:transaction=false */\nCREATE INDEX CONCURRENTLY i ON t (a);")
+                .add("3_late.up.sql", "CREATE TABLE t (a int);\n\n-- lockstep:transaction=false\nSELECT 1;");
+
+        assertThatThrownBy(this::migrate)
+                .isInstanceOfSatisfying(MigrationFileException.class, e -> assertThat(e.problems()).hasSize(3))
+                .hasMessageContaining("1_upper.up.sql, line 1: '-- LOCKSTEP:transaction=false' is not read as a "
+                        + "directive: directives are written in lower case")
+                .hasMessageContaining("2_block.up.sql, line 1: 'lockstep:transaction=false' is a block comment, "
+                        + "which Lockstep does not read as a directive; write it as a line comment at the top")
+                .hasMessageContaining("3_late.up.sql, line 3: '-- lockstep:transaction=false' comes after the first "
+                        + "statement, where Lockstep does not read directives; move it to the top of the file");
+    }
+
+    @Test
+    void aFileOutsideATransactionThatOpensOneAndNeverEndsItIsRefused() {
+        files.add("1_fine.up.sql", "-- lockstep:transaction=false\nBEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n"
+                        + "CREATE INDEX CONCURRENTLY a_idx ON a (id);")
+                .add("2_open.up.sql", "-- lockstep:transaction=false\nCREATE TABLE b (id int);\n"
+                        + "START TRANSACTION;\nINSERT INTO b VALUES (1);\n");
+
+        assertThatThrownBy(this::migrate)
+                .isInstanceOfSatisfying(MigrationFileException.class, e -> assertThat(e.problems()).hasSize(1))
+                .hasMessageContaining("2_open.up.sql, line 3: 'START TRANSACTION' opens a transaction that the file "
+                        + "never ends")
+                .hasMessageContaining("end it with COMMIT");
+    }
+
+    @Test
+    void aNulByteIsAnErrorNamingItsLine() throws Exception {
+        Files.write(dir.resolve("1_a.up.sql"), "SELECT 1;\nSELECT 2;\nSELECT '\0';".getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(this::migrate).hasMessageContaining("1_a.up.sql, line 3: the file holds a NUL character");
+    }
+
+    @Test
+    void aDownFileWithoutItsUpMigrationIsReported() {
+        files.add("1_a.up.sql", "SELECT 1;").add("1_a.down.sql", "SELECT 1;").add("2_b.down.sql", "SELECT 1;");
+
+        List<String> log = LogCapture.during(MigrationLoader.class, () -> configure().load().scan());
+
+        assertThat(log).filteredOn(line -> line.contains(files.location())).singleElement().asString()
+                .startsWith("WARNING").contains("2_b.down.sql has no up migration with version 2");
+    }
+
+    @Test
+    void aLocationWithoutSqlFilesIsReported() {
+        files.add("README.md", "migrations go here").add(".1_hidden.up.sql", "SELECT 1;");
+
+        List<String> log = LogCapture.during(MigrationScanner.class, () -> configure().load().scan());
+
+        assertThat(log).filteredOn(line -> line.contains(files.location())).singleElement().asString()
+                .startsWith("WARNING").contains("holds no .sql file");
+    }
+
+    @Test
+    void namesThatDifferOnlyInUnicodeNormalizationAreOneMigrationAndTheErrorSaysWhy() {
+        String composed = "1_caf\u00e9.up.sql";
+        String decomposed = "1_cafe\u0301.up.sql";
+        files.add(composed, "SELECT 1;").add(decomposed, "SELECT 1;");
+
+        assertThatThrownBy(() -> configure().versions(VersionsMode.SHARED).load().scan())
+                .hasMessageContaining("migration 1_caf\u00e9 exists 2 times")
+                .hasMessageContaining("differ only in Unicode normalization, NFC and NFD");
+        files.delete(composed);
+        assertThat(configure().load().scan()).singleElement()
+                .satisfies(m -> assertThat(m.name()).isEqualTo("caf\u00e9"));
+    }
+
+    @Test
+    void aLocationWithoutPrefixThatIsAFolderOnDiskSaysToWriteFilesystem() {
+        assertThatThrownBy(() -> Lockstep.configure().dataSource(new NoDatabase()).locations(dir.toString()).load())
+                .hasMessageContaining("(a location without a prefix is read as classpath:")
+                .hasMessageContaining("A folder of that name exists on disk")
+                .hasMessageContaining("write filesystem:" + dir.toAbsolutePath());
+    }
+
+    @Test
+    void aReportIntervalOfZeroOrLessGetsOneMessage() {
+        assertThatThrownBy(() -> configure().reportInterval(Duration.ZERO).load())
+                .hasMessage("lockstep.lock.report-interval: 'PT0S' must be longer than zero, e.g. 10s: it is how "
+                        + "often a waiting runner says who holds the lock");
+        assertThatThrownBy(() -> configure().reportInterval(Duration.ofSeconds(-1)).load())
+                .hasMessageContaining("'PT-1S' must be longer than zero, e.g. 10s");
+    }
+
+    @Test
+    void aSymbolicLinkCycleIsNamed() throws Exception {
+        files.add("1_a.up.sql", "SELECT 1;");
+        Files.createDirectories(dir.resolve("sub"));
+        Files.createSymbolicLink(dir.resolve("sub/loop"), dir);
+
+        assertThatThrownBy(() -> configure().load().scan())
+                .hasMessageContaining(dir.resolve("sub/loop") + " is a symbolic link to a folder that contains it, a "
+                        + "cycle; Lockstep follows symbolic links, so remove that link");
+    }
+
+    @Test
+    void aDanglingSymbolicLinkIsNamed() throws Exception {
+        Files.createSymbolicLink(dir.resolve("1_a.up.sql"), dir.resolve("gone.sql"));
+
+        assertThatThrownBy(() -> configure().load().scan())
+                .hasMessageContaining(dir.resolve("1_a.up.sql") + " -> " + dir.resolve("gone.sql") + " does not exist");
+    }
+
+    @Test
+    void unreadableFilesAndFoldersSayPermissionDenied() {
+        assertThat(FileErrors.describe(new AccessDeniedException("/srv/migrations")))
+                .startsWith("permission denied on /srv/migrations for the user running this process (")
+                .endsWith("give it read permission (and execute permission on folders)");
+    }
+
+    @Test
+    void anUnreadableFolderSaysPermissionDenied() throws Exception {
+        assumeFalse(System.getProperty("user.name").equals("root"), "root reads every folder");
+        files.add("sub/1_a.up.sql", "SELECT 1;");
+        Path sub = dir.resolve("sub");
+        Files.setPosixFilePermissions(sub, Set.of());
+        try {
+            assertThatThrownBy(() -> configure().load().scan())
+                    .hasMessageContaining("permission denied on " + sub);
+        } finally {
+            Files.setPosixFilePermissions(sub, PosixFilePermissions.fromString("rwx------"));
+        }
     }
 }
