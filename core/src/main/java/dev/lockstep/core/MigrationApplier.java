@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
-import org.postgresql.core.BaseConnection;
-import org.postgresql.core.TransactionState;
 
 /**
  * Applies one migration on the pinned connection and records it.
@@ -232,7 +230,6 @@ final class MigrationApplier {
                 + " or undo what took effect (a failed CREATE INDEX CONCURRENTLY leaves an INVALID index to drop) and run "
                 + tracker.deleteRowSql(migration.version(), migration.name());
         try (Statement statement = sqlStatement(connection)) {
-            SqlStatement opened = null;
             while (statements.hasNext()) {
                 SqlStatement sql = statements.next();
                 fence(statement, migration, sql, consequence);
@@ -245,11 +242,7 @@ final class MigrationApplier {
                 } catch (SQLException e) {
                     throw failure(migration, sql, e, consequence);
                 }
-                if (TransactionRules.isTransactionControl(sql)) {
-                    opened = TransactionRules.opensTransaction(sql) ? sql : null;
-                }
             }
-            requireNoOpenTransaction(connection, statement, migration, opened, consequence);
             String restore = runState.restoreSql(migration.sessionChanges());
             if (restore != null) {
                 statement.execute(restore);
@@ -259,32 +252,6 @@ final class MigrationApplier {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         tracker.markApplied(connection, migration, took.toMillis());
         return took;
-    }
-
-    /**
-     * A file that opens a transaction and never ends it would have its work rolled back when the
-     * connection goes back to the pool, after Lockstep recorded it as applied. The loader refuses
-     * such a file; this is the check on what the server says, for anything the text did not show.
-     */
-    private static void requireNoOpenTransaction(Connection connection, Statement statement, Migration migration,
-            SqlStatement opened, String consequence) throws SQLException {
-        if (!inTransactionBlock(connection)) {
-            return;
-        }
-        statement.execute("ROLLBACK");
-        throw new MigrationFailedException("Migration " + migration.file()
-                + (opened == null ? "" : ", line " + opened.line()) + ": opens a transaction that it never ends, so "
-                + "Lockstep rolled it back: the statements after that BEGIN did not take effect. End it with COMMIT.\n  "
-                + consequence, migration.file(), opened == null ? 0 : opened.line(), null);
-    }
-
-    /** What the server last said about the session's transaction, as the driver keeps it. */
-    private static boolean inTransactionBlock(Connection connection) {
-        try {
-            return connection.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE;
-        } catch (SQLException | RuntimeException e) {
-            return false; // not pgjdbc underneath: the loader's check stands alone
-        }
     }
 
     /** Outside a transaction the fence runs before each statement; {@code next} null: after the last. */

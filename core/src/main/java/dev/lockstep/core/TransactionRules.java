@@ -86,9 +86,16 @@ final class TransactionRules {
         return null;
     }
 
-    /** Whether the statement opens a transaction block: BEGIN, START TRANSACTION. */
+    /**
+     * Whether the statement leaves a transaction block open: BEGIN, START TRANSACTION, and a
+     * COMMIT or ROLLBACK ... AND CHAIN, which ends one and starts the next at once.
+     */
     static boolean opensTransaction(SqlStatement statement) {
-        return statement.startsWith("BEGIN") || statement.startsWith("START", "TRANSACTION");
+        if (statement.startsWith("BEGIN") || statement.startsWith("START", "TRANSACTION")) {
+            return true;
+        }
+        int chain = statement.words().indexOf("CHAIN");
+        return isTransactionControl(statement) && chain > 0 && statement.words().get(chain - 1).equals("AND");
     }
 
     /** Whether the statement opens or ends a transaction itself. */

@@ -158,6 +158,36 @@ class RealFilesTest extends SchemaTestBase {
         assertThat(migrate().applied()).hasSize(1);
     }
 
+    /**
+     * Outside a transaction, work after a BEGIN that is never committed would be rolled back when the
+     * connection goes back to the pool, after the run reported it applied. The file is refused before
+     * anything of it runs, also when COMMIT AND CHAIN opens the transaction that is left open.
+     */
+    @Test
+    void aFileOutsideATransactionThatLeavesOneOpenIsRefusedBeforeAnythingRuns() {
+        files.add("1_open.up.sql", "-- lockstep:transaction=false\nCREATE TABLE a (id int);\n"
+                + "BEGIN;\nINSERT INTO a VALUES (1);\n");
+
+        assertThatThrownBy(this::migrate).hasMessageContaining("1_open.up.sql, line 3: 'BEGIN' opens a transaction "
+                + "that the file never ends");
+        assertThat(Sql.value(schema, "SELECT to_regclass('a')")).isNull();
+        assertThat(trackerRows()).isZero();
+
+        files.add("1_open.up.sql", "-- lockstep:transaction=false\nCREATE TABLE a (id int);\n"
+                + "BEGIN;\nINSERT INTO a VALUES (1);\nCOMMIT AND CHAIN;\nINSERT INTO a VALUES (2);\n");
+
+        assertThatThrownBy(this::migrate).hasMessageContaining("1_open.up.sql, line 5: 'COMMIT AND CHAIN' opens a "
+                + "transaction that the file never ends");
+        assertThat(Sql.value(schema, "SELECT to_regclass('a')")).isNull();
+        assertThat(trackerRows()).isZero();
+
+        files.add("1_open.up.sql", "-- lockstep:transaction=false\nCREATE TABLE a (id int);\n"
+                + "BEGIN;\nINSERT INTO a VALUES (1);\nCOMMIT AND CHAIN;\nINSERT INTO a VALUES (2);\nCOMMIT AND NO CHAIN;");
+
+        assertThat(migrate().applied()).hasSize(1);
+        assertThat(Sql.count(schema, "SELECT count(*) FROM a")).isEqualTo(2);
+    }
+
     private long trackerRows() {
         return trackerExists() ? Sql.count(schema, "SELECT count(*) FROM lockstep_applied_migrations") : 0;
     }

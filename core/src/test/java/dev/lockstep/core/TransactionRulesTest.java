@@ -66,4 +66,18 @@ class TransactionRulesTest {
     void savepointsAreNotTransactionControl(String sql) {
         assertThat(TransactionRules.isTransactionControl(SqlSplitter.split(sql).get(0))).isFalse();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"BEGIN", "BEGIN ISOLATION LEVEL SERIALIZABLE", "START TRANSACTION", "COMMIT AND CHAIN",
+            "COMMIT WORK AND CHAIN", "ROLLBACK TRANSACTION AND CHAIN", "END AND CHAIN", "ABORT AND CHAIN"})
+    void recognisesWhatLeavesATransactionOpen(String sql) {
+        assertThat(TransactionRules.opensTransaction(SqlSplitter.split(sql).get(0))).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"COMMIT", "COMMIT AND NO CHAIN", "ROLLBACK", "END", "SELECT 'AND CHAIN'",
+            "ROLLBACK TO SAVEPOINT chain"})
+    void recognisesWhatEndsATransactionForGood(String sql) {
+        assertThat(TransactionRules.opensTransaction(SqlSplitter.split(sql).get(0))).isFalse();
+    }
 }
