@@ -16,20 +16,29 @@ final class Checksums {
     }
 
     /**
+     * The checksum of a file read as {@code raw} bytes (valid UTF-8) and decoded and normalized to
+     * {@code normalizedText}. The bytes are hashed as they are when normalizing changed nothing,
+     * as for almost every file: no second encoding pass.
+     */
+    static String sha256(byte[] raw, String normalizedText) {
+        if (isNormalized(raw)) {
+            MessageDigest digest = sha256();
+            digest.update(raw);
+            return HexFormat.of().formatHex(digest.digest());
+        }
+        return sha256(normalizedText);
+    }
+
+    /**
      * The checksum of a file's text as {@link #normalize} leaves it: the same for a checkout with
      * CRLF line endings or a UTF-8 BOM as for one without.
      */
     static String sha256(String normalizedText) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        MessageDigest digest = sha256();
         // Encoded through a small buffer: a 50 MB file is not copied whole once more.
         CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder();
         CharBuffer in = CharBuffer.wrap(normalizedText);
-        ByteBuffer out = ByteBuffer.allocate(64 * 1024);
+        ByteBuffer out = ByteBuffer.allocate(Math.min(64 * 1024, normalizedText.length() * 3 + 16));
         CoderResult result;
         do {
             result = encoder.encode(in, out, true);
@@ -44,6 +53,27 @@ final class Checksums {
         out.flip();
         digest.update(out);
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** Whether {@link #normalize} would leave the bytes' text as it is: no BOM, no CR. */
+    private static boolean isNormalized(byte[] raw) {
+        if (raw.length >= 3 && raw[0] == (byte) 0xEF && raw[1] == (byte) 0xBB && raw[2] == (byte) 0xBF) {
+            return false;
+        }
+        for (byte b : raw) {
+            if (b == '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Drops a leading byte order mark and turns CRLF and lone CR line endings into LF. */

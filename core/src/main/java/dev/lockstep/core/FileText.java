@@ -36,7 +36,7 @@ final class FileText {
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(8192);
+        CharBuffer out = CharBuffer.allocate(Math.min(8192, bytes.length + 16));
         while (true) {
             CoderResult result = decoder.decode(in, out, true);
             if (result.isError()) {

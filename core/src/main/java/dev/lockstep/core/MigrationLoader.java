@@ -108,9 +108,9 @@ final class MigrationLoader {
      * the run needs to decide, not the statements (see {@link Migration}).
      */
     private static Migration read(SqlFile file, MigrationFileName fileName) {
-        String text = FileText.decode(file.read());
-        String checksum = Checksums.sha256(text);
-        FileAnalysis analysis = FileAnalysis.of(text);
+        CheckedText read = CheckedText.of(file);
+        String checksum = read.checksum();
+        FileAnalysis analysis = FileAnalysis.of(read.text());
         return new Migration(fileName.version(), fileName.name(), file.displayName(), checksum,
                 analysis.transactional(), analysis.statementCount(), analysis.sessionChanges(),
                 () -> statementsOf(file, checksum));
@@ -118,18 +118,18 @@ final class MigrationLoader {
 
     /** The statements read afresh when the migration runs, refusing a file that changed since. */
     private static Iterator<SqlStatement> statementsOf(SqlFile file, String checksum) {
-        String text;
+        CheckedText read;
         try {
-            text = FileText.decode(file.read());
+            read = CheckedText.of(file);
         } catch (FileProblem e) {
             throw new LockstepException(file.displayName() + (e.line() > 0 ? ", line " + e.line() : "") + ": "
                     + e.getMessage(), e);
         }
-        if (!Checksums.sha256(text).equals(checksum)) {
+        if (!read.checksum().equals(checksum)) {
             throw new LockstepException(file.displayName() + " changed while Lockstep was running; nothing of it was "
                     + "applied. Start again to apply the file as it is now.");
         }
-        SqlSplitter splitter = new SqlSplitter(text, (comment, line, block, beforeFirst) -> { });
+        SqlSplitter splitter = new SqlSplitter(read.text(), (comment, line, block, beforeFirst) -> { });
         return new Iterator<>() {
             private SqlStatement next = splitter.next();
 
@@ -181,5 +181,15 @@ final class MigrationLoader {
 
     private boolean clash(Migration a, Migration b) {
         return versions == VersionsMode.UNIQUE ? a.version() == b.version() : a.id().equals(b.id());
+    }
+
+    /** A file's text and checksum; its bytes are dropped on return, so a large file is held once. */
+    private record CheckedText(String text, String checksum) {
+
+        static CheckedText of(SqlFile file) {
+            byte[] bytes = file.read();
+            String text = FileText.decode(bytes);
+            return new CheckedText(text, Checksums.sha256(bytes, text));
+        }
     }
 }

@@ -13,6 +13,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MigrationScannerTest {
 
@@ -64,6 +66,17 @@ class MigrationScannerTest {
         assertThat(Checksums.sha256(Checksums.normalize("SELECT 1;\rSELECT 2;\r"))).isEqualTo(lf);
         assertThat(Checksums.sha256(Checksums.normalize("SELECT 1;\nSELECT 3;\n"))).isNotEqualTo(lf);
         assertThat(lf).hasSize(64).matches("[0-9a-f]+");
+    }
+
+    /** Bytes that need no normalizing are hashed as read; the checksum must be the text's all the same. */
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT 1;\nSELECT 2;\n", "\uFEFFSELECT 1;\r\nSELECT 2;\r\n", "SELECT 'é';\rSELECT '😀';",
+            "", "\uFEFF"})
+    void aChecksumOfTheRawBytesIsTheChecksumOfTheirNormalizedText(String file) {
+        byte[] raw = file.getBytes(StandardCharsets.UTF_8);
+        String text = FileText.decode(raw);
+
+        assertThat(Checksums.sha256(raw, text)).isEqualTo(Checksums.sha256(Checksums.normalize(file)));
     }
 
     private static void put(JarOutputStream out, String name, String content) throws Exception {
