@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +27,7 @@ final class TemplateCatalog {
     /** Old templates of other projects (or of any) are dropped once they are this old and unused. */
     static final Duration RETENTION = Duration.ofDays(7);
 
+    private static final Logger LOG = Logger.getLogger(TemplateDatabase.class.getName());
     private static final Pattern COMMENT = Pattern.compile("family (\\w+), built (\\S+)");
 
     private TemplateCatalog() {
@@ -64,6 +66,7 @@ final class TemplateCatalog {
                 if (isComplete(c, name)) {
                     return; // another thread or process built it while this one waited
                 }
+                long started = System.nanoTime();
                 s.execute("DROP DATABASE IF EXISTS " + name + forceClause(c));
                 s.execute("CREATE DATABASE " + name);
                 try {
@@ -75,6 +78,8 @@ final class TemplateCatalog {
                 s.execute("ALTER DATABASE " + name + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
                 s.execute("COMMENT ON DATABASE " + name + " IS 'Lockstep test template: family " + family + ", built "
                         + Instant.now() + "'");
+                LOG.info("Built the test template database " + name + " on " + server + " in "
+                        + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms; each test gets a clone of it");
             } finally {
                 if (serialized) {
                     s.execute("SELECT pg_advisory_unlock(" + lockKey + ")");
