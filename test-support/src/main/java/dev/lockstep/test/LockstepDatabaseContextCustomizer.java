@@ -1,6 +1,8 @@
 package dev.lockstep.test;
 
+import java.lang.reflect.Method;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
@@ -55,10 +57,25 @@ final class LockstepDatabaseContextCustomizer implements ContextCustomizer {
         environment.getPropertySources().addFirst(new MapPropertySource("lockstepDatabase", properties));
     }
 
-    /** Testcontainers' {@code @ServiceConnection} names the server only as a bean, read in the post-processor. */
+    /**
+     * Whether the test declares a Testcontainers {@code @ServiceConnection}: its server is known
+     * only as a bean, read in the post-processor. Spring Boot adds its customizer to every context
+     * once spring-boot-testcontainers is on the classpath, so only one with sources counts.
+     */
     private static boolean usesServiceConnection(MergedContextConfiguration config) {
         return config.getContextCustomizers().stream()
-                .anyMatch(customizer -> customizer.getClass().getSimpleName().equals(SERVICE_CONNECTION));
+                .filter(customizer -> customizer.getClass().getSimpleName().equals(SERVICE_CONNECTION))
+                .anyMatch(LockstepDatabaseContextCustomizer::hasSources);
+    }
+
+    private static boolean hasSources(ContextCustomizer serviceConnections) {
+        try {
+            Method sources = serviceConnections.getClass().getDeclaredMethod("getSources");
+            sources.setAccessible(true);
+            return !((List<?>) sources.invoke(serviceConnections)).isEmpty();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false; // another Spring Boot: the test's properties, or the test server, then
+        }
     }
 
     /** The test's own {@code spring.datasource.url} when it names a PostgreSQL, else the test server. */
