@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lockstep.test.TestPostgres;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +30,23 @@ final class Databases {
 
     void drop(String name) throws SQLException {
         execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+
+    /**
+     * Drops a template database: {@code DROP DATABASE} refuses one still marked {@code IS_TEMPLATE}.
+     */
+    void dropTemplate(String name) throws SQLException {
+        execute("ALTER DATABASE " + name + " WITH IS_TEMPLATE false");
+        drop(name);
+    }
+
+    /** The server's version as a number, e.g. 170002 for 17.2. */
+    int serverVersionNum() throws SQLException {
+        try (Connection c = server.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1));
+        }
     }
 
     /** The server's JDBC URL with another database name. */

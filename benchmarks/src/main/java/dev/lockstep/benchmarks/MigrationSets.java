@@ -56,13 +56,22 @@ final class MigrationSets {
 
     /** Copies a folder of {@code <n>_<name>.up.sql} or {@code V<n>__<name>.sql} files into every layout. */
     static MigrationSet fromFolder(Path root, Path folder) throws IOException {
+        return fromFolder(root, folder, folder.getFileName().toString());
+    }
+
+    /**
+     * As {@link #fromFolder(Path, Path)}, named {@code name} in the results. Down migrations
+     * ({@code .down.sql}) are left out: they undo, and would otherwise run right after their up.
+     */
+    static MigrationSet fromFolder(Path root, Path folder, String name) throws IOException {
         record Found(long version, String name, Path file) {
         }
         List<Found> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(folder)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                Matcher m = UP_FILE.matcher(file.getFileName().toString());
-                if (m.matches()) {
+                String fileName = file.getFileName().toString();
+                Matcher m = UP_FILE.matcher(fileName);
+                if (m.matches() && !fileName.endsWith(".down.sql")) {
                     found.add(new Found(Long.parseLong(m.group(1) != null ? m.group(1) : m.group(2)), m.group(3), file));
                 }
             }
@@ -74,7 +83,7 @@ final class MigrationSets {
             sqls.add(Files.readString(f.file()));
             names.add(f.name());
         }
-        return write(root.resolve("folder-" + folder.getFileName()), folder.getFileName().toString(), sqls, names);
+        return write(root.resolve("folder-" + name), name, sqls, names);
     }
 
     /** Numbers the migrations 1..n in the order given; writes every tool's layout. */

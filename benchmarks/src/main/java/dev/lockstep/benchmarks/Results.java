@@ -30,6 +30,18 @@ final class Results {
                 .map(Map.Entry::getValue).findFirst().orElse(null);
     }
 
+    /** The median of one cell; NaN when it was not measured, so ratios of it say "not measured". */
+    double median(String scenario, String set, String tool) {
+        Samples cell = get(scenario, set, tool);
+        return cell == null ? Double.NaN : cell.median();
+    }
+
+    /** The tools measured in a scenario on a set, in the order they were first measured. */
+    List<String> tools(String scenario, String set) {
+        return samples.keySet().stream().filter(k -> k.scenario().equals(scenario) && k.set().equals(set))
+                .map(Key::tool).distinct().toList();
+    }
+
     Set<Key> keys() {
         return samples.keySet();
     }

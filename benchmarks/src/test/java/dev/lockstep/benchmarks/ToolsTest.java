@@ -55,6 +55,19 @@ class ToolsTest {
         assertThat(Files.readString(set.liquibaseChangelog())).contains("000002_second.sql");
     }
 
+    @Test
+    void downMigrationsOfAFolderAreLeftOut() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("golang-migrate"));
+        Files.writeString(folder.resolve("0001_first.up.sql"), "CREATE TABLE a (id int);");
+        Files.writeString(folder.resolve("0001_first.down.sql"), "DROP TABLE a;");
+
+        MigrationSet set = MigrationSets.fromFolder(dir, folder, "mine");
+
+        assertThat(set.name()).isEqualTo("mine");
+        assertThat(set.count()).isEqualTo(1);
+        assertThat(Files.readString(set.lockstepDir().resolve("000001_first.up.sql"))).startsWith("CREATE TABLE");
+    }
+
     /** Tables, indexes, views and functions of the public schema, minus each tool's own tracker. */
     private static List<String> userObjects(javax.sql.DataSource dataSource) throws Exception {
         List<String> names = new ArrayList<>();
