@@ -34,7 +34,7 @@ final class LockstepDatabaseContextCustomizer implements ContextCustomizer {
 
     @Override
     public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
-        LockstepDatabase settings = LockstepDatabaseExtension.settings(testClass);
+        LockstepDatabase settings = LockstepDatabases.settings(testClass);
         if (settings.scope() == LockstepDatabase.Scope.METHOD) {
             throw new IllegalStateException("@LockstepDatabase(scope = METHOD) on " + testClass.getName()
                     + ": a Spring test's application context lives for the whole class, so its database does too; "
@@ -48,7 +48,7 @@ final class LockstepDatabaseContextCustomizer implements ContextCustomizer {
         if (usesServiceConnection(config)) {
             context.getBeanFactory().addBeanPostProcessor(new CloneConnectionDetails(settings, lockstep));
         } else {
-            ClonedDatabase clone = ClassClones.obtain(testClass, () -> LockstepDatabaseExtension.newClone(settings,
+            ClonedDatabase clone = ClassClones.obtain(testClass, () -> LockstepDatabases.newClone(settings,
                     configuredServer(environment), lockstep, testClass));
             properties.put("spring.datasource.url", clone.jdbcUrl());
             properties.put("spring.datasource.username", clone.user());
@@ -129,7 +129,7 @@ final class LockstepDatabaseContextCustomizer implements ContextCustomizer {
             DatabaseServer server = new DatabaseServer(details.getJdbcUrl(), details.getUsername(),
                     details.getPassword());
             ClonedDatabase clone = ClassClones.obtain(testClass,
-                    () -> LockstepDatabaseExtension.newClone(settings, server, lockstep, testClass));
+                    () -> LockstepDatabases.newClone(settings, server, lockstep, testClass));
             return new JdbcConnectionDetails() {
                 @Override
                 public String getUsername() {

@@ -14,11 +14,6 @@ public final class LockstepDatabaseContextCustomizerFactory implements ContextCu
     @Override
     public ContextCustomizer createContextCustomizer(Class<?> testClass,
             List<ContextConfigurationAttributes> configAttributes) {
-        for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
-            if (c.getAnnotation(LockstepDatabase.class) != null) {
-                return new LockstepDatabaseContextCustomizer(testClass);
-            }
-        }
-        return null;
+        return LockstepDatabases.find(testClass) != null ? new LockstepDatabaseContextCustomizer(testClass) : null;
     }
 }

@@ -3,7 +3,6 @@ package dev.lockstep.test;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -55,7 +54,7 @@ public final class LockstepDatabaseExtension implements ParameterResolver, After
             connection.close();
         }
         boolean failed = context.getExecutionException().isPresent();
-        LockstepDatabase settings = settings(context.getRequiredTestClass());
+        LockstepDatabase settings = LockstepDatabases.settings(context.getRequiredTestClass());
         ClonedDatabase methodClone = context.getStore(NAMESPACE).remove("clone", ClonedDatabase.class);
         if (methodClone != null) {
             ClassClones.Kept.dropOrKeep(methodClone, failed && settings.keepOnFailure(), context.getDisplayName());
@@ -66,62 +65,28 @@ public final class LockstepDatabaseExtension implements ParameterResolver, After
 
     @Override
     public void afterAll(ExtensionContext context) {
-        ClassClones.release(context.getRequiredTestClass(), settings(context.getRequiredTestClass()).keepOnFailure());
+        Class<?> testClass = context.getRequiredTestClass();
+        ClassClones.release(testClass, LockstepDatabases.settings(testClass).keepOnFailure());
     }
 
     private static ClonedDatabase clone(ExtensionContext context) {
         Class<?> testClass = context.getRequiredTestClass();
-        LockstepDatabase settings = settings(testClass);
+        LockstepDatabase settings = LockstepDatabases.settings(testClass);
         if (settings.scope() == LockstepDatabase.Scope.METHOD && context.getTestMethod().isPresent()) {
             return context.getStore(NAMESPACE).getOrComputeIfAbsent("clone",
-                    key -> newClone(settings, DatabaseServer.forTests(), Map.of(), testClass), ClonedDatabase.class);
+                    key -> newClone(settings, testClass), ClonedDatabase.class);
         }
-        return ClassClones.obtain(testClass, () -> newClone(settings, DatabaseServer.forTests(), Map.of(), testClass));
+        return ClassClones.obtain(testClass, () -> newClone(settings, testClass));
+    }
+
+    /** A plain JUnit test's clone: on the test server, with the annotation's settings alone. */
+    private static ClonedDatabase newClone(LockstepDatabase settings, Class<?> testClass) {
+        return LockstepDatabases.newClone(settings, DatabaseServer.forTests(), Map.of(), testClass);
     }
 
     @SuppressWarnings("unchecked")
     private static List<Connection> connections(ExtensionContext context) {
         return context.getStore(NAMESPACE).getOrComputeIfAbsent("connections", key -> new ArrayList<Connection>(),
                 List.class);
-    }
-
-    /** The annotation on the class, a superclass, or a class it is nested in. */
-    static LockstepDatabase settings(Class<?> testClass) {
-        for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
-            LockstepDatabase found = c.getAnnotation(LockstepDatabase.class);
-            if (found != null) {
-                return found;
-            }
-        }
-        throw new IllegalStateException(testClass.getName() + " is not annotated with @LockstepDatabase");
-    }
-
-    /**
-     * A clone of the template for these settings: {@code applicationProperties} (a Spring test's
-     * {@code lockstep.*}) first, then the annotation's, which win.
-     */
-    static ClonedDatabase newClone(LockstepDatabase settings, DatabaseServer server,
-            Map<String, String> applicationProperties, Class<?> testClass) {
-        TemplateDatabase.Builder template = TemplateDatabase.builder().server(server)
-                .classLoader(testClass.getClassLoader()).strategy(settings.strategy());
-        if (settings.locations().length > 0) {
-            template.locations(settings.locations());
-        } else if (applicationProperties.containsKey("lockstep.locations")) {
-            template.property("lockstep.locations", applicationProperties.get("lockstep.locations"));
-        }
-        applicationProperties.forEach((key, value) -> {
-            if (!key.equals("lockstep.locations")) {
-                template.property(key, value);
-            }
-        });
-        Arrays.stream(settings.properties()).forEach(line -> {
-            int equals = line.indexOf('=');
-            if (equals < 1) {
-                throw new IllegalArgumentException("@LockstepDatabase(properties = \"" + line + "\") on "
-                        + testClass.getName() + ": write each as key=value, e.g. lockstep.table=schema_history");
-            }
-            template.property(line.substring(0, equals).trim(), line.substring(equals + 1));
-        });
-        return template.build().newClone();
     }
 }
