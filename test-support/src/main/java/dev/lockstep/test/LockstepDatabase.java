@@ -48,7 +48,7 @@ public @interface LockstepDatabase {
     /** Keep the clone of a failed test, and print its name, to look at what the test left behind. */
     boolean keepOnFailure() default false;
 
-    CloneStrategy strategy() default CloneStrategy.SERVER_DEFAULT;
+    CloneStrategy strategy() default CloneStrategy.AUTO;
 
     /** How long a clone lives. */
     enum Scope {

@@ -33,11 +33,15 @@ final class TemplateCatalog {
     private TemplateCatalog() {
     }
 
-    static int serverVersionNum(DatabaseServer server) {
+    /** What about the server decides a template's name and the fastest clone strategy. */
+    record ServerFacts(int versionNum, boolean fsync) {
+    }
+
+    static ServerFacts serverFacts(DatabaseServer server) {
         try (Connection c = server.connect(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+                ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num'), current_setting('fsync')")) {
             rs.next();
-            return Integer.parseInt(rs.getString(1));
+            return new ServerFacts(Integer.parseInt(rs.getString(1)), "on".equals(rs.getString(2)));
         } catch (SQLException e) {
             throw failure(server, "read the server's version", e);
         }

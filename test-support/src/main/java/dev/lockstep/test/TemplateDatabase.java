@@ -33,14 +33,17 @@ public final class TemplateDatabase {
     private final long lockKey;
     private final int serverVersionNum;
     private final CloneStrategy strategy;
+    private final ClonePool pool;
 
-    private TemplateDatabase(DatabaseServer server, String name, long lockKey, int serverVersionNum,
-            CloneStrategy strategy) {
-        this.server = server;
-        this.name = name;
-        this.lockKey = lockKey;
-        this.serverVersionNum = serverVersionNum;
-        this.strategy = strategy;
+    private TemplateDatabase(Identity id, CloneStrategy strategy, int poolSize) {
+        this.server = id.server();
+        this.name = id.name();
+        this.lockKey = id.lockKey();
+        this.serverVersionNum = id.serverFacts().versionNum();
+        this.strategy = strategy.on(serverVersionNum, id.serverFacts().fsync());
+        this.pool = poolSize == 0 ? null
+                : ClonePool.of(server.jdbcUrl() + " " + server.user() + " " + name + " " + this.strategy, poolSize,
+                        this::cloneNow);
     }
 
     public static Builder builder() {
@@ -56,8 +59,37 @@ public final class TemplateDatabase {
         return server;
     }
 
-    /** A new database cloned from the template, for one test class or method; close it to drop it. */
+    /** How clones are made; {@link CloneStrategy#AUTO} is resolved to what it chose for this server. */
+    public CloneStrategy strategy() {
+        return strategy;
+    }
+
+    /**
+     * A database cloned from the template, for one test class or method; close it to drop it.
+     * With a pool (the default), a clone made ahead of time, and another is made behind it.
+     */
     public ClonedDatabase newClone() {
+        return pool == null ? cloneNow() : pool.take();
+    }
+
+    /**
+     * Makes the pool's clones now and returns once they are ready, so that the first tests too
+     * find their databases waiting; without a pool it does nothing.
+     */
+    public void fillPool() {
+        if (pool != null) {
+            pool.fill();
+        }
+    }
+
+    /** Drops the clones waiting in this JVM's pool and stops refilling it; {@link #newClone()} then clones when asked. */
+    public void closePool() {
+        if (pool != null) {
+            pool.closeAndDrop();
+        }
+    }
+
+    private ClonedDatabase cloneNow() {
         String clone = "lockstep_clone_" + name.substring(TemplateCatalog.TEMPLATE_PREFIX.length(),
                 TemplateCatalog.TEMPLATE_PREFIX.length() + 8) + "_" + ProcessHandle.current().pid() + "_"
                 + CLONES.incrementAndGet();
@@ -70,8 +102,8 @@ public final class TemplateDatabase {
      * hash of the locations and tracker alone: every edit of one project's files) and how to
      * migrate it.
      */
-    record Identity(DatabaseServer server, String name, long lockKey, String family, int serverVersionNum,
-            Runnable migrate) {
+    record Identity(DatabaseServer server, String name, long lockKey, String family,
+            TemplateCatalog.ServerFacts serverFacts, Runnable migrate) {
     }
 
     /** What decides the template: where the migrations are, and the tracker's settings. */
@@ -83,7 +115,8 @@ public final class TemplateDatabase {
         private String table = LockstepConfiguration.DEFAULT_TABLE;
         private VersionsMode versions = VersionsMode.UNIQUE;
         private ClassLoader classLoader;
-        private CloneStrategy strategy = CloneStrategy.SERVER_DEFAULT;
+        private CloneStrategy strategy = CloneStrategy.AUTO;
+        private Integer poolSize;
 
         private Builder() {
         }
@@ -148,8 +181,22 @@ public final class TemplateDatabase {
             return this;
         }
 
+        /** How clones are made; by default {@link CloneStrategy#AUTO}, the fastest measured for the server. */
         public Builder strategy(CloneStrategy strategy) {
             this.strategy = strategy;
+            return this;
+        }
+
+        /**
+         * How many clones this JVM keeps ready ahead of the tests that will take them; 0 clones
+         * only when asked. By default system property {@code lockstep.test.pool-size}, else
+         * environment variable {@code LOCKSTEP_TEST_POOL_SIZE}, else 2.
+         */
+        public Builder poolSize(int poolSize) {
+            if (poolSize < 0) {
+                throw new IllegalArgumentException("poolSize is " + poolSize + ": give 0 or more");
+            }
+            this.poolSize = poolSize;
             return this;
         }
 
@@ -160,18 +207,18 @@ public final class TemplateDatabase {
         public TemplateDatabase build() {
             Identity id = identify();
             TemplateCatalog.ensureTemplate(id.server(), id.name(), id.lockKey(), id.family(), id.migrate());
-            return new TemplateDatabase(id.server(), id.name(), id.lockKey(), id.serverVersionNum(), strategy);
+            return new TemplateDatabase(id, strategy, poolSize != null ? poolSize : ClonePool.configuredSize());
         }
 
         /** Which template these settings need, read from the files and the server, without building it. */
         Identity identify() {
             DatabaseServer on = server != null ? server : DatabaseServer.forTests();
             List<String> where = locations.isEmpty() ? List.of(LockstepConfiguration.DEFAULT_LOCATION) : locations;
-            int version = TemplateCatalog.serverVersionNum(on);
-            String hash = hash(version, where, scan(on, where));
+            TemplateCatalog.ServerFacts facts = TemplateCatalog.serverFacts(on);
+            String hash = hash(facts.versionNum(), where, scan(on, where));
             String name = TemplateCatalog.TEMPLATE_PREFIX + hash.substring(0, 16);
             return new Identity(on, name, Long.parseUnsignedLong(hash.substring(0, 16), 16),
-                    hash(0, where, List.of()).substring(0, 8), version,
+                    hash(0, where, List.of()).substring(0, 8), facts,
                     () -> configure(on.dataSource(name), where).load().migrate());
         }
 

@@ -71,7 +71,7 @@ class TemplateDatabaseTest {
             // Everyone queues behind this session, so all ten ask while the template does not exist yet.
             s.execute("SELECT pg_advisory_lock(" + id.lockKey() + ")");
             for (int i = 0; i < 2; i++) {
-                forks.add(TemplateBuilderProcess.start(SERVER, location(), dir.resolve("fork" + i + ".log")));
+                forks.add(TemplateBuilderProcess.start(SERVER, location(), 0, dir.resolve("fork" + i + ".log")));
             }
             for (int i = 0; i < 8; i++) {
                 threads.add(pool.submit(() -> {
@@ -170,8 +170,9 @@ class TemplateDatabaseTest {
         }
     }
 
+    /** Without a pool: these tests count clones and drop templates, with nothing made behind their back. */
     private TemplateDatabase.Builder builder() {
-        return TemplateDatabase.builder().server(SERVER).locations(location());
+        return TemplateDatabase.builder().server(SERVER).locations(location()).poolSize(0);
     }
 
     private String location() {
