@@ -1,14 +1,17 @@
 package dev.lockstep.benchmarks;
 
 import dev.lockstep.test.TestPostgres;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * Lockstep, Flyway, Liquibase and the raw-SQL floor side by side: same server, same files, same
@@ -65,8 +68,25 @@ public final class Benchmarks {
     }
 
     private static void run(Options options, List<Scenario> scenarios) throws Exception {
-        long started = System.nanoTime();
         Path work = Files.createTempDirectory("lockstep-bench");
+        try {
+            run(options, scenarios, work);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /** The generated migration sets and each tool's copy of them: megabytes per run, gone after it. */
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static void run(Options options, List<Scenario> scenarios, Path work) throws Exception {
+        long started = System.nanoTime();
         List<MigrationSet> generated = new ArrayList<>();
         for (int size : options.sizes()) {
             generated.add(MigrationSets.generate(work, size));
