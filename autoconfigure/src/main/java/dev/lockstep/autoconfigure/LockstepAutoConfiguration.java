@@ -75,6 +75,8 @@ public final class LockstepAutoConfiguration {
                 .lockTimeout(properties.getLock().getTimeout())
                 .reportInterval(properties.getLock().getReportInterval())
                 .statementTimeout(properties.getStatementTimeout())
+                .ddlLockTimeout(properties.getDdl().getLockTimeout())
+                .ddlMaxWait(properties.getDdl().getMaxWait())
                 .connectRetries(properties.getConnectRetries())
                 .connectRetriesInterval(properties.getConnectRetriesInterval())
                 .runnerName(environment.getProperty("spring.application.name"))

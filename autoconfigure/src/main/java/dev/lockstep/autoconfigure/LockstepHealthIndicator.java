@@ -1,5 +1,6 @@
 package dev.lockstep.autoconfigure;
 
+import dev.lockstep.core.BlockedOn;
 import dev.lockstep.core.LockHolder;
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.RunProgress.Snapshot;
@@ -11,7 +12,8 @@ import org.springframework.boot.health.contributor.Health;
 /**
  * {@code OUT_OF_SERVICE} while waiting for the lock or migrating, {@code UP} when done, {@code DOWN}
  * when the run failed. Details: {@code phase}, {@code applied}, {@code pending}, {@code current},
- * {@code lockWait} and, while waiting, the {@code holder}; {@code error} after a failure. Reads the
+ * {@code lockWait} and, while waiting, the {@code holder}; while the current migration retries for
+ * its table locks, {@code blockedOn}; {@code error} after a failure. Reads the
  * engine's own progress ({@link Lockstep#progress()}), so it tells the truth whoever built the
  * engine, never touches the database and never throws.
  *
@@ -61,9 +63,30 @@ public class LockstepHealthIndicator extends AbstractHealthIndicator {
         if (s.holder() != null) {
             builder.withDetail("holder", describe(s.holder()));
         }
+        if (s.blockedOn() != null) {
+            builder.withDetail("blockedOn", describe(s.blockedOn(), s.lockRetries()));
+        }
         if (s.error() != null) {
             builder.withDetail("error", s.error());
         }
+    }
+
+    /** What the current migration's cancelled attempts waited for: lock-queue protection at work. */
+    private static Map<String, Object> describe(BlockedOn blockedOn, int retries) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("relation", blockedOn.relation());
+        details.put("mode", blockedOn.mode());
+        details.put("retries", retries);
+        details.put("blockers", blockedOn.blockers().stream().map(b -> {
+            Map<String, Object> blocker = new LinkedHashMap<>();
+            blocker.put("pid", b.pid());
+            blocker.put("applicationName", b.applicationName());
+            blocker.put("state", b.state());
+            blocker.put("queryStart", b.queryStart() == null ? null : b.queryStart().toString());
+            blocker.put("query", b.query());
+            return blocker;
+        }).toList());
+        return details;
     }
 
     private static Map<String, Object> describe(LockHolder holder) {

@@ -9,6 +9,9 @@ package dev.lockstep.autoconfigure;
  *       {@code failure}, {@code transactional} = {@code true} or {@code false}.</li>
  *   <li>{@value #RUN}: timer, each whole run; tag {@code outcome} = {@code success} or
  *       {@code failure}.</li>
+ *   <li>{@value #DDL_RETRIES}: counter, migration attempts (or, outside a transaction, statements)
+ *       that {@code lockstep.ddl.lock-timeout} cancelled and that were tried again; tag
+ *       {@code transactional}.</li>
  *   <li>{@value #PENDING}: gauge, migrations the current run has still to apply.</li>
  *   <li>{@value #APPLIED}: gauge, migrations recorded in the tracker.</li>
  * </ul>
@@ -18,6 +21,7 @@ public final class LockstepMeters {
     public static final String LOCK_WAIT = "lockstep.lock.wait";
     public static final String MIGRATION_APPLY = "lockstep.migration.apply";
     public static final String RUN = "lockstep.run";
+    public static final String DDL_RETRIES = "lockstep.ddl.retries";
     public static final String PENDING = "lockstep.migrations.pending";
     public static final String APPLIED = "lockstep.migrations.applied";
 

@@ -3,12 +3,14 @@ package dev.lockstep.autoconfigure;
 import static dev.lockstep.autoconfigure.LockstepMeters.OUTCOME;
 import static dev.lockstep.autoconfigure.LockstepMeters.TRANSACTIONAL;
 
+import dev.lockstep.core.BlockedOn;
 import dev.lockstep.core.LockTimeoutException;
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.LockstepListener;
 import dev.lockstep.core.Migration;
 import dev.lockstep.core.MigrationReport;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -38,6 +40,8 @@ public class LockstepMetrics implements LockstepListener {
                 apply(outcome, true);
                 apply(outcome, false);
             }
+            ddlRetries(true);
+            ddlRetries(false);
             Gauge.builder(LockstepMeters.PENDING, lockstep, l -> l.progress().pending())
                     .description("Migrations the current run has still to apply").register(registry);
             Gauge.builder(LockstepMeters.APPLIED, lockstep, l -> l.progress().applied())
@@ -55,6 +59,12 @@ public class LockstepMetrics implements LockstepListener {
     @Override
     public void lockFailed(Duration waited, LockstepException error) {
         lockWait(error instanceof LockTimeoutException ? "timeout" : "error").record(waited);
+    }
+
+    @Override
+    public void migrationLockRetry(Migration migration, int attempt, Duration waited, Duration pause,
+            BlockedOn blockedOn) {
+        ddlRetries(migration.transactional()).increment();
     }
 
     @Override
@@ -85,6 +95,12 @@ public class LockstepMetrics implements LockstepListener {
     private Timer apply(String outcome, boolean transactional) {
         return Timer.builder(LockstepMeters.MIGRATION_APPLY).description("Time to apply one migration")
                 .tag(OUTCOME, outcome).tag(TRANSACTIONAL, String.valueOf(transactional)).register(registry);
+    }
+
+    private Counter ddlRetries(boolean transactional) {
+        return Counter.builder(LockstepMeters.DDL_RETRIES)
+                .description("Migration attempts cancelled by lockstep.ddl.lock-timeout and tried again")
+                .tag(TRANSACTIONAL, String.valueOf(transactional)).register(registry);
     }
 
     private Timer run(String outcome) {

@@ -92,6 +92,8 @@ public class LockstepProperties {
 
     private final Lock lock = new Lock();
 
+    private final Ddl ddl = new Ddl();
+
     /** When the startup run happens. */
     public enum RunAt {
         /** While the application context starts, before any bean that depends on database initialization. */
@@ -214,6 +216,45 @@ public class LockstepProperties {
 
     public Lock getLock() {
         return lock;
+    }
+
+    public Ddl getDdl() {
+        return ddl;
+    }
+
+    /**
+     * Lock-queue protection: how long a migration statement may wait for a table lock while the table's own queries
+     * queue behind it.
+     */
+    public static class Ddl {
+
+        /**
+         * Longest wait of a migration statement for a lock (the session's lock_timeout). When it is reached
+         * PostgreSQL cancels the statement, the migration's transaction is rolled back and tried again after a
+         * pause, so queries on the table never queue behind it for longer. 0 turns the protection off.
+         */
+        private Duration lockTimeout = Duration.ofSeconds(1);
+
+        /**
+         * How long a migration keeps retrying for its locks before the run fails, naming the blocking sessions.
+         */
+        private Duration maxWait = Duration.ofMinutes(10);
+
+        public Duration getLockTimeout() {
+            return lockTimeout;
+        }
+
+        public void setLockTimeout(Duration lockTimeout) {
+            this.lockTimeout = lockTimeout;
+        }
+
+        public Duration getMaxWait() {
+            return maxWait;
+        }
+
+        public void setMaxWait(Duration maxWait) {
+            this.maxWait = maxWait;
+        }
     }
 
     /**

@@ -117,6 +117,50 @@ class LockstepApplicationTests {
     }
 
     @Test
+    void whileAMigrationRetriesForItsTableLockHealthShowsTheBlockerAndTheRetriesAreCounted() throws Exception {
+        jdbc.execute("CREATE TABLE accounts (id int PRIMARY KEY)");
+        // The report below holds a snapshot, which a CREATE INDEX CONCURRENTLY would wait out by design.
+        Files.delete(migrations.resolve("3_orders_customer_index.up.sql"));
+        write("4_accounts_note.up.sql", "ALTER TABLE accounts ADD COLUMN note text;");
+        Map<String, Object> properties = properties("retrying");
+        properties.put("lockstep.run-at", "application-runner");
+        properties.put("lockstep.ddl.lock-timeout", "200ms");
+        try (Connection blocker = schema.connect(); Statement s = blocker.createStatement()) {
+            int blockerPid;
+            try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                blockerPid = rs.getInt(1);
+            }
+            blocker.setAutoCommit(false);
+            s.executeQuery("SELECT count(*) FROM accounts /* nightly report */").close();
+            try (RunningApp app = RunningApp.start(properties)) {
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    JsonNode lockstep = app.get("/actuator/health").body().path("components").path("lockstep");
+                    assertThat(lockstep.path("status").asString()).isEqualTo("OUT_OF_SERVICE");
+                    assertThat(lockstep.path("details").path("phase").asString()).isEqualTo("migrating");
+                    assertThat(lockstep.path("details").path("current").asString()).endsWith("4_accounts_note.up.sql");
+                    JsonNode blockedOn = lockstep.path("details").path("blockedOn");
+                    assertThat(blockedOn.path("relation").asString()).isEqualTo("accounts");
+                    assertThat(blockedOn.path("mode").asString()).isEqualTo("AccessExclusiveLock");
+                    assertThat(blockedOn.path("retries").asInt()).isPositive();
+                    assertThat(blockedOn.path("blockers").path(0).path("pid").asInt()).isEqualTo(blockerPid);
+                    assertThat(blockedOn.path("blockers").path(0).path("query").asString()).contains("nightly report");
+                });
+                assertThat(count(app, "lockstep.ddl.retries")).isPositive();
+                assertThat(app.get("/actuator/health/readiness").status()).isEqualTo(503);
+
+                blocker.commit();
+
+                app.context();
+                JsonNode lockstep = app.get("/actuator/health").body().path("components").path("lockstep");
+                assertThat(lockstep.path("details").path("phase").asString()).isEqualTo("completed");
+                assertThat(lockstep.path("details").has("blockedOn")).isFalse();
+                assertThat(app.get("/actuator/health/readiness").status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void aFailedMigrationWithFailOnErrorFalseLeavesHealthDownWithTheError() throws IOException {
         write("4_broken.up.sql", "ALTER TABLE no_such_table ADD COLUMN x int;");
         Map<String, Object> properties = properties("tolerant");

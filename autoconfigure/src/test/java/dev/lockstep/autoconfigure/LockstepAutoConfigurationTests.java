@@ -262,6 +262,8 @@ class LockstepAutoConfigurationTests {
         assertThat(properties.getTable()).isEqualTo(LockstepConfiguration.DEFAULT_TABLE);
         assertThat(properties.getLock().getTimeout()).isEqualTo(LockstepConfiguration.DEFAULT_LOCK_TIMEOUT);
         assertThat(properties.getLock().getReportInterval()).isEqualTo(LockstepConfiguration.DEFAULT_REPORT_INTERVAL);
+        assertThat(properties.getDdl().getLockTimeout()).isEqualTo(LockstepConfiguration.DEFAULT_DDL_LOCK_TIMEOUT);
+        assertThat(properties.getDdl().getMaxWait()).isEqualTo(LockstepConfiguration.DEFAULT_DDL_MAX_WAIT);
     }
 
     private void assertStartupFailureNames(String property, String name) {

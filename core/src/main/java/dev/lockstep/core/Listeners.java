@@ -64,6 +64,17 @@ final class Listeners implements LockstepListener {
     }
 
     @Override
+    public void migrationWaiting(Migration migration, BlockedOn blockedOn, Duration waited) {
+        each("migrationWaiting", l -> l.migrationWaiting(migration, blockedOn, waited));
+    }
+
+    @Override
+    public void migrationLockRetry(Migration migration, int attempt, Duration waited, Duration pause,
+            BlockedOn blockedOn) {
+        each("migrationLockRetry", l -> l.migrationLockRetry(migration, attempt, waited, pause, blockedOn));
+    }
+
+    @Override
     public void migrationApplied(Migration migration, Duration took) {
         each("migrationApplied", l -> l.migrationApplied(migration, took));
     }

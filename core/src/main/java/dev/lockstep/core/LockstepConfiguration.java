@@ -20,6 +20,9 @@ public final class LockstepConfiguration {
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(10);
     public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_CONNECT_RETRIES_INTERVAL = Duration.ofSeconds(120);
+    /** Queries on a table wait at most this long behind a migration that waits for its lock. */
+    public static final Duration DEFAULT_DDL_LOCK_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_DDL_MAX_WAIT = Duration.ofMinutes(10);
 
     private DataSource dataSource;
     private List<String> locations = List.of(DEFAULT_LOCATION);
@@ -29,6 +32,8 @@ public final class LockstepConfiguration {
     private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
     private Duration reportInterval = DEFAULT_REPORT_INTERVAL;
     private Duration statementTimeout;
+    private Duration ddlLockTimeout = DEFAULT_DDL_LOCK_TIMEOUT;
+    private Duration ddlMaxWait = DEFAULT_DDL_MAX_WAIT;
     private int connectRetries;
     private Duration connectRetriesInterval = DEFAULT_CONNECT_RETRIES_INTERVAL;
     private VersionsMode versions = VersionsMode.UNIQUE;
@@ -90,6 +95,24 @@ public final class LockstepConfiguration {
     /** {@code statement_timeout} for each migration statement; {@code null} leaves the server's. */
     public LockstepConfiguration statementTimeout(Duration statementTimeout) {
         this.statementTimeout = statementTimeout;
+        return this;
+    }
+
+    /**
+     * {@code lock_timeout} for migration statements (default 1 second; zero turns the protection
+     * off). When a statement waits longer for a lock, PostgreSQL cancels it, the migration's
+     * transaction is rolled back and tried again after a pause, so the table's own queries never
+     * queue behind a waiting {@code ALTER} for longer than this. {@code CONCURRENTLY} statements,
+     * {@code VACUUM} and {@code ANALYZE}, whose waits hold up no query, run without it.
+     */
+    public LockstepConfiguration ddlLockTimeout(Duration ddlLockTimeout) {
+        this.ddlLockTimeout = ddlLockTimeout;
+        return this;
+    }
+
+    /** How long a migration keeps trying to get its locks before the run fails (default 10 minutes). */
+    public LockstepConfiguration ddlMaxWait(Duration ddlMaxWait) {
+        this.ddlMaxWait = ddlMaxWait;
         return this;
     }
 
@@ -176,6 +199,13 @@ public final class LockstepConfiguration {
         if (statementTimeout != null) {
             requireNonNegative("lockstep.statement-timeout", statementTimeout);
         }
+        requireNonNegative("lockstep.ddl.lock-timeout", ddlLockTimeout);
+        requireNonNegative("lockstep.ddl.max-wait", ddlMaxWait);
+        if (!ddlLockTimeout.isZero() && ddlMaxWait.compareTo(ddlLockTimeout) < 0) {
+            throw new LockstepConfigurationException("lockstep.ddl.max-wait", "'" + ddlMaxWait + "' is shorter than "
+                    + "lockstep.ddl.lock-timeout ('" + ddlLockTimeout + "'), so no migration could wait even once; "
+                    + "give it minutes, e.g. 10m");
+        }
         if (connectRetries < 0) {
             throw new LockstepConfigurationException("lockstep.connect-retries", "'" + connectRetries
                     + "' must be zero (fail at once) or more");
@@ -188,7 +218,7 @@ public final class LockstepConfiguration {
             throw new LockstepConfigurationException("lockstep.checksum", "is not set; use fail, warn or ignore");
         }
         return new Lockstep(new LockstepSettings(dataSource, locations, schema, table, lockKey, lockTimeout,
-                reportInterval, statementTimeout, connectRetries, connectRetriesInterval, versions, checksum, runnerName,
+                reportInterval, statementTimeout, ddlLockTimeout, ddlMaxWait, connectRetries, connectRetriesInterval, versions, checksum, runnerName,
                 loader, listeners, hooks));
     }
 

@@ -39,6 +39,28 @@ public interface LockstepListener {
     default void migrationStarted(Migration migration, int index, int total) {
     }
 
+    /**
+     * A migration statement is waiting for a lock held by other sessions, as seen from another
+     * session about every 200 ms while it waits (not at all for waits shorter than that).
+     *
+     * @param waited how long this wait has been seen
+     */
+    default void migrationWaiting(Migration migration, BlockedOn blockedOn, Duration waited) {
+    }
+
+    /**
+     * PostgreSQL cancelled a migration statement that waited longer than
+     * {@code lockstep.ddl.lock-timeout} for a lock; its transaction (or, outside a transaction,
+     * the statement alone) was rolled back and is tried again after {@code pause}.
+     *
+     * @param attempt the attempt that was cancelled, from 1
+     * @param waited since the migration's first attempt started
+     * @param blockedOn what it waited for and who held it, or {@code null} when that could not be seen
+     */
+    default void migrationLockRetry(Migration migration, int attempt, Duration waited, Duration pause,
+            BlockedOn blockedOn) {
+    }
+
     default void migrationApplied(Migration migration, Duration took) {
     }
 

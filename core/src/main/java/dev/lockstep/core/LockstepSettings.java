@@ -19,6 +19,8 @@ record LockstepSettings(
         Duration lockTimeout,
         Duration reportInterval,
         Duration statementTimeout,
+        Duration ddlLockTimeout,
+        Duration ddlMaxWait,
         int connectRetries,
         Duration connectRetriesInterval,
         VersionsMode versions,

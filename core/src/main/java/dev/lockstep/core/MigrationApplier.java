@@ -3,13 +3,16 @@ package dev.lockstep.core;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.BatchUpdateException;
+import java.lang.System.Logger.Level;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
@@ -30,6 +33,8 @@ import org.postgresql.PGConnection;
  */
 final class MigrationApplier {
 
+    private static final System.Logger LOG = System.getLogger(MigrationApplier.class.getName());
+
     private static final String QUERY_CANCELED = "57014";
     private static final String ACTIVE_SQL_TRANSACTION = "25001";
     private static final int BATCH_STATEMENTS = 1000;
@@ -44,21 +49,101 @@ final class MigrationApplier {
     private final String appliedBy;
     private final SessionState runState;
     private final String fenceSql;
+    private final DdlLockRetries retries;
+    private final LockWaitWatcher watcher;
+    private final LockstepListener listener;
 
     /**
      * @param lock the run's lock, whose fence fails unless this session holds it
      * @param runState the session state every migration starts from
+     * @param retries lock-queue protection; when enabled the session's {@code lock_timeout} is set
+     * @param watcher what a waiting statement waits for
      */
-    MigrationApplier(Tracker tracker, String appliedBy, RunLock lock, SessionState runState) {
+    MigrationApplier(Tracker tracker, String appliedBy, RunLock lock, SessionState runState, DdlLockRetries retries,
+            LockWaitWatcher watcher, LockstepListener listener) {
         this.tracker = tracker;
         this.appliedBy = appliedBy;
         this.runState = runState;
         this.fenceSql = lock.fenceSql();
+        this.retries = retries;
+        this.watcher = watcher;
+        this.listener = listener;
     }
 
-    /** Applies the migration and returns how long its statements took. */
+    /** Applies the migration and returns how long its statements took, retries included. */
     Duration apply(Connection connection, Migration migration) throws SQLException {
-        return migration.transactional() ? applyInTransaction(connection, migration) : applyInAutocommit(connection, migration);
+        if (watcher != null) {
+            watcher.start(migration);
+        }
+        try {
+            return migration.transactional() ? applyInTransactionRetrying(connection, migration)
+                    : applyInAutocommit(connection, migration);
+        } finally {
+            if (watcher != null) {
+                watcher.stop();
+            }
+        }
+    }
+
+    /**
+     * Whole attempts: a transaction that {@code lock_timeout} cancelled was rolled back with
+     * everything in it, tracker row included, so running the migration again is safe.
+     */
+    private Duration applyInTransactionRetrying(Connection connection, Migration migration) throws SQLException {
+        long started = System.nanoTime();
+        for (int attempt = 1;; attempt++) {
+            try {
+                return applyInTransaction(connection, migration);
+            } catch (MigrationFailedException e) {
+                if (!retries.enabled() || !DdlLockRetries.isLockNotAvailable(e)) {
+                    throw e;
+                }
+                pauseOrGiveUp(migration, null, attempt, started, e, "Its transaction was rolled back each time and "
+                        + "nothing was recorded, so the schema is as it was before this migration.");
+            }
+        }
+    }
+
+    /**
+     * After a cancelled attempt: tells the listeners and the log what it waited for, and sleeps
+     * before the next; past {@code lockstep.ddl.max-wait}, throws the run's error instead.
+     *
+     * @param sql the statement retried on its own (outside a transaction), or {@code null} for the whole migration
+     */
+    private void pauseOrGiveUp(Migration migration, SqlStatement sql, int attempt, long startedNanos,
+            Exception cancelled, String consequence) {
+        BlockedOn blockedOn = watcher == null ? null : watcher.takeLastSeen();
+        Duration waited = Duration.ofNanos(System.nanoTime() - startedNanos);
+        String what = blockedOn == null ? "a lock (no other session could be seen holding it)"
+                : blockedOn.describe();
+        String where = sql == null ? "" : " at line " + sql.line();
+        Optional<Duration> pause = retries.pauseAfter(attempt, waited);
+        if (pause.isEmpty()) {
+            String fix = blockedOn == null || blockedOn.blockers().isEmpty()
+                    ? "Find what holds locks on the tables this migration changes (pg_locks) and end it"
+                    : "End or wait out the blocking session (SELECT pg_terminate_backend("
+                            + blockedOn.blockers().get(0).pid() + ") ends it)";
+            throw new MigrationFailedException("Migration " + migration.file() + where + " could not get its lock "
+                    + "within lockstep.ddl.max-wait (" + Durations.describe(retries.maxWait()) + ", " + attempt
+                    + " attempts of lockstep.ddl.lock-timeout " + Durations.describe(retries.lockTimeout())
+                    + "): it waited for " + what + ".\n  " + consequence + " " + fix
+                    + ", or raise lockstep.ddl.max-wait, and start again.", migration.file(),
+                    sql == null ? 0 : sql.line(), cancelled);
+        }
+        LOG.log(Level.WARNING, "Migration " + migration.file() + where + " waited longer than lockstep.ddl.lock-timeout ("
+                + Durations.describe(retries.lockTimeout()) + ") for " + what + "; PostgreSQL cancelled "
+                + (sql == null ? "it and its transaction was rolled back" : "the statement, which took no effect")
+                + ", so the table's queries do not queue behind it. Attempt " + (attempt + 1) + " in "
+                + Durations.describe(pause.get()) + " (waited " + Durations.describe(waited) + " of lockstep.ddl.max-wait "
+                + Durations.describe(retries.maxWait()) + ")");
+        listener.migrationLockRetry(migration, attempt, waited, pause.get(), blockedOn);
+        try {
+            Thread.sleep(pause.get().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunStoppedException("Stopped while " + migration.file() + " waited to try for its lock again, "
+                    + "because the run was interrupted. " + consequence);
+        }
     }
 
     /**
@@ -233,15 +318,7 @@ final class MigrationApplier {
             while (statements.hasNext()) {
                 SqlStatement sql = statements.next();
                 fence(statement, migration, sql, consequence);
-                try {
-                    if (sql.copyData() != null) {
-                        copyIn(connection, sql);
-                    } else {
-                        statement.execute(sql.text());
-                    }
-                } catch (SQLException e) {
-                    throw failure(migration, sql, e, consequence);
-                }
+                executeRetrying(connection, statement, migration, sql, consequence);
             }
             String restore = runState.restoreSql(migration.sessionChanges());
             if (restore != null) {
@@ -252,6 +329,52 @@ final class MigrationApplier {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         tracker.markApplied(connection, migration, took.toMillis());
         return took;
+    }
+
+    /**
+     * One statement in autocommit. One that {@code lock_timeout} cancelled took no effect and is
+     * run again; a statement whose waits hold up no query ({@code CONCURRENTLY}, {@code VACUUM})
+     * runs without the timeout, as cancelling a {@code CREATE INDEX CONCURRENTLY} half-way would
+     * leave an INVALID index behind.
+     */
+    private void executeRetrying(Connection connection, Statement statement, Migration migration, SqlStatement sql,
+            String consequence) throws SQLException {
+        boolean withoutTimeout = retries.enabled() && sql.copyData() == null
+                && DdlLockRetries.isTrafficSafe(sql.text());
+        String timeoutBefore = withoutTimeout ? lockTimeout(statement) : null;
+        if (withoutTimeout) {
+            statement.execute("SET lock_timeout = 0");
+        }
+        long started = System.nanoTime();
+        try {
+            for (int attempt = 1;; attempt++) {
+                try {
+                    if (sql.copyData() != null) {
+                        copyIn(connection, sql);
+                    } else {
+                        statement.execute(sql.text());
+                    }
+                    return;
+                } catch (SQLException e) {
+                    if (!retries.enabled() || withoutTimeout || !DdlLockRetries.isLockNotAvailable(e)) {
+                        throw failure(migration, sql, e, consequence);
+                    }
+                    pauseOrGiveUp(migration, sql, attempt, started, e, consequence);
+                }
+            }
+        } finally {
+            if (withoutTimeout) {
+                statement.execute("SELECT set_config('lock_timeout', '" + timeoutBefore.replace("'", "''")
+                        + "', false)");
+            }
+        }
+    }
+
+    private static String lockTimeout(Statement statement) throws SQLException {
+        try (ResultSet rs = statement.executeQuery("SHOW lock_timeout")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     /** Outside a transaction the fence runs before each statement; {@code next} null: after the last. */

@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -145,8 +146,10 @@ final class MigrationRun {
                     PoolerCheck.requireSessionPinning(connection, settings.dataSource());
                 }
                 original = SessionState.capture(connection, SessionState.customSettingsSetBy(onDisk));
-                SessionState runState = original.with(sessionSettings(connection));
-                runState.restore(connection);
+                SessionState lockState = original.with(sessionSettings(connection));
+                lockState.restore(connection);
+                // lock_timeout only once the run holds the lock: it is for the migrations' statements.
+                SessionState runState = lockState.with(migrationSettings());
                 long key = settings.lockKey() != null ? settings.lockKey() : LockKeys.derive(tracker.displayName());
                 RunLock lock = locks.apply(key);
                 LockWait wait = acquire(lock, () -> stillNeeded(tracker));
@@ -280,6 +283,12 @@ final class MigrationRun {
         return wanted;
     }
 
+    /** What the migrations' statements run with on top of the run's session: lock-queue protection. */
+    private Map<String, String> migrationSettings() {
+        return settings.ddlLockTimeout().isZero() ? Map.of()
+                : Map.of("lock_timeout", settings.ddlLockTimeout().toMillis() + "ms");
+    }
+
     /** Only servers on platforms that report closed sockets accept a non-zero interval. */
     private static boolean checksClientConnection(Connection connection) {
         try (Statement s = connection.createStatement()) {
@@ -298,7 +307,28 @@ final class MigrationRun {
         MigrationPlan plan = MigrationPlan.build(onDisk, knownRows, settings.versions(), settings.checksum(), tracker);
         plan.log(tracker);
         listeners.pendingResolved(plan.pending(), plan.alreadyApplied());
-        MigrationApplier applier = new MigrationApplier(tracker, appliedBy, lock, runState);
+        DdlLockRetries retries = new DdlLockRetries(settings.ddlLockTimeout(), settings.ddlMaxWait());
+        if (retries.enabled() && !plan.pending().isEmpty()) {
+            runState.restore(connection);
+        }
+        try (LockWaitWatcher watcher = plan.pending().isEmpty() ? null : new LockWaitWatcher(settings.dataSource(),
+                backendPid(connection), retries.lockTimeout(), listeners, settings.reportInterval())) {
+            MigrationApplier applier = new MigrationApplier(tracker, appliedBy, lock, runState, retries, watcher,
+                    listeners);
+            return applyPending(connection, tracker, plan, applier, waited, startedNanos);
+        }
+    }
+
+    private static int backendPid(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private MigrationReport applyPending(Connection connection, Tracker tracker, MigrationPlan plan,
+            MigrationApplier applier, Duration waited, long startedNanos) throws SQLException {
         List<AppliedMigration> applied = new ArrayList<>();
         int total = plan.pending().size();
         for (Migration migration : plan.pending()) {

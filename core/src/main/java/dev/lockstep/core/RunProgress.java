@@ -38,9 +38,17 @@ public final class RunProgress implements LockstepListener {
      * @param lockWait how long the run waited (or has been waiting) for the lock
      * @param holder who holds the lock, while waiting
      * @param error why the run failed
+     * @param blockedOn while the current migration waits for a lock, or retries for one: what it
+     *     waited for last, and who held it
+     * @param lockRetries how many attempts of the current migration were cancelled by {@code lock_timeout}
      */
     public record Snapshot(Phase phase, int applied, int pending, String current, Duration lockWait,
-            LockHolder holder, String error) {
+            LockHolder holder, String error, BlockedOn blockedOn, int lockRetries) {
+
+        Snapshot(Phase phase, int applied, int pending, String current, Duration lockWait, LockHolder holder,
+                String error) {
+            this(phase, applied, pending, current, lockWait, holder, error, null, 0);
+        }
     }
 
     private Snapshot snapshot = new Snapshot(Phase.NOT_STARTED, 0, 0, null, Duration.ZERO, null, null);
@@ -85,6 +93,19 @@ public final class RunProgress implements LockstepListener {
     }
 
     @Override
+    public synchronized void migrationWaiting(Migration migration, BlockedOn blockedOn, Duration waited) {
+        snapshot = new Snapshot(Phase.MIGRATING, snapshot.applied(), snapshot.pending(), migration.file(),
+                snapshot.lockWait(), null, null, blockedOn, snapshot.lockRetries());
+    }
+
+    @Override
+    public synchronized void migrationLockRetry(Migration migration, int attempt, Duration waited, Duration pause,
+            BlockedOn blockedOn) {
+        snapshot = new Snapshot(Phase.MIGRATING, snapshot.applied(), snapshot.pending(), migration.file(),
+                snapshot.lockWait(), null, null, blockedOn != null ? blockedOn : snapshot.blockedOn(), attempt);
+    }
+
+    @Override
     public synchronized void migrationApplied(Migration migration, Duration took) {
         snapshot = new Snapshot(Phase.MIGRATING, snapshot.applied() + 1, snapshot.pending() - 1, null,
                 snapshot.lockWait(), null, null);
@@ -101,7 +122,7 @@ public final class RunProgress implements LockstepListener {
         Duration lockWait = snapshot.phase() == Phase.WAITING_FOR_LOCK
                 ? Duration.ofNanos(System.nanoTime() - waitStartedNanos) : snapshot.lockWait();
         snapshot = new Snapshot(Phase.FAILED, snapshot.applied(), snapshot.pending(), snapshot.current(), lockWait,
-                snapshot.holder(), error.getMessage());
+                snapshot.holder(), error.getMessage(), snapshot.blockedOn(), snapshot.lockRetries());
     }
 
     private Snapshot with(Phase phase, Duration lockWait, LockHolder holder, String error) {
