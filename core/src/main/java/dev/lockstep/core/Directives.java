@@ -1,10 +1,12 @@
 package dev.lockstep.core;
 
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads {@code -- lockstep:key=value} lines from the comments at the top of a migration, before its
- * first statement. Only {@code transaction=true|false} exists today. A comment that starts with
+ * first statement: {@code transaction=true|false} and {@code lint-ignore=<rule>[,<rule>]}. A comment that starts with
  * {@code lockstep:} anywhere else, in another case or as a block comment is an error, as is an
  * unknown directive: a directive that is silently ignored changes how a migration runs.
  */
@@ -12,8 +14,10 @@ final class Directives {
 
     private static final String PREFIX = "lockstep:";
     private static final String THE_DIRECTIVE = "'-- lockstep:transaction=false' (or =true)";
+    private static final String LINT_IGNORE = "lint-ignore=";
 
     private Optional<Boolean> transaction = Optional.empty();
+    private final Set<LintRule> lintIgnored = EnumSet.noneOf(LintRule.class);
 
     /** Takes each comment the splitter reports, in file order. */
     void found(String comment, int line, boolean block, boolean beforeFirstStatement) {
@@ -34,9 +38,20 @@ final class Directives {
             transaction = Optional.of(false);
         } else if (directive.equals("transaction=true")) {
             transaction = Optional.of(true);
+        } else if (directive.startsWith(LINT_IGNORE)) {
+            for (String id : directive.substring(LINT_IGNORE.length()).split(",")) {
+                lintIgnored.add(LintRule.byId(id).orElseThrow(() -> new FileProblem(line, "'" + id.strip()
+                        + "' in '-- " + comment + "' is no lint rule; the rules are " + LintRule.allIds())));
+            }
         } else {
-            throw new FileProblem(line, "unknown directive '" + comment + "'; the one directive is " + THE_DIRECTIVE);
+            throw new FileProblem(line, "unknown directive '" + comment + "'; the directives are " + THE_DIRECTIVE
+                    + " and '-- lockstep:lint-ignore=<rule>[,<rule>]'");
         }
+    }
+
+    /** The lint rules this file accepts for its statements. */
+    Set<LintRule> lintIgnored() {
+        return Set.copyOf(lintIgnored);
     }
 
     /** The forced transaction mode, or empty when the file does not set one. */

@@ -1,6 +1,7 @@
 package dev.lockstep.core;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What one pass over a migration's text finds out, before any connection: how many statements it
@@ -8,7 +9,8 @@ import java.util.Optional;
  * what cannot work: a statement that cannot run where the file says it runs, a transaction
  * statement inside Lockstep's transaction, a transaction the file opens and never ends.
  */
-record FileAnalysis(boolean transactional, int statementCount, SessionState.Changes sessionChanges) {
+record FileAnalysis(boolean transactional, int statementCount, SessionState.Changes sessionChanges,
+        Set<LintRule> lintIgnored) {
 
     /** @throws FileProblem naming the line */
     static FileAnalysis of(String text) {
@@ -52,6 +54,6 @@ record FileAnalysis(boolean transactional, int statementCount, SessionState.Chan
                     + "that the file never ends, so its work would be rolled back when the connection goes back to "
                     + "the pool; end it with COMMIT");
         }
-        return new FileAnalysis(transactional, count, changes.changes());
+        return new FileAnalysis(transactional, count, changes.changes(), directives.lintIgnored());
     }
 }

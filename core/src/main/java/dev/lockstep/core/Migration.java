@@ -2,6 +2,7 @@ package dev.lockstep.core;
 
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One up-migration on disk, read and checked: its identity {@code (version, name)}, where it came
@@ -28,10 +29,11 @@ public final class Migration {
     private final boolean transactional;
     private final int statementCount;
     private final SessionState.Changes sessionChanges;
+    private final Set<LintRule> lintIgnored;
     private final StatementSource statements;
 
     Migration(long version, String name, String file, String checksum, boolean transactional, int statementCount,
-            SessionState.Changes sessionChanges, StatementSource statements) {
+            SessionState.Changes sessionChanges, Set<LintRule> lintIgnored, StatementSource statements) {
         this.version = version;
         this.name = name;
         this.file = file;
@@ -39,6 +41,7 @@ public final class Migration {
         this.transactional = transactional;
         this.statementCount = statementCount;
         this.sessionChanges = sessionChanges;
+        this.lintIgnored = Set.copyOf(lintIgnored);
         this.statements = statements;
     }
 
@@ -46,7 +49,7 @@ public final class Migration {
     Migration(long version, String name, String file, String checksum, boolean transactional,
             List<SqlStatement> statements) {
         this(version, name, file, checksum, transactional, statements.size(), SessionState.Changes.of(statements),
-                List.copyOf(statements)::iterator);
+                Set.of(), List.copyOf(statements)::iterator);
     }
 
     public long version() {
@@ -80,6 +83,11 @@ public final class Migration {
     /** The session settings and role its text changes, so the run can put them back after it. */
     SessionState.Changes sessionChanges() {
         return sessionChanges;
+    }
+
+    /** The lint rules the file accepts ({@code -- lockstep:lint-ignore=}). */
+    public Set<LintRule> lintIgnored() {
+        return lintIgnored;
     }
 
     /** Its statements, in order, read afresh. */

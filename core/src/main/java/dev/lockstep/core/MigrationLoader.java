@@ -112,7 +112,7 @@ final class MigrationLoader {
         String checksum = read.checksum();
         FileAnalysis analysis = FileAnalysis.of(read.text());
         return new Migration(fileName.version(), fileName.name(), file.displayName(), checksum,
-                analysis.transactional(), analysis.statementCount(), analysis.sessionChanges(),
+                analysis.transactional(), analysis.statementCount(), analysis.sessionChanges(), analysis.lintIgnored(),
                 () -> statementsOf(file, checksum));
     }
 

@@ -307,6 +307,9 @@ final class MigrationRun {
         MigrationPlan plan = MigrationPlan.build(onDisk, knownRows, settings.versions(), settings.checksum(), tracker);
         plan.log(tracker);
         listeners.pendingResolved(plan.pending(), plan.alreadyApplied());
+        if (!plan.pending().isEmpty()) {
+            PendingLintWarnings.log(connection, onDisk, plan.pending());
+        }
         DdlLockRetries retries = new DdlLockRetries(settings.ddlLockTimeout(), settings.ddlMaxWait());
         if (retries.enabled() && !plan.pending().isEmpty()) {
             runState.restore(connection);

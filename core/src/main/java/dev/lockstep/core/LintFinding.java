@@ -1,0 +1,21 @@
+package dev.lockstep.core;
+
+/**
+ * One risky statement in a migration file.
+ *
+ * @param file the migration's file, as Lockstep names it
+ * @param line the line the statement starts on
+ * @param rule what is risky about it
+ * @param relation the table (or index) it locks, as written in the statement
+ * @param statement the statement, on one line and shortened
+ */
+public record LintFinding(String file, int line, LintRule rule, String relation, String statement) {
+
+    /** Several lines: where, what, why, the safe way, and how to accept it. */
+    public String describe() {
+        return file + ", line " + line + ": " + rule.id() + " on " + relation + "\n    " + statement
+                + "\n    Why: " + rule.reason() + " (lock: " + rule.lock() + ").\n    Safer: " + rule.safeAlternative()
+                + ".\n    If the table is small or not yet in use, accept it: add '-- lockstep:lint-ignore=" + rule.id()
+                + "' at the top of the file.";
+    }
+}

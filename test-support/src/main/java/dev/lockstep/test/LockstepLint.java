@@ -1,0 +1,149 @@
+package dev.lockstep.test;
+
+import dev.lockstep.core.LintFinding;
+import dev.lockstep.core.Lockstep;
+import dev.lockstep.core.LockstepConfiguration;
+import dev.lockstep.core.Migration;
+import dev.lockstep.core.MigrationInfo;
+import dev.lockstep.core.MigrationLint;
+import dev.lockstep.core.MigrationState;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/**
+ * Lockstep's migration lint as one assertion for a test suite: fails, listing each, when a
+ * migration not yet in production holds a statement that would lock a table with rows for long
+ * or break the running application (index without {@code CONCURRENTLY}, a rewriting
+ * {@code ALTER COLUMN TYPE}, a constraint without {@code NOT VALID}, ... see README, Lint).
+ *
+ * <pre>{@code
+ * @Test
+ * void migrationsAreSafeOnLiveTables() {
+ *     LockstepLint.of("classpath:db/migrations").afterVersion(42).assertNoRiskyStatements();
+ * }
+ * }</pre>
+ *
+ * <p>Which migrations: all of them by default; those after the version production runs
+ * ({@link #afterVersion}), or those a database migrated like production has not applied
+ * ({@link #pendingOn}). Files already applied are better left out: accepting a rule in them
+ * ({@code -- lockstep:lint-ignore=}) would change their checksum.
+ */
+public final class LockstepLint {
+
+    private final List<String> locations;
+    private Long afterVersion;
+    private DataSource pendingOn;
+    private ClassLoader classLoader = LockstepLint.class.getClassLoader();
+
+    private LockstepLint(List<String> locations) {
+        this.locations = locations;
+    }
+
+    /** The migrations in these locations; none given: {@code classpath:db/migrations}. */
+    public static LockstepLint of(String... locations) {
+        return new LockstepLint(locations.length == 0 ? List.of(LockstepConfiguration.DEFAULT_LOCATION)
+                : Arrays.asList(locations));
+    }
+
+    /** Only migrations with a higher version: those not yet deployed. */
+    public LockstepLint afterVersion(long version) {
+        this.afterVersion = version;
+        return this;
+    }
+
+    /** Only the migrations this database's tracker has not applied (read without any change or lock). */
+    public LockstepLint pendingOn(DataSource database) {
+        this.pendingOn = database;
+        return this;
+    }
+
+    /** For {@code classpath:} locations; by default lockstep-test's own class loader. */
+    public LockstepLint classLoader(ClassLoader classLoader) {
+        this.classLoader = classLoader;
+        return this;
+    }
+
+    /** The risky statements of the chosen migrations, in order. */
+    public List<LintFinding> findings() {
+        Lockstep lockstep = Lockstep.configure().dataSource(pendingOn != null ? pendingOn : new NoConnection())
+                .locations(locations).classLoader(classLoader).load();
+        List<Migration> onDisk = lockstep.scan();
+        List<Migration> chosen = onDisk;
+        if (pendingOn != null) {
+            Set<String> pending = lockstep.info().stream()
+                    .filter(m -> m.state() == MigrationState.PENDING || m.state() == MigrationState.OUT_OF_ORDER)
+                    .map(MigrationInfo::file).collect(Collectors.toSet());
+            chosen = chosen.stream().filter(m -> pending.contains(m.file())).toList();
+        }
+        if (afterVersion != null) {
+            chosen = chosen.stream().filter(m -> m.version() > afterVersion).toList();
+        }
+        return MigrationLint.checkPending(onDisk, chosen);
+    }
+
+    /** @throws AssertionError listing each risky statement, why, the safe way and how to accept it */
+    public void assertNoRiskyStatements() {
+        List<LintFinding> findings = findings();
+        if (!findings.isEmpty()) {
+            throw new AssertionError(findings.size() + " risky statement(s) in migrations " + locations
+                    + (afterVersion != null ? " after version " + afterVersion : "")
+                    + (pendingOn != null ? " not yet applied" : "") + ":\n\n"
+                    + findings.stream().map(LintFinding::describe).collect(Collectors.joining("\n\n")));
+        }
+    }
+
+    /** The static lint opens no connection; this DataSource says so if anything asks it for one. */
+    private static final class NoConnection implements DataSource {
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            throw new SQLException("LockstepLint without pendingOn(...) reads files only");
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return false;
+        }
+    }
+}
