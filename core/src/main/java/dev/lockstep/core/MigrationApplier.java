@@ -5,7 +5,6 @@ import java.io.StringReader;
 import java.sql.BatchUpdateException;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -339,9 +338,10 @@ final class MigrationApplier {
      */
     private void executeRetrying(Connection connection, Statement statement, Migration migration, SqlStatement sql,
             String consequence) throws SQLException {
+        // A migration that sets lock_timeout itself keeps its own value.
         boolean withoutTimeout = retries.enabled() && sql.copyData() == null
+                && !migration.sessionChanges().names().contains("lock_timeout")
                 && DdlLockRetries.isTrafficSafe(sql.text());
-        String timeoutBefore = withoutTimeout ? lockTimeout(statement) : null;
         if (withoutTimeout) {
             statement.execute("SET lock_timeout = 0");
         }
@@ -364,16 +364,8 @@ final class MigrationApplier {
             }
         } finally {
             if (withoutTimeout) {
-                statement.execute("SELECT set_config('lock_timeout', '" + timeoutBefore.replace("'", "''")
-                        + "', false)");
+                statement.execute("SET lock_timeout = '" + retries.lockTimeoutSetting() + "'");
             }
-        }
-    }
-
-    private static String lockTimeout(Statement statement) throws SQLException {
-        try (ResultSet rs = statement.executeQuery("SHOW lock_timeout")) {
-            rs.next();
-            return rs.getString(1);
         }
     }
 

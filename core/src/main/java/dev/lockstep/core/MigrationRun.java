@@ -308,7 +308,7 @@ final class MigrationRun {
         plan.log(tracker);
         listeners.pendingResolved(plan.pending(), plan.alreadyApplied());
         if (!plan.pending().isEmpty()) {
-            PendingLintWarnings.log(connection, onDisk, plan.pending());
+            PendingLintWarnings.log(connection, tracker, onDisk, plan.pending());
         }
         DdlLockRetries retries = new DdlLockRetries(settings.ddlLockTimeout(), settings.ddlMaxWait());
         if (retries.enabled() && !plan.pending().isEmpty()) {

@@ -5,9 +5,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Before a run applies its pending migrations: a warning for each risky statement
@@ -22,31 +25,64 @@ final class PendingLintWarnings {
     private PendingLintWarnings() {
     }
 
-    static void log(Connection connection, List<Migration> onDisk, List<Migration> pending) {
+    static void log(Connection connection, Tracker tracker, List<Migration> onDisk, List<Migration> pending) {
         try {
+            if (!hasTablesBesides(connection, tracker)) {
+                return; // a new database: nothing a pending statement could lock is there yet
+            }
             List<LintFinding> findings = MigrationLint.checkPending(onDisk, pending);
-            Map<String, Boolean> exists = new HashMap<>();
+            if (findings.isEmpty()) {
+                return;
+            }
+            Set<String> existing = existing(connection, findings.stream().map(LintFinding::relation)
+                    .collect(Collectors.toCollection(LinkedHashSet::new)));
             for (LintFinding finding : findings) {
-                if (exists.computeIfAbsent(finding.relation(), relation -> exists(connection, relation))) {
+                if (existing.contains(finding.relation())) {
                     LOG.log(Level.WARNING, "Risky pending statement on a table that already exists: "
                             + finding.describe());
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | SQLException e) {
             LOG.log(Level.DEBUG, "Could not lint the pending migrations: " + e.getMessage());
         }
     }
 
-    /** Whether the relation exists here; a name PostgreSQL cannot read (e.g. "every table") counts as existing. */
-    private static boolean exists(Connection connection, String relation) {
-        try (PreparedStatement p = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            p.setString(1, relation);
+    private static boolean hasTablesBesides(Connection connection, Tracker tracker) throws SQLException {
+        try (PreparedStatement p = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') "
+                + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' "
+                + "AND c.oid IS DISTINCT FROM to_regclass(?))")) {
+            p.setString(1, tracker.qualifiedName());
             try (ResultSet rs = p.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);
             }
-        } catch (SQLException e) {
-            return true;
         }
+    }
+
+    /**
+     * Which of these relations exist here, in one query. A name PostgreSQL cannot read as one
+     * (e.g. "every table", for a {@code VACUUM FULL} of all) counts as existing.
+     */
+    private static Set<String> existing(Connection connection, Set<String> relations) throws SQLException {
+        Set<String> existing = new HashSet<>();
+        List<String> names = new ArrayList<>();
+        for (String relation : relations) {
+            if (relation.contains(" ")) {
+                existing.add(relation);
+            } else {
+                names.add(relation);
+            }
+        }
+        try (PreparedStatement p = connection.prepareStatement(
+                "SELECT r FROM unnest(?::text[]) AS r WHERE to_regclass(r) IS NOT NULL")) {
+            p.setArray(1, connection.createArrayOf("text", names.toArray()));
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    existing.add(rs.getString(1));
+                }
+            }
+        }
+        return existing;
     }
 }

@@ -44,6 +44,11 @@ final class Tracker {
         }
     }
 
+    /** {@code "schema"."table"}, quoted, for SQL. */
+    String qualifiedName() {
+        return qualified;
+    }
+
     /** {@code schema.table}, unquoted, for messages and for deriving the lock key. */
     String displayName() {
         return schema + "." + table;
