@@ -7,16 +7,12 @@ import dev.lockstep.core.Migration;
 import dev.lockstep.core.MigrationInfo;
 import dev.lockstep.core.MigrationLint;
 import dev.lockstep.core.MigrationState;
-import java.io.PrintWriter;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Lockstep's migration lint as one assertion for a test suite: fails, listing each, when a
@@ -73,7 +69,8 @@ public final class LockstepLint {
 
     /** The risky statements of the chosen migrations, in order. */
     public List<LintFinding> findings() {
-        Lockstep lockstep = Lockstep.configure().dataSource(pendingOn != null ? pendingOn : new NoConnection())
+        // Without pendingOn only files are read (scan() opens no connection): an unconfigured DataSource does.
+        Lockstep lockstep = Lockstep.configure().dataSource(pendingOn != null ? pendingOn : new PGSimpleDataSource())
                 .locations(locations).classLoader(classLoader).load();
         List<Migration> onDisk = lockstep.scan();
         List<Migration> chosen = onDisk;
@@ -97,53 +94,6 @@ public final class LockstepLint {
                     + (afterVersion != null ? " after version " + afterVersion : "")
                     + (pendingOn != null ? " not yet applied" : "") + ":\n\n"
                     + findings.stream().map(LintFinding::describe).collect(Collectors.joining("\n\n")));
-        }
-    }
-
-    /** The static lint opens no connection; this DataSource says so if anything asks it for one. */
-    private static final class NoConnection implements DataSource {
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            throw new SQLException("LockstepLint without pendingOn(...) reads files only");
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            return getConnection();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
         }
     }
 }
