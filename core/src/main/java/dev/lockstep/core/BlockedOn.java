@@ -41,7 +41,7 @@ public record BlockedOn(String lockType, String relation, String mode, List<Bloc
                 s.append(", query started ").append(queryStart);
             }
             if (query != null) {
-                s.append(": ").append(query);
+                s.append(", query \"").append(query).append('"');
             }
             return s.toString();
         }

@@ -51,6 +51,8 @@ final class MigrationApplier {
     private final DdlLockRetries retries;
     private final LockWaitWatcher watcher;
     private final LockstepListener listener;
+    /** Of the migration being applied; one run applies one migration at a time. */
+    private int lockRetries;
 
     /**
      * @param lock the run's lock, whose fence fails unless this session holds it
@@ -69,14 +71,29 @@ final class MigrationApplier {
         this.listener = listener;
     }
 
-    /** Applies the migration and returns how long its statements took, retries included. */
-    Duration apply(Connection connection, Migration migration) throws SQLException {
+    /**
+     * How a migration went.
+     *
+     * @param took from its first statement to its last, pauses between lock retries included
+     * @param lockRetries how often {@code lock_timeout} cancelled it (or, outside a transaction, one of its statements)
+     */
+    record Outcome(Duration took, int lockRetries) {
+    }
+
+    /** Applies the migration and records it. */
+    Outcome apply(Connection connection, Migration migration) throws SQLException {
         if (watcher != null) {
             watcher.start(migration);
         }
+        lockRetries = 0;
+        long started = System.nanoTime();
         try {
-            return migration.transactional() ? applyInTransactionRetrying(connection, migration)
-                    : applyInAutocommit(connection, migration);
+            if (migration.transactional()) {
+                applyInTransactionRetrying(connection, migration);
+            } else {
+                applyInAutocommit(connection, migration);
+            }
+            return new Outcome(Duration.ofNanos(System.nanoTime() - started), lockRetries);
         } finally {
             if (watcher != null) {
                 watcher.stop();
@@ -130,11 +147,12 @@ final class MigrationApplier {
                     sql == null ? 0 : sql.line(), cancelled);
         }
         LOG.log(Level.WARNING, "Migration " + migration.file() + where + " waited longer than lockstep.ddl.lock-timeout ("
-                + Durations.describe(retries.lockTimeout()) + ") for " + what + "; PostgreSQL cancelled "
-                + (sql == null ? "it and its transaction was rolled back" : "the statement, which took no effect")
+                + Durations.describe(retries.lockTimeout()) + ") for a lock, and PostgreSQL cancelled "
+                + (sql == null ? "it; its transaction was rolled back" : "the statement, which took no effect")
                 + ", so the table's queries do not queue behind it. Attempt " + (attempt + 1) + " in "
                 + Durations.describe(pause.get()) + " (waited " + Durations.describe(waited) + " of lockstep.ddl.max-wait "
-                + Durations.describe(retries.maxWait()) + ")");
+                + Durations.describe(retries.maxWait()) + "). It waited for " + what);
+        lockRetries++;
         listener.migrationLockRetry(migration, attempt, waited, pause.get(), blockedOn);
         try {
             Thread.sleep(pause.get().toMillis());

@@ -344,9 +344,12 @@ final class MigrationRun {
             listeners.migrationStarted(migration, index, total);
             long started = System.nanoTime();
             Duration took;
+            int lockRetries;
             try {
                 runHooks(migration);
-                took = applier.apply(connection, migration);
+                MigrationApplier.Outcome outcome = applier.apply(connection, migration);
+                took = outcome.took();
+                lockRetries = outcome.lockRetries();
             } catch (LockstepException e) {
                 listeners.migrationFailed(migration, Duration.ofNanos(System.nanoTime() - started), e);
                 throw e;
@@ -360,7 +363,9 @@ final class MigrationRun {
             boolean outOfOrder = plan.outOfOrder().contains(migration);
             LOG.log(Level.INFO, "Applied migration " + index + "/" + total + " " + migration.file() + " in "
                     + took.toMillis() + " ms (" + (migration.transactional() ? "in a transaction" : "outside a transaction")
-                    + (outOfOrder ? ", out of order: a higher version was already applied" : "") + ")");
+                    + (outOfOrder ? ", out of order: a higher version was already applied" : "")
+                    + (lockRetries > 0 ? ", after " + lockRetries + " lock_timeout retr" + (lockRetries == 1 ? "y" : "ies")
+                            : "") + ")");
             listeners.migrationApplied(migration, took);
             applied.add(new AppliedMigration(migration, took, outOfOrder));
             knownRows = append(knownRows, new AppliedRow(migration.id(), migration.checksum(), RowState.APPLIED,
