@@ -77,6 +77,7 @@ public final class LockstepAutoConfiguration {
                 .statementTimeout(properties.getStatementTimeout())
                 .ddlLockTimeout(properties.getDdl().getLockTimeout())
                 .ddlMaxWait(properties.getDdl().getMaxWait())
+                .baselineVersion(properties.getBaselineVersion())
                 .connectRetries(properties.getConnectRetries())
                 .connectRetriesInterval(properties.getConnectRetriesInterval())
                 .runnerName(environment.getProperty("spring.application.name"))
@@ -90,7 +91,7 @@ public final class LockstepAutoConfiguration {
     private static StartupMigration startupMigration(Lockstep lockstep, LockstepProperties properties,
             ObjectProvider<LockstepListener> listeners, Runnable afterRun) {
         listeners.orderedStream().forEach(lockstep::addListener);
-        return new StartupMigration(lockstep, properties.isFailOnError(), afterRun);
+        return new StartupMigration(lockstep, properties.getMode(), properties.isFailOnError(), afterRun);
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -90,9 +90,32 @@ public class LockstepProperties {
      */
     private String password;
 
+    /**
+     * What the startup run does: 'migrate' applies what is pending; 'validate' checks the files against the tracker
+     * and fails startup on pending, edited or interrupted migrations, writing nothing (read-only replicas, CI gates);
+     * 'preview' logs what would run, with its statements and lint findings, and applies nothing.
+     */
+    private Mode mode = Mode.MIGRATE;
+
+    /**
+     * Adopts a database whose schema exists but has no tracker: the files up to this version are recorded as applied
+     * without running them, the later ones run. Refused when the tracker already records migrations.
+     */
+    private Long baselineVersion;
+
     private final Lock lock = new Lock();
 
     private final Ddl ddl = new Ddl();
+
+    /** What the startup run does. */
+    public enum Mode {
+        /** Apply what is pending. */
+        MIGRATE,
+        /** Check the files against the tracker; fail on anything pending, edited or interrupted; write nothing. */
+        VALIDATE,
+        /** Log what would run; apply nothing. */
+        PREVIEW
+    }
 
     /** When the startup run happens. */
     public enum RunAt {
@@ -212,6 +235,22 @@ public class LockstepProperties {
 
     public void setPassword(String password) {
         this.password = password;
+    }
+
+    public Mode getMode() {
+        return mode;
+    }
+
+    public void setMode(Mode mode) {
+        this.mode = mode;
+    }
+
+    public Long getBaselineVersion() {
+        return baselineVersion;
+    }
+
+    public void setBaselineVersion(Long baselineVersion) {
+        this.baselineVersion = baselineVersion;
     }
 
     public Lock getLock() {

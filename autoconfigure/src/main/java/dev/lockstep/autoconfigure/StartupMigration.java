@@ -28,11 +28,13 @@ final class StartupMigration {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(25);
 
     private final Lockstep lockstep;
+    private final LockstepProperties.Mode mode;
     private final boolean failOnError;
     private final Runnable afterRun;
 
-    StartupMigration(Lockstep lockstep, boolean failOnError, Runnable afterRun) {
+    StartupMigration(Lockstep lockstep, LockstepProperties.Mode mode, boolean failOnError, Runnable afterRun) {
         this.lockstep = lockstep;
+        this.mode = mode;
         this.failOnError = failOnError;
         this.afterRun = afterRun;
     }
@@ -43,7 +45,12 @@ final class StartupMigration {
         ShutdownHook hook = new ShutdownHook(migrating, ended);
         boolean hooked = hook.register();
         try {
-            lockstep.migrate();
+            switch (mode) {
+                case VALIDATE -> lockstep.validate();
+                case PREVIEW -> LOG.info("Lockstep preview (lockstep.mode=preview: nothing is applied, the application "
+                        + "starts on the schema as it is):\n" + lockstep.preview().describe());
+                default -> lockstep.migrate();
+            }
             afterRun.run();
         } catch (LockstepException e) {
             if (hook.fired) {

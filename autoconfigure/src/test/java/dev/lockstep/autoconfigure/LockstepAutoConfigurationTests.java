@@ -3,6 +3,7 @@ package dev.lockstep.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockstep.core.Lockstep;
+import dev.lockstep.core.ValidationException;
 import dev.lockstep.core.LockstepConfiguration;
 import dev.lockstep.test.TestPostgres;
 import dev.lockstep.test.TestSchema;
@@ -93,6 +94,35 @@ class LockstepAutoConfigurationTests {
     }
 
     @Test
+    void modeValidateFailsStartupOnAPendingMigrationAndWritesNothing() {
+        withDatabase().withPropertyValues("lockstep.mode=validate").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().isInstanceOf(ValidationException.class)
+                    .hasMessageContaining("1_greetings.up.sql").hasMessageContaining("Nothing was written");
+            assertThat(tableExists("greetings")).isFalse();
+            assertThat(tableExists("lockstep_applied_migrations")).isFalse();
+        });
+    }
+
+    @Test
+    void modeValidateStartsOnAMigratedDatabaseWithHealthUp() {
+        withDatabase().run(context -> assertThat(tableExists("greetings")).isTrue());
+        withDatabase().withPropertyValues("lockstep.mode=validate").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(LockstepHealthIndicator.class).health(true).getStatus()).isEqualTo(Status.UP);
+        });
+    }
+
+    @Test
+    void modePreviewAppliesNothing() {
+        withDatabase().withPropertyValues("lockstep.mode=preview").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(tableExists("greetings")).isFalse();
+            assertThat(tableExists("lockstep_applied_migrations")).isFalse();
+        });
+    }
+
+    @Test
     void runAtApplicationRunnerMigratesInTheRunnerNotWhileTheContextStarts() {
         withDatabase().withPropertyValues("lockstep.run-at=application-runner").run(context -> {
             assertThat(context).hasSingleBean(LockstepApplicationRunner.class).hasSingleBean(MigrationGate.class)
@@ -179,7 +209,8 @@ class LockstepAutoConfigurationTests {
     @Test
     void eachDefaultBeanGivesWayToAUserBean() {
         Lockstep userLockstep = Lockstep.configure().dataSource(schema.dataSource()).load();
-        LockstepInitializer userInitializer = new LockstepInitializer(new StartupMigration(userLockstep, false, () -> {
+        LockstepInitializer userInitializer = new LockstepInitializer(new StartupMigration(userLockstep,
+                LockstepProperties.Mode.MIGRATE, false, () -> {
         }));
         withDatabase()
                 .withBean(Lockstep.class, () -> userLockstep)

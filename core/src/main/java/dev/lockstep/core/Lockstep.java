@@ -4,10 +4,13 @@ import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
+import java.util.stream.Collectors;
 
 /**
  * Applies PostgreSQL migrations, serialized across processes.
@@ -124,6 +127,98 @@ public final class Lockstep {
                     + " [SQLState " + e.getSQLState() + "]", e);
             listeners.runFailed(failure, Duration.ofNanos(System.nanoTime() - started));
             throw failure;
+        }
+    }
+
+    /**
+     * Checks the files against the tracker and writes nothing (no tracker is created, no lock is
+     * taken): for read-only replicas and CI gates ({@code lockstep.mode=validate}). Reported to
+     * listeners as a run, so health shows its outcome.
+     *
+     * @throws ValidationException when migrations are pending
+     * @throws LockstepException when the tracker does not match the files (an interrupted
+     *     migration, a renamed file, an edited one under {@code checksum=fail}), as migrate would
+     */
+    public MigrationReport validate() {
+        long started = System.nanoTime();
+        try {
+            List<Migration> onDisk = scan();
+            listeners.runStarted(onDisk);
+            TrackerState state = readTracker(onDisk);
+            MigrationPlan plan = state.plan();
+            listeners.pendingResolved(plan.pending(), plan.alreadyApplied());
+            plan.log(state.tracker());
+            if (!plan.pending().isEmpty()) {
+                throw new ValidationException("Validation failed: " + plan.pending().size() + " migration(s) on disk "
+                        + "are not applied in " + state.tracker().displayName() + (state.trackerExists() ? ""
+                                : " (the tracker does not exist)") + ": " + plan.pending().stream()
+                                .map(m -> m.file() + (plan.outOfOrder().contains(m) ? " (out of order)" : ""))
+                                .collect(Collectors.joining(", "))
+                        + ". Nothing was written. Apply them first (lockstep.mode=migrate).");
+            }
+            MigrationReport report = new MigrationReport(state.tracker().displayName(), List.of(),
+                    plan.alreadyApplied(), plan.missingFiles(), Duration.ZERO,
+                    Duration.ofNanos(System.nanoTime() - started));
+            LOG.log(Level.INFO, "Validated " + report.alreadyApplied() + " applied migration(s) in " + report.tracker()
+                    + " against the files: nothing pending, nothing changed (" + report.total().toMillis() + " ms)");
+            listeners.runFinished(report);
+            return report;
+        } catch (LockstepException e) {
+            listeners.runFailed(e, Duration.ofNanos(System.nanoTime() - started));
+            throw e;
+        }
+    }
+
+    /**
+     * What {@link #migrate()} would run now, with each migration's statements and the lint's
+     * findings, found without writing anything and without the lock ({@code lockstep.mode=preview}).
+     *
+     * @throws LockstepException when the tracker does not match the files, as migrate would
+     */
+    public MigrationPreview preview() {
+        List<Migration> onDisk = scan();
+        TrackerState state = readTracker(onDisk);
+        MigrationPlan plan = state.plan();
+        List<MigrationPreview.Pending> pending = new ArrayList<>();
+        for (Migration migration : plan.pending()) {
+            List<String> statements = new ArrayList<>();
+            int count = 0;
+            for (Iterator<SqlStatement> it = migration.openStatements(); it.hasNext();) {
+                SqlStatement statement = it.next();
+                if (count++ < MigrationPreview.STATEMENTS_SHOWN) {
+                    String oneLine = statement.text().replaceAll("\\s+", " ").strip();
+                    statements.add("line " + statement.line() + ": "
+                            + (oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + " ..."));
+                }
+            }
+            pending.add(new MigrationPreview.Pending(migration.file(), migration.transactional(),
+                    plan.outOfOrder().contains(migration), statements, count));
+        }
+        return new MigrationPreview(state.tracker().displayName(), plan.alreadyApplied(), pending,
+                MigrationLint.checkPending(onDisk, plan.pending()));
+    }
+
+    /** The tracker as it is, read on a connection of its own without the lock; nothing is created. */
+    private record TrackerState(Tracker tracker, boolean trackerExists, MigrationPlan plan) {
+    }
+
+    private TrackerState readTracker(List<Migration> onDisk) {
+        try (Connection connection = settings.dataSource().getConnection()) {
+            Tracker tracker = Tracker.resolve(connection, settings.schema(), settings.table());
+            boolean exists = tracker.exists(connection);
+            List<AppliedRow> rows = exists ? tracker.read(connection) : List.of();
+            if (rows.isEmpty() && settings.baselineVersion() != null) {
+                // What the baseline would record, so that only the files after it show as pending.
+                rows = onDisk.stream().filter(m -> m.version() <= settings.baselineVersion())
+                        .map(m -> new AppliedRow(m.id(), m.checksum(), RowState.APPLIED, Instant.now(), null,
+                                Baseline.MARK + settings.baselineVersion() + ")"))
+                        .toList();
+            }
+            return new TrackerState(tracker, exists,
+                    MigrationPlan.build(onDisk, rows, settings.versions(), settings.checksum(), tracker));
+        } catch (SQLException e) {
+            throw new LockstepException("Could not read the tracker: " + e.getMessage() + " [SQLState "
+                    + e.getSQLState() + "]", e);
         }
     }
 

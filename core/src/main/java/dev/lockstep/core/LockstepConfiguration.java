@@ -34,6 +34,7 @@ public final class LockstepConfiguration {
     private Duration statementTimeout;
     private Duration ddlLockTimeout = DEFAULT_DDL_LOCK_TIMEOUT;
     private Duration ddlMaxWait = DEFAULT_DDL_MAX_WAIT;
+    private Long baselineVersion;
     private int connectRetries;
     private Duration connectRetriesInterval = DEFAULT_CONNECT_RETRIES_INTERVAL;
     private VersionsMode versions = VersionsMode.UNIQUE;
@@ -113,6 +114,16 @@ public final class LockstepConfiguration {
     /** How long a migration keeps trying to get its locks before the run fails (default 10 minutes). */
     public LockstepConfiguration ddlMaxWait(Duration ddlMaxWait) {
         this.ddlMaxWait = ddlMaxWait;
+        return this;
+    }
+
+    /**
+     * Adopts a database whose schema exists but that has no tracker: the files up to this version
+     * are recorded as applied without running them, the later ones run. Refused when the tracker
+     * already records migrations. {@code null} (the default): no baseline.
+     */
+    public LockstepConfiguration baselineVersion(Long baselineVersion) {
+        this.baselineVersion = baselineVersion;
         return this;
     }
 
@@ -206,6 +217,10 @@ public final class LockstepConfiguration {
                     + "lockstep.ddl.lock-timeout ('" + ddlLockTimeout + "'), so no migration could wait even once; "
                     + "give it minutes, e.g. 10m");
         }
+        if (baselineVersion != null && baselineVersion < 1) {
+            throw new LockstepConfigurationException("lockstep.baseline-version", "'" + baselineVersion + "' is no "
+                    + "migration version; give the version of the last migration the schema already has, e.g. 42");
+        }
         if (connectRetries < 0) {
             throw new LockstepConfigurationException("lockstep.connect-retries", "'" + connectRetries
                     + "' must be zero (fail at once) or more");
@@ -218,7 +233,7 @@ public final class LockstepConfiguration {
             throw new LockstepConfigurationException("lockstep.checksum", "is not set; use fail, warn or ignore");
         }
         return new Lockstep(new LockstepSettings(dataSource, locations, schema, table, lockKey, lockTimeout,
-                reportInterval, statementTimeout, ddlLockTimeout, ddlMaxWait, connectRetries, connectRetriesInterval, versions, checksum, runnerName,
+                reportInterval, statementTimeout, ddlLockTimeout, ddlMaxWait, baselineVersion, connectRetries, connectRetriesInterval, versions, checksum, runnerName,
                 loader, listeners, hooks));
     }
 

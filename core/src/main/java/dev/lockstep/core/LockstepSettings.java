@@ -8,7 +8,7 @@ import javax.sql.DataSource;
  * The checked settings of one engine, fixed when {@link LockstepConfiguration#load()} built it:
  * changing the configuration afterwards changes nothing in a run. Fields are as the configuration
  * documents them; {@code null} means "not set" for {@code schema}, {@code lockKey},
- * {@code statementTimeout} and {@code runnerName}.
+ * {@code statementTimeout}, {@code baselineVersion} and {@code runnerName}.
  */
 record LockstepSettings(
         DataSource dataSource,
@@ -21,6 +21,7 @@ record LockstepSettings(
         Duration statementTimeout,
         Duration ddlLockTimeout,
         Duration ddlMaxWait,
+        Long baselineVersion,
         int connectRetries,
         Duration connectRetriesInterval,
         VersionsMode versions,

@@ -251,6 +251,9 @@ final class MigrationRun {
         }
         List<AppliedRow> rows = tracker.read(connection);
         knownRows = rows;
+        if (settings.baselineVersion() != null) {
+            Baseline.refuseIfHistory(tracker, rows, settings.baselineVersion());
+        }
         if (rows.stream().anyMatch(AppliedRow::running)) {
             return Optional.empty();
         }
@@ -304,6 +307,9 @@ final class MigrationRun {
             Duration waited, long startedNanos, RunLock lock, SessionState runState) throws SQLException {
         tracker.createIfMissing(connection);
         knownRows = tracker.read(connection);
+        if (settings.baselineVersion() != null) {
+            knownRows = Baseline.apply(connection, tracker, onDisk, knownRows, settings.baselineVersion(), appliedBy);
+        }
         MigrationPlan plan = MigrationPlan.build(onDisk, knownRows, settings.versions(), settings.checksum(), tracker);
         plan.log(tracker);
         listeners.pendingResolved(plan.pending(), plan.alreadyApplied());

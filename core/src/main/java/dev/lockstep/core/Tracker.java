@@ -135,6 +135,13 @@ final class Tracker {
                 + (appliedBy == null ? "NULL" : escapedLiteral(appliedBy)) + ")";
     }
 
+    /** A row for a migration recorded as applied without running it: the schema already has it. */
+    String insertBaselineSql(Migration migration, String appliedBy) {
+        return "INSERT INTO " + qualified + " (version, name, checksum, state, execution_ms, applied_by) VALUES ("
+                + migration.version() + ", " + escapedLiteral(migration.name()) + ", "
+                + escapedLiteral(migration.checksum()) + ", 'applied', NULL, " + escapedLiteral(appliedBy) + ")";
+    }
+
     void markApplied(Connection connection, Migration migration, long executionMs) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + qualified
                 + " SET state = 'applied', execution_ms = ?, applied_at = now() WHERE version = ? AND name = ?")) {
