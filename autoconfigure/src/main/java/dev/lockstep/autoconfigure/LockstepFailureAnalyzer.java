@@ -5,6 +5,7 @@ import dev.lockstep.core.LockstepConfigurationException;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.MigrationFailedException;
 import dev.lockstep.core.MigrationFileException;
+import dev.lockstep.core.ValidationException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
@@ -13,8 +14,10 @@ class LockstepFailureAnalyzer extends AbstractFailureAnalyzer<LockstepException>
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, LockstepException cause) {
-        return new FailureAnalysis("Lockstep could not migrate the database:\n\n" + cause.getMessage(), action(cause),
-                cause);
+        String what = cause instanceof ValidationException
+                ? "Lockstep found the database not migrated (lockstep.mode=validate):\n\n"
+                : "Lockstep could not migrate the database:\n\n";
+        return new FailureAnalysis(what + cause.getMessage(), action(cause), cause);
     }
 
     private static String action(LockstepException cause) {
@@ -27,6 +30,10 @@ class LockstepFailureAnalyzer extends AbstractFailureAnalyzer<LockstepException>
         }
         if (cause instanceof MigrationFileException) {
             return "Fix the migration files listed above. Nothing was applied.";
+        }
+        if (cause instanceof ValidationException) {
+            return "Migrate this database first (run with lockstep.mode=migrate, or the deployment that migrates it), "
+                    + "then start this instance again.";
         }
         if (cause instanceof LockTimeoutException) {
             return "Another session holds the migration lock (see above). Wait for it, raise lockstep.lock.timeout, "
