@@ -1,0 +1,175 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.core.Lockstep;
+import dev.lockstep.core.LockstepConfigurationException;
+import dev.lockstep.core.LockstepException;
+import dev.lockstep.core.MigrationInfo;
+import dev.lockstep.core.MigrationReport;
+import dev.lockstep.core.ValidationException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code java -jar lockstep-cli.jar <command> [--setting=value ...]}: the engine for Kubernetes
+ * jobs, init containers and people at a terminal. Commands print to standard output, problems to
+ * standard error, and the exit status says how it ended ({@link ExitCode}).
+ */
+public final class LockstepCli {
+
+    /** Lockstep's own log, shown at WARNING (lock retries, risky statements) unless --verbose. */
+    private static final Logger ENGINE_LOG = Logger.getLogger("dev.lockstep");
+
+    private record Command(String summary, String help) {
+    }
+
+    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("migrate", new Command("apply what is pending, waiting for other runners first",
+                "Applies every pending migration, one line per migration, as a service does at startup: serialized "
+                        + "with other runners by the advisory lock, each recorded in the tracker."));
+        COMMANDS.put("info", new Command("list every migration and its state",
+                "Lists every migration on disk or in the tracker: version, name, state (applied, pending, "
+                        + "out-of-order, drifted, missing-file, running), when it was applied and the file. Writes "
+                        + "nothing."));
+        COMMANDS.put("validate", new Command("check the database against the files; exit 3 if migrations are pending",
+                "Checks the tracker against the files without the lock and without writing anything. Exit 0 when "
+                        + "every file is applied, 3 when migrations are pending, 1 when the tracker does not match "
+                        + "the files (an edited, renamed or interrupted migration)."));
+        COMMANDS.put("preview", new Command("show what migrate would run, with statements and lint findings",
+                "Prints each migration migrate would run, in order, whether it runs in a transaction, its statements "
+                        + "and the lint's findings. Writes nothing."));
+    }
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> environment;
+
+    LockstepCli(PrintStream out, PrintStream err, Map<String, String> environment) {
+        this.out = out;
+        this.err = err;
+        this.environment = environment;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new LockstepCli(System.out, System.err, System.getenv()).run(args).code);
+    }
+
+    ExitCode run(String[] args) {
+        try {
+            if (args.length == 0 || isHelp(args[0])) {
+                out.print(usage());
+                return args.length == 0 ? ExitCode.USAGE : ExitCode.OK;
+            }
+            String name = args[0];
+            Command command = COMMANDS.get(name);
+            if (command == null) {
+                throw new UsageException("unknown command '" + name + "'; the commands are "
+                        + String.join(", ", COMMANDS.keySet()) + " (see --help)");
+            }
+            List<String> rest = Arrays.asList(args).subList(1, args.length);
+            if (rest.stream().anyMatch(LockstepCli::isHelp)) {
+                out.print(commandHelp(name, command));
+                return ExitCode.OK;
+            }
+            boolean verbose = rest.contains("--verbose");
+            ENGINE_LOG.setLevel(verbose ? Level.INFO : Level.WARNING);
+            Settings settings = Settings.resolve(flags(rest), environment);
+            return execute(name, Engine.build(settings, new Progress(out)));
+        } catch (UsageException | LockstepConfigurationException e) {
+            err.println("lockstep: " + e.getMessage());
+            return ExitCode.USAGE;
+        } catch (ValidationException e) {
+            err.println("lockstep: " + e.getMessage());
+            return ExitCode.PENDING;
+        } catch (LockstepException e) {
+            err.println("lockstep: " + e.getMessage());
+            return ExitCode.FAILED;
+        }
+    }
+
+    private ExitCode execute(String command, Lockstep lockstep) {
+        switch (command) {
+            case "migrate" -> {
+                MigrationReport report = lockstep.migrate();
+                out.println(report.applied().isEmpty()
+                        ? "Schema is up to date: " + report.alreadyApplied() + " migration(s) applied in "
+                                + report.tracker()
+                        : "Applied " + report.applied().size() + " migration(s) to " + report.tracker() + " in "
+                                + report.total().toMillis() + " ms");
+            }
+            case "info" -> printInfo(lockstep.info());
+            case "validate" -> {
+                MigrationReport report = lockstep.validate();
+                out.println("Valid: " + report.alreadyApplied() + " migration(s) applied in " + report.tracker()
+                        + ", none pending");
+            }
+            default -> out.print(lockstep.preview().describe() + "\n");
+        }
+        return ExitCode.OK;
+    }
+
+    private void printInfo(List<MigrationInfo> migrations) {
+        out.printf("%-20s %-32s %-13s %-30s %s%n", "version", "name", "state", "applied at", "file");
+        for (MigrationInfo m : migrations) {
+            out.printf("%-20d %-32s %-13s %-30s %s%n", m.version(), m.name(), m.state().label(),
+                    m.appliedAt() == null ? "" : m.appliedAt(), m.file() == null ? "" : m.file());
+        }
+    }
+
+    /** {@code --name=value} pairs; {@code --lockstep.name=value} is the same setting. */
+    private static Map<String, String> flags(List<String> args) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        for (String arg : args) {
+            if (arg.equals("--verbose")) {
+                continue;
+            }
+            int equals = arg.indexOf('=');
+            if (!arg.startsWith("--") || equals < 3) {
+                throw new UsageException("'" + arg + "' is not an option; write settings as --name=value, e.g. "
+                        + "--url=jdbc:postgresql://localhost:5432/orders");
+            }
+            String name = arg.substring(2, equals);
+            flags.put(name.startsWith("lockstep.") ? name.substring("lockstep.".length()) : name,
+                    arg.substring(equals + 1));
+        }
+        return flags;
+    }
+
+    private static boolean isHelp(String arg) {
+        return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
+    }
+
+    private static String usage() {
+        StringBuilder s = new StringBuilder("Usage: java -jar lockstep-cli.jar <command> [--setting=value ...]\n\n"
+                + "Commands:\n");
+        COMMANDS.forEach((name, command) -> s.append(String.format("  %-9s %s%n", name, command.summary())));
+        s.append("\n").append(settingsHelp()).append("\nRun 'java -jar lockstep-cli.jar <command> --help' for a "
+                + "command.\n").append(exitCodes());
+        return s.toString();
+    }
+
+    private static String commandHelp(String name, Command command) {
+        return "Usage: java -jar lockstep-cli.jar " + name + " [--setting=value ...]\n\n" + command.help() + "\n\n"
+                + settingsHelp() + "\n" + exitCodes();
+    }
+
+    private static String settingsHelp() {
+        StringBuilder s = new StringBuilder("Settings (the Spring Boot property names without 'lockstep.'): a flag "
+                + "--name=value, else the environment\nvariable LOCKSTEP_NAME (dots and dashes as _), else lockstep.name "
+                + "in the file --config=FILE (default ./lockstep.properties):\n");
+        Settings.KNOWN.forEach((name, meaning) -> s.append(String.format("  --%-26s %s%n", name, meaning)));
+        s.append("  --verbose                    show Lockstep's INFO log on standard error\n");
+        return s.toString();
+    }
+
+    private static String exitCodes() {
+        return "\nExit status: 0 done; 1 failed (migration, tracker, lock or database); 2 wrong command line or "
+                + "setting, nothing done;\n3 validate found pending migrations.\n";
+    }
+}

@@ -1,0 +1,166 @@
+package dev.lockstep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockstep.test.TestPostgres;
+import dev.lockstep.test.TestSchema;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every command end to end, each run as a process of its own on a real PostgreSQL, with its exit status. */
+class CliTest {
+
+    @TempDir
+    Path dir;
+    Path migrations;
+    TestSchema schema;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        schema = TestPostgres.get().newSchema();
+        migrations = Files.createDirectories(dir.resolve("migrations"));
+        Files.writeString(migrations.resolve("1_customers.up.sql"), "CREATE TABLE customers (id bigint PRIMARY KEY);");
+        Files.writeString(migrations.resolve("2_orders.up.sql"),
+                "-- lockstep:transaction=false\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);");
+    }
+
+    @AfterEach
+    void tearDown() {
+        schema.close();
+    }
+
+    @Test
+    void migratePrintsALinePerMigrationAndExitsZero() throws Exception {
+        CliProcess.Result result = cli("migrate");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).containsPattern("\\[1/2\\] filesystem:\\S+1_customers.up.sql applied in \\d+ ms "
+                        + "\\(in a transaction\\)")
+                .containsPattern("\\[2/2\\] filesystem:\\S+2_orders.up.sql applied in \\d+ ms \\(outside a transaction\\)")
+                .contains("Applied 2 migration(s) to " + schema.name() + ".lockstep_applied_migrations");
+        assertThat(cli("migrate").out()).as("run again").contains("Schema is up to date: 2 migration(s) applied");
+    }
+
+    @Test
+    void infoListsEveryMigrationWithItsState() throws Exception {
+        cli("migrate");
+        Files.writeString(migrations.resolve("3_refunds.up.sql"), "CREATE TABLE refunds (id bigint);");
+
+        CliProcess.Result result = cli("info");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out().lines().skip(1).map(line -> line.split("\\s+"))
+                .map(columns -> columns[0] + " " + columns[1] + " " + columns[2]))
+                .containsExactly("1 customers applied", "2 orders applied", "3 refunds pending");
+    }
+
+    @Test
+    void validateExitsThreeWhilePendingAndZeroOnceMigrated() throws Exception {
+        CliProcess.Result pending = cli("validate");
+        assertThat(pending.exitCode()).isEqualTo(3);
+        assertThat(pending.err()).contains("2 migration(s) on disk are not applied").contains("Nothing was written");
+        assertThat(trackerExists()).isFalse();
+
+        cli("migrate");
+        CliProcess.Result valid = cli("validate");
+        assertThat(valid.exitCode()).as(valid.err()).isZero();
+        assertThat(valid.out()).contains("Valid: 2 migration(s) applied");
+    }
+
+    @Test
+    void previewPrintsWhatWouldRunAndWritesNothing() throws Exception {
+        CliProcess.Result result = cli("preview");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("2 migration(s) would run on").contains("nothing was written")
+                .contains("line 1: CREATE TABLE customers (id bigint PRIMARY KEY)");
+        assertThat(trackerExists()).isFalse();
+        assertThat(tableExists("customers")).isFalse();
+    }
+
+    @Test
+    void aFailedMigrationExitsOneNamingTheFileAndLine() throws Exception {
+        Files.writeString(migrations.resolve("3_broken.up.sql"), "SELECT 1;\nINSERT INTO no_such_table VALUES (1);");
+
+        CliProcess.Result result = cli("migrate");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).startsWith("lockstep: Migration filesystem:").contains("3_broken.up.sql failed at line 2")
+                .contains("no_such_table");
+        assertThat(result.out()).contains("[2/3]").doesNotContain("[3/3]");
+    }
+
+    @Test
+    void settingsComeFromTheEnvironmentAndFromAPropertiesFileWithTheBootNames() throws Exception {
+        TestPostgres server = TestPostgres.get();
+        Map<String, String> environment = Map.of("LOCKSTEP_URL", schema.jdbcUrl(), "LOCKSTEP_USER", server.user(),
+                "LOCKSTEP_PASSWORD", server.password(), "LOCKSTEP_LOCATIONS", "filesystem:" + migrations);
+        assertThat(CliProcess.run(dir, environment, "migrate").exitCode()).isZero();
+
+        Files.writeString(dir.resolve("lockstep.properties"), "lockstep.url=" + schema.jdbcUrl() + "\nlockstep.user="
+                + server.user() + "\nlockstep.password=" + server.password() + "\nlockstep.locations=filesystem:"
+                + migrations + "\n");
+        CliProcess.Result fromFile = CliProcess.run(dir, Map.of(), "validate");
+        assertThat(fromFile.exitCode()).as(fromFile.err()).isZero();
+    }
+
+    @Test
+    void aWrongCommandOptionOrSettingExitsTwoSayingWhatToFix() throws Exception {
+        CliProcess.Result command = CliProcess.run(dir, Map.of(), "migrat");
+        assertThat(command.exitCode()).isEqualTo(2);
+        assertThat(command.err()).contains("unknown command 'migrat'; the commands are migrate, info, validate, preview");
+
+        CliProcess.Result option = cli("migrate", "--lock-timeout=5m");
+        assertThat(option.exitCode()).isEqualTo(2);
+        assertThat(option.err()).contains("unknown option --lock-timeout");
+
+        CliProcess.Result value = cli("migrate", "--ddl.lock-timeout=soon");
+        assertThat(value.exitCode()).isEqualTo(2);
+        assertThat(value.err()).contains("--ddl.lock-timeout='soon' cannot be read: give a duration such as 250ms");
+
+        CliProcess.Result noDatabase = CliProcess.run(dir, Map.of(), "migrate");
+        assertThat(noDatabase.exitCode()).isEqualTo(2);
+        assertThat(noDatabase.err()).contains("no database: give --url=").contains("LOCKSTEP_URL");
+        assertThat(trackerExists()).isFalse();
+    }
+
+    @Test
+    void everyCommandHasHelp() throws Exception {
+        CliProcess.Result top = CliProcess.run(dir, Map.of(), "--help");
+        assertThat(top.exitCode()).isZero();
+        assertThat(top.out()).contains("Commands:").contains("migrate").contains("--ddl.lock-timeout")
+                .contains("Exit status: 0 done");
+        for (String command : List.of("migrate", "info", "validate", "preview")) {
+            CliProcess.Result help = CliProcess.run(dir, Map.of(), command, "--help");
+            assertThat(help.exitCode()).isZero();
+            assertThat(help.out()).startsWith("Usage: java -jar lockstep-cli.jar " + command);
+        }
+    }
+
+    private CliProcess.Result cli(String command, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(CliProcess.database(schema));
+        args.add("--locations=filesystem:" + migrations);
+        args.addAll(List.of(more));
+        return CliProcess.run(dir, Map.of(), args.toArray(String[]::new));
+    }
+
+    private boolean trackerExists() throws Exception {
+        return tableExists("lockstep_applied_migrations");
+    }
+
+    private boolean tableExists(String table) throws Exception {
+        try (var c = schema.connect(); var s = c.createStatement();
+                var rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+}
