@@ -9,7 +9,9 @@ enum ExitCode {
     /** The command line or a setting is wrong: nothing was done. */
     USAGE(2),
     /** {@code validate}: migrations are pending, the database is behind the files. */
-    PENDING(3);
+    PENDING(3),
+    /** An operator action was not confirmed: nothing changed. */
+    DECLINED(4);
 
     final int code;
 

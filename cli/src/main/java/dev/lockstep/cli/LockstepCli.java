@@ -5,8 +5,13 @@ import dev.lockstep.core.LockstepConfigurationException;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.MigrationInfo;
 import dev.lockstep.core.MigrationReport;
+import dev.lockstep.core.RepairAction;
 import dev.lockstep.core.ValidationException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +32,14 @@ public final class LockstepCli {
     private record Command(String summary, String help) {
     }
 
+    private static final String REPAIR_HELP = "\n\nOptions: --version=V (required), --name=N (when the version has "
+            + "several rows), --yes (do not ask). It shows the SQL it will run and asks to type yes; it refuses when "
+            + "the row is not in the state the action is for, or while another runner holds the migration lock.";
+
+    private static final Map<String, RepairAction> REPAIRS = Map.of("mark-done", RepairAction.MARK_DONE,
+            "forget", RepairAction.FORGET, "accept-checksum", RepairAction.ACCEPT_CHECKSUM,
+            "accept-rename", RepairAction.ACCEPT_RENAME);
+
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
@@ -44,20 +57,37 @@ public final class LockstepCli {
         COMMANDS.put("preview", new Command("show what migrate would run, with statements and lint findings",
                 "Prints each migration migrate would run, in order, whether it runs in a transaction, its statements "
                         + "and the lint's findings. Writes nothing."));
+        COMMANDS.put("mark-done", new Command("record an interrupted migration as applied",
+                "For a migration outside a transaction that was interrupted (its row is 'running'), after you "
+                        + "completed its remaining statements by hand: records it as applied." + REPAIR_HELP));
+        COMMANDS.put("forget", new Command("forget an interrupted migration, so migrate applies it again",
+                "For a migration outside a transaction that was interrupted (its row is 'running'), after you "
+                        + "undid what took effect (an INVALID index from a cancelled CREATE INDEX CONCURRENTLY, ...): "
+                        + "deletes its row, so the next migrate applies it again." + REPAIR_HELP));
+        COMMANDS.put("accept-checksum", new Command("accept an applied file's edit",
+                "For an applied file edited since, when the edit changes nothing in the schema (a comment): records "
+                        + "the file's new checksum." + REPAIR_HELP));
+        COMMANDS.put("accept-rename", new Command("accept an applied file's new name",
+                "For an applied file renamed since (same version, same content; versions=unique): records the new "
+                        + "name." + REPAIR_HELP));
     }
+
 
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> environment;
+    private final BufferedReader in;
 
-    LockstepCli(PrintStream out, PrintStream err, Map<String, String> environment) {
+    LockstepCli(PrintStream out, PrintStream err, Map<String, String> environment, BufferedReader in) {
         this.out = out;
         this.err = err;
         this.environment = environment;
+        this.in = in;
     }
 
     public static void main(String[] args) {
-        System.exit(new LockstepCli(System.out, System.err, System.getenv()).run(args).code);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        System.exit(new LockstepCli(System.out, System.err, System.getenv(), in).run(args).code);
     }
 
     ExitCode run(String[] args) {
@@ -79,7 +109,13 @@ public final class LockstepCli {
             }
             boolean verbose = rest.contains("--verbose");
             ENGINE_LOG.setLevel(verbose ? Level.INFO : Level.WARNING);
-            Settings settings = Settings.resolve(flags(rest), environment);
+            Map<String, String> flags = flags(rest);
+            if (REPAIRS.containsKey(name)) {
+                RepairOptions repair = RepairOptions.take(flags);
+                return repair(REPAIRS.get(name), repair, Engine.build(Settings.resolve(flags, environment),
+                        new Progress(out)));
+            }
+            Settings settings = Settings.resolve(flags, environment);
             return execute(name, Engine.build(settings, new Progress(out)));
         } catch (UsageException | LockstepConfigurationException e) {
             err.println("lockstep: " + e.getMessage());
@@ -114,6 +150,49 @@ public final class LockstepCli {
         return ExitCode.OK;
     }
 
+    /** Shows the SQL, asks unless --yes, then runs it under the migration lock. */
+    private ExitCode repair(RepairAction action, RepairOptions options, Lockstep lockstep) {
+        String sql = lockstep.planRepair(action, options.version(), options.name());
+        out.println("This will run: " + sql);
+        if (!options.yes()) {
+            out.print("Type yes to go on: ");
+            out.flush();
+            String answer = readLine();
+            if (!"yes".equals(answer == null ? null : answer.strip())) {
+                out.println("Nothing changed.");
+                return ExitCode.DECLINED;
+            }
+        }
+        out.println("Done: " + lockstep.repair(action, options.version(), options.name()));
+        return ExitCode.OK;
+    }
+
+    private String readLine() {
+        try {
+            return in.readLine();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The options of an operator action, taken out of the flags before the settings are read. */
+    private record RepairOptions(long version, String name, boolean yes) {
+
+        static RepairOptions take(Map<String, String> flags) {
+            String version = flags.remove("version");
+            String name = flags.remove("name");
+            boolean yes = flags.remove("yes") != null;
+            if (version == null) {
+                throw new UsageException("give the migration's version: --version=V (see info)");
+            }
+            try {
+                return new RepairOptions(Long.parseLong(version.strip()), name, yes);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--version='" + version + "' is no migration version; give a whole number");
+            }
+        }
+    }
+
     private void printInfo(List<MigrationInfo> migrations) {
         out.printf("%-20s %-32s %-13s %-30s %s%n", "version", "name", "state", "applied at", "file");
         for (MigrationInfo m : migrations) {
@@ -127,6 +206,10 @@ public final class LockstepCli {
         Map<String, String> flags = new LinkedHashMap<>();
         for (String arg : args) {
             if (arg.equals("--verbose")) {
+                continue;
+            }
+            if (arg.equals("--yes")) {
+                flags.put("yes", "true");
                 continue;
             }
             int equals = arg.indexOf('=');
@@ -148,7 +231,7 @@ public final class LockstepCli {
     private static String usage() {
         StringBuilder s = new StringBuilder("Usage: java -jar lockstep-cli.jar <command> [--setting=value ...]\n\n"
                 + "Commands:\n");
-        COMMANDS.forEach((name, command) -> s.append(String.format("  %-9s %s%n", name, command.summary())));
+        COMMANDS.forEach((name, command) -> s.append(String.format("  %-16s %s%n", name, command.summary())));
         s.append("\n").append(settingsHelp()).append("\nRun 'java -jar lockstep-cli.jar <command> --help' for a "
                 + "command.\n").append(exitCodes());
         return s.toString();
@@ -169,7 +252,8 @@ public final class LockstepCli {
     }
 
     private static String exitCodes() {
-        return "\nExit status: 0 done; 1 failed (migration, tracker, lock or database); 2 wrong command line or "
-                + "setting, nothing done;\n3 validate found pending migrations.\n";
+        return "\nExit status: 0 done; 1 failed or refused (migration, tracker, lock or database); 2 wrong command line "
+                + "or setting, nothing done;\n3 validate found pending migrations; 4 an operator action was not "
+                + "confirmed, nothing changed.\n";
     }
 }

@@ -29,17 +29,23 @@ final class CliProcess {
 
     /** {@code java -cp <this test's classpath> LockstepCli args}, with these environment variables added. */
     static Result run(Path workDir, Map<String, String> environment, String... args) throws Exception {
+        return runWithInput(workDir, "", environment, args);
+    }
+
+    /** The same, with {@code input} on its standard input (an operator's answer). */
+    static Result runWithInput(Path workDir, String input, Map<String, String> environment, String... args)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of(java(), "-cp", System.getProperty("java.class.path"),
                 LockstepCli.class.getName()));
         command.addAll(List.of(args));
-        return start(workDir, environment, command);
+        return start(workDir, input, environment, command);
     }
 
     /** {@code java -jar <jar> args}. */
     static Result runJar(Path jar, Path workDir, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
         command.addAll(List.of(args));
-        return start(workDir, Map.of(), command);
+        return start(workDir, "", Map.of(), command);
     }
 
     /** The settings that point the command at a test schema. */
@@ -48,11 +54,12 @@ final class CliProcess {
         return List.of("--url=" + schema.jdbcUrl(), "--user=" + server.user(), "--password=" + server.password());
     }
 
-    private static Result start(Path workDir, Map<String, String> environment, List<String> command)
+    private static Result start(Path workDir, String input, Map<String, String> environment, List<String> command)
             throws Exception {
+        Path in = Files.writeString(Files.createTempFile(workDir, "in", ".txt"), input);
         Path out = Files.createTempFile(workDir, "out", ".txt");
         Path err = Files.createTempFile(workDir, "err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectInput(in.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("LOCKSTEP_") && !name.startsWith("LOCKSTEP_TEST"));
         builder.environment().putAll(environment);

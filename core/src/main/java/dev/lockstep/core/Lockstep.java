@@ -222,6 +222,24 @@ public final class Lockstep {
         }
     }
 
+    /**
+     * Checks that {@code action} fits the tracker row of migration {@code version} ({@code name}
+     * may be null when the version has one row) and returns the SQL it would run, changing nothing.
+     *
+     * @throws LockstepException saying why the action does not fit (e.g. the migration is not interrupted)
+     */
+    public String planRepair(RepairAction action, long version, String name) {
+        return TrackerRepair.plan(settings, scan(), action, version, name);
+    }
+
+    /**
+     * Does {@code action} on the tracker after the checks of {@link #planRepair}, under the
+     * migration lock taken without waiting (refused while another runner holds it); returns the SQL run.
+     */
+    public String repair(RepairAction action, long version, String name) {
+        return TrackerRepair.apply(settings, scan(), action, version, name);
+    }
+
     /** Where this engine's latest run stands, whoever built the engine; safe from any thread. */
     public RunProgress.Snapshot progress() {
         return progress.snapshot();
