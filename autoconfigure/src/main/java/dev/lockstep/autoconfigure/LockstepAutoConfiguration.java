@@ -94,6 +94,12 @@ public final class LockstepAutoConfiguration {
         return new StartupMigration(lockstep, properties.getMode(), properties.isFailOnError(), afterRun);
     }
 
+    @Bean
+    @ConditionalOnBooleanProperty("lockstep.exit-after-run")
+    LockstepExitAfterRun lockstepExitAfterRun(Lockstep lockstep) {
+        return new LockstepExitAfterRun(lockstep);
+    }
+
     @Configuration(proxyBeanMethods = false)
     @Conditional(RunAtContextRefresh.class)
     static class AtContextRefresh {

@@ -103,6 +103,13 @@ public class LockstepProperties {
      */
     private Long baselineVersion;
 
+    /**
+     * Whether the process exits once the application has started and the startup run has ended: status 0 when it
+     * completed, 1 when it failed. For running the application's own image as a Kubernetes Job or init container;
+     * pair it with spring.main.web-application-type=none.
+     */
+    private boolean exitAfterRun;
+
     private final Lock lock = new Lock();
 
     private final Ddl ddl = new Ddl();
@@ -251,6 +258,14 @@ public class LockstepProperties {
 
     public void setBaselineVersion(Long baselineVersion) {
         this.baselineVersion = baselineVersion;
+    }
+
+    public boolean isExitAfterRun() {
+        return exitAfterRun;
+    }
+
+    public void setExitAfterRun(boolean exitAfterRun) {
+        this.exitAfterRun = exitAfterRun;
     }
 
     public Lock getLock() {
