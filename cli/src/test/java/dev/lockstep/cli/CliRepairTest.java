@@ -2,61 +2,38 @@ package dev.lockstep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lockstep.test.TestPostgres;
-import dev.lockstep.test.TestSchema;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The operator actions, each as a process of its own on a real PostgreSQL: what they change, ask and refuse. */
-class CliRepairTest {
-
-    @TempDir
-    Path dir;
-    Path migrations;
-    TestSchema schema;
+class CliRepairTest extends CliTestBase {
 
     @BeforeEach
     void migrated() throws Exception {
-        schema = TestPostgres.get().newSchema();
-        migrations = Files.createDirectories(dir.resolve("migrations"));
-        Files.writeString(migrations.resolve("1_customers.up.sql"), "CREATE TABLE customers (id bigint PRIMARY KEY);");
-        Files.writeString(migrations.resolve("2_orders.up.sql"),
-                "-- lockstep:transaction=false\nCREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY);");
-        assertThat(cli("", "migrate").exitCode()).isZero();
-    }
-
-    @AfterEach
-    void tearDown() {
-        schema.close();
+        assertThat(cli("migrate").exitCode()).isZero();
     }
 
     @Test
     void markDoneRecordsAnInterruptedMigrationAsAppliedAfterAYes() throws Exception {
         interrupt(2);
-        assertThat(cli("", "validate").exitCode()).as("interrupted").isEqualTo(1);
+        assertThat(cli("validate").exitCode()).as("interrupted").isEqualTo(1);
 
-        CliProcess.Result result = cli("yes\n", "mark-done", "--version=2");
+        CliProcess.Result result = cliWithInput("yes\n", "mark-done", "--version=2");
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).contains("This will run: UPDATE").contains("SET state = 'applied'")
                 .contains("Type yes to go on: ").contains("Done: UPDATE");
-        assertThat(cli("", "validate").exitCode()).isZero();
+        assertThat(cli("validate").exitCode()).isZero();
     }
 
     @Test
     void withoutAYesNothingChanges() throws Exception {
         interrupt(2);
 
-        CliProcess.Result result = cli("no\n", "forget", "--version=2");
+        CliProcess.Result result = cliWithInput("no\n", "forget", "--version=2");
 
         assertThat(result.exitCode()).isEqualTo(4);
         assertThat(result.out()).contains("This will run: DELETE").contains("Nothing changed.");
@@ -67,20 +44,20 @@ class CliRepairTest {
     void forgetDeletesTheRowSoMigrateAppliesItAgain() throws Exception {
         interrupt(2);
 
-        assertThat(cli("", "forget", "--version=2", "--yes").exitCode()).isZero();
+        assertThat(cli("forget", "--version=2", "--yes").exitCode()).isZero();
 
         assertThat(state(2)).isNull();
-        CliProcess.Result again = cli("", "migrate");
+        CliProcess.Result again = cli("migrate");
         assertThat(again.out()).contains("[1/1]").contains("2_orders.up.sql applied");
     }
 
     @Test
     void anActionThatDoesNotFitTheRowIsRefused() throws Exception {
-        CliProcess.Result result = cli("", "mark-done", "--version=1", "--yes");
+        CliProcess.Result result = cli("mark-done", "--version=1", "--yes");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("Migration 1_customers is not interrupted (its row is 'applied')");
-        CliProcess.Result forget = cli("", "forget", "--version=1", "--yes");
+        CliProcess.Result forget = cli("forget", "--version=1", "--yes");
         assertThat(forget.err()).contains("Forgetting an applied migration would apply it again");
     }
 
@@ -88,24 +65,24 @@ class CliRepairTest {
     void acceptChecksumRecordsAnEditedFile() throws Exception {
         Files.writeString(migrations.resolve("1_customers.up.sql"),
                 "-- customers of the shop\nCREATE TABLE customers (id bigint PRIMARY KEY);");
-        assertThat(cli("", "validate").err()).contains("changed after it was applied");
+        assertThat(cli("validate").err()).contains("changed after it was applied");
 
-        assertThat(cli("", "accept-checksum", "--version=1", "--yes").exitCode()).isZero();
+        assertThat(cli("accept-checksum", "--version=1", "--yes").exitCode()).isZero();
 
-        assertThat(cli("", "validate").exitCode()).isZero();
-        assertThat(cli("", "accept-checksum", "--version=1", "--yes").err()).contains("has not changed");
+        assertThat(cli("validate").exitCode()).isZero();
+        assertThat(cli("accept-checksum", "--version=1", "--yes").err()).contains("has not changed");
     }
 
     @Test
     void acceptRenameRecordsARenamedFile() throws Exception {
         Files.move(migrations.resolve("1_customers.up.sql"), migrations.resolve("1_clients.up.sql"));
-        assertThat(cli("", "validate").err()).contains("was applied as 'customers'");
+        assertThat(cli("validate").err()).contains("was applied as 'customers'");
 
-        CliProcess.Result result = cli("", "accept-rename", "--version=1", "--yes");
+        CliProcess.Result result = cli("accept-rename", "--version=1", "--yes");
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).contains("SET name = 'clients'");
-        assertThat(cli("", "validate").exitCode()).isZero();
+        assertThat(cli("validate").exitCode()).isZero();
     }
 
     @Test
@@ -114,7 +91,7 @@ class CliRepairTest {
         try (Connection holder = schema.connect(); Statement s = holder.createStatement()) {
             s.execute("SELECT pg_advisory_lock(" + schema.lockKey() + ")");
 
-            CliProcess.Result result = cli("", "mark-done", "--version=2", "--yes", "--lock.key=" + schema.lockKey());
+            CliProcess.Result result = cli("mark-done", "--version=2", "--yes", "--lock.key=" + schema.lockKey());
 
             assertThat(result.exitCode()).isEqualTo(1);
             assertThat(result.err()).contains("Another runner holds the migration lock");
@@ -124,7 +101,7 @@ class CliRepairTest {
 
     @Test
     void aMissingVersionIsAUsageError() throws Exception {
-        CliProcess.Result result = cli("", "mark-done", "--yes");
+        CliProcess.Result result = cli("mark-done", "--yes");
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("--version=V");
@@ -141,13 +118,5 @@ class CliRepairTest {
                 var rs = s.executeQuery("SELECT state FROM lockstep_applied_migrations WHERE version = " + version)) {
             return rs.next() ? rs.getString(1) : null;
         }
-    }
-
-    private CliProcess.Result cli(String input, String command, String... more) throws Exception {
-        List<String> args = new ArrayList<>(List.of(command));
-        args.addAll(CliProcess.database(schema));
-        args.add("--locations=filesystem:" + migrations);
-        args.addAll(List.of(more));
-        return CliProcess.runWithInput(dir, input, Map.of(), args.toArray(String[]::new));
     }
 }

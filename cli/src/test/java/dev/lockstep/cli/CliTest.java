@@ -3,38 +3,14 @@ package dev.lockstep.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockstep.test.TestPostgres;
-import dev.lockstep.test.TestSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every command end to end, each run as a process of its own on a real PostgreSQL, with its exit status. */
-class CliTest {
-
-    @TempDir
-    Path dir;
-    Path migrations;
-    TestSchema schema;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        schema = TestPostgres.get().newSchema();
-        migrations = Files.createDirectories(dir.resolve("migrations"));
-        Files.writeString(migrations.resolve("1_customers.up.sql"), "CREATE TABLE customers (id bigint PRIMARY KEY);");
-        Files.writeString(migrations.resolve("2_orders.up.sql"),
-                "-- lockstep:transaction=false\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);");
-    }
-
-    @AfterEach
-    void tearDown() {
-        schema.close();
-    }
+class CliTest extends CliTestBase {
 
     @Test
     void migratePrintsALinePerMigrationAndExitsZero() throws Exception {
@@ -144,23 +120,7 @@ class CliTest {
         }
     }
 
-    private CliProcess.Result cli(String command, String... more) throws Exception {
-        List<String> args = new ArrayList<>(List.of(command));
-        args.addAll(CliProcess.database(schema));
-        args.add("--locations=filesystem:" + migrations);
-        args.addAll(List.of(more));
-        return CliProcess.run(dir, Map.of(), args.toArray(String[]::new));
-    }
-
     private boolean trackerExists() throws Exception {
         return tableExists("lockstep_applied_migrations");
-    }
-
-    private boolean tableExists(String table) throws Exception {
-        try (var c = schema.connect(); var s = c.createStatement();
-                var rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
     }
 }
