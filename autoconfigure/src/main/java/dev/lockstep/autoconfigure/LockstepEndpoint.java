@@ -30,13 +30,14 @@ public class LockstepEndpoint {
 
     /**
      * One migration: {@code state} is {@code applied}, {@code pending}, {@code out-of-order},
-     * {@code drifted}, {@code missing-file} or {@code running}.
+     * {@code drifted}, {@code missing-file} or {@code running}; {@code version} is {@code "42"},
+     * a dotted {@code "1.1"}, or {@code "R"} for a repeatable migration.
      */
-    public record MigrationDescriptor(long version, String name, String file, String state, String checksum,
+    public record MigrationDescriptor(String version, String name, String file, String state, String checksum,
             String appliedAt, Long executionMs, String appliedBy) {
 
         static MigrationDescriptor of(MigrationInfo info) {
-            return new MigrationDescriptor(info.version(), info.name(), info.file(), info.state().label(),
+            return new MigrationDescriptor(info.version().toString(), info.name(), info.file(), info.state().label(),
                     info.checksum(), info.appliedAt() == null ? null : info.appliedAt().toString(), info.executionMs(),
                     info.appliedBy());
         }

@@ -99,9 +99,10 @@ public class LockstepProperties {
 
     /**
      * Adopts a database whose schema exists but has no tracker: the files up to this version are recorded as applied
-     * without running them, the later ones run. Refused when the tracker already records migrations.
+     * without running them, the later ones run. Refused when the tracker already records migrations. A whole number
+     * or a dotted version (1.5).
      */
-    private Long baselineVersion;
+    private String baselineVersion;
 
     /**
      * Whether the process exits once the application has started and the startup run has ended: status 0 when it
@@ -252,11 +253,11 @@ public class LockstepProperties {
         this.mode = mode;
     }
 
-    public Long getBaselineVersion() {
+    public String getBaselineVersion() {
         return baselineVersion;
     }
 
-    public void setBaselineVersion(Long baselineVersion) {
+    public void setBaselineVersion(String baselineVersion) {
         this.baselineVersion = baselineVersion;
     }
 

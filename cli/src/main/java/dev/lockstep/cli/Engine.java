@@ -51,7 +51,7 @@ final class Engine {
         set(settings, "statement-timeout", Engine::duration, configuration::statementTimeout);
         set(settings, "ddl.lock-timeout", Engine::duration, configuration::ddlLockTimeout);
         set(settings, "ddl.max-wait", Engine::duration, configuration::ddlMaxWait);
-        set(settings, "baseline-version", Long::parseLong, configuration::baselineVersion);
+        configuration.baselineVersion(settings.get("baseline-version"));
         set(settings, "connect-retries", Integer::parseInt, configuration::connectRetries);
         set(settings, "connect-retries-interval", Engine::duration, configuration::connectRetriesInterval);
         return configuration.load();

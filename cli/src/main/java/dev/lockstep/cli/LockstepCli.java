@@ -4,6 +4,7 @@ import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepConfigurationException;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.MigrationInfo;
+import dev.lockstep.core.MigrationVersion;
 import dev.lockstep.core.MigrationReport;
 import dev.lockstep.core.RepairAction;
 import dev.lockstep.core.ValidationException;
@@ -32,8 +33,8 @@ public final class LockstepCli {
     private record Command(String summary, String help) {
     }
 
-    private static final String REPAIR_HELP = "\n\nOptions: --version=V (required), --name=N (when the version has "
-            + "several rows), --yes (do not ask). It shows the SQL it will run and asks to type yes; it refuses when "
+    private static final String REPAIR_HELP = "\n\nOptions: --version=V (required; as info shows it: 42, 1.1, or R "
+            + "for a repeatable migration), --name=N (when the version has several rows, and for R), --yes (do not ask). It shows the SQL it will run and asks to type yes; it refuses when "
             + "the row is not in the state the action is for, or while another runner holds the migration lock.";
 
     private static final Map<String, RepairAction> REPAIRS = Map.of("mark-done", RepairAction.MARK_DONE,
@@ -176,7 +177,7 @@ public final class LockstepCli {
     }
 
     /** The options of an operator action, taken out of the flags before the settings are read. */
-    private record RepairOptions(long version, String name, boolean yes) {
+    private record RepairOptions(MigrationVersion version, String name, boolean yes) {
 
         static RepairOptions take(Map<String, String> flags) {
             String version = flags.remove("version");
@@ -185,10 +186,17 @@ public final class LockstepCli {
             if (version == null) {
                 throw new UsageException("give the migration's version: --version=V (see info)");
             }
+            if (version.strip().equalsIgnoreCase("R")) {
+                if (name == null) {
+                    throw new UsageException("a repeatable migration is known by its name: give --name=N too");
+                }
+                return new RepairOptions(MigrationVersion.REPEATABLE, name, yes);
+            }
             try {
-                return new RepairOptions(Long.parseLong(version.strip()), name, yes);
-            } catch (NumberFormatException e) {
-                throw new UsageException("--version='" + version + "' is no migration version; give a whole number");
+                return new RepairOptions(MigrationVersion.parse(version), name, yes);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--version='" + version + "' is no migration version; give it as info shows "
+                        + "it: 42, 1.1, or R with --name for a repeatable migration");
             }
         }
     }
@@ -196,7 +204,7 @@ public final class LockstepCli {
     private void printInfo(List<MigrationInfo> migrations) {
         out.printf("%-20s %-32s %-13s %-30s %s%n", "version", "name", "state", "applied at", "file");
         for (MigrationInfo m : migrations) {
-            out.printf("%-20d %-32s %-13s %-30s %s%n", m.version(), m.name(), m.state().label(),
+            out.printf("%-20s %-32s %-13s %-30s %s%n", m.version(), m.name(), m.state().label(),
                     m.appliedAt() == null ? "" : m.appliedAt(), m.file() == null ? "" : m.file());
         }
     }

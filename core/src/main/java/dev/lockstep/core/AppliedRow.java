@@ -6,7 +6,7 @@ import java.time.Instant;
 record AppliedRow(MigrationId id, String checksum, RowState state, Instant appliedAt, Long executionMs,
         String appliedBy) {
 
-    long version() {
+    MigrationVersion version() {
         return id.version();
     }
 

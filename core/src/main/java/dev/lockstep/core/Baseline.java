@@ -24,7 +24,7 @@ final class Baseline {
      * Refuses the setting where the tracker records migrations that no baseline recorded: that
      * database has a history. Checked on every start that reads the tracker, the quick one too.
      */
-    static void refuseIfHistory(Tracker tracker, List<AppliedRow> rows, long version) {
+    static void refuseIfHistory(Tracker tracker, List<AppliedRow> rows, MigrationVersion version) {
         boolean baselined = rows.stream().anyMatch(row -> row.appliedBy() != null && row.appliedBy().startsWith(MARK));
         if (!rows.isEmpty() && !baselined) {
             throw new LockstepConfigurationException("lockstep.baseline-version", "is " + version + ", but the tracker "
@@ -33,14 +33,19 @@ final class Baseline {
         }
     }
 
+    /** Whether the baseline covers the file; never a repeatable migration, which runs after it as after any version. */
+    static boolean isBaselined(Migration migration, MigrationVersion version) {
+        return !migration.repeatable() && migration.version().compareTo(version) <= 0;
+    }
+
     /** Runs under the lock, on a tracker that exists; returns the rows as they are afterwards. */
     static List<AppliedRow> apply(Connection connection, Tracker tracker, List<Migration> onDisk, List<AppliedRow> rows,
-            long version, String runner) throws SQLException {
+            MigrationVersion version, String runner) throws SQLException {
         refuseIfHistory(tracker, rows, version);
         if (!rows.isEmpty()) {
             return rows; // baselined by an earlier start
         }
-        List<Migration> baselined = onDisk.stream().filter(m -> m.version() <= version).toList();
+        List<Migration> baselined = onDisk.stream().filter(m -> isBaselined(m, version)).toList();
         String appliedBy = MARK + version + ") by " + runner;
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);

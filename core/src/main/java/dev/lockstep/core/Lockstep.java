@@ -90,8 +90,7 @@ public final class Lockstep {
         }
         try (Connection connection = settings.dataSource().getConnection()) {
             Tracker tracker = Tracker.resolve(connection, settings.schema(), settings.table());
-            List<AppliedRow> rows = tracker.exists(connection) ? tracker.read(connection) : List.of();
-            return MigrationInventory.of(onDisk, rows, settings.versions());
+            return MigrationInventory.of(onDisk, rowsOf(connection, tracker, onDisk), settings.versions());
         } catch (SQLException e) {
             throw new LockstepException("Could not read the tracker: " + e.getMessage(), e);
         }
@@ -198,6 +197,12 @@ public final class Lockstep {
                 MigrationLint.checkPending(onDisk, plan.pending()));
     }
 
+    /** The tracker's rows; none while it does not exist. */
+    private static List<AppliedRow> rowsOf(Connection connection, Tracker tracker, List<Migration> onDisk)
+            throws SQLException {
+        return tracker.exists(connection) ? tracker.read(connection) : List.of();
+    }
+
     /** The tracker as it is, read on a connection of its own without the lock; nothing is created. */
     private record TrackerState(Tracker tracker, boolean trackerExists, MigrationPlan plan) {
     }
@@ -206,10 +211,10 @@ public final class Lockstep {
         try (Connection connection = settings.dataSource().getConnection()) {
             Tracker tracker = Tracker.resolve(connection, settings.schema(), settings.table());
             boolean exists = tracker.exists(connection);
-            List<AppliedRow> rows = exists ? tracker.read(connection) : List.of();
+            List<AppliedRow> rows = rowsOf(connection, tracker, onDisk);
             if (rows.isEmpty() && settings.baselineVersion() != null) {
                 // What the baseline would record, so that only the files after it show as pending.
-                rows = onDisk.stream().filter(m -> m.version() <= settings.baselineVersion())
+                rows = onDisk.stream().filter(m -> Baseline.isBaselined(m, settings.baselineVersion()))
                         .map(m -> new AppliedRow(m.id(), m.checksum(), RowState.APPLIED, Instant.now(), null,
                                 Baseline.MARK + settings.baselineVersion() + ")"))
                         .toList();
@@ -228,7 +233,7 @@ public final class Lockstep {
      *
      * @throws LockstepException saying why the action does not fit (e.g. the migration is not interrupted)
      */
-    public String planRepair(RepairAction action, long version, String name) {
+    public String planRepair(RepairAction action, MigrationVersion version, String name) {
         return TrackerRepair.plan(settings, scan(), action, version, name);
     }
 
@@ -236,7 +241,7 @@ public final class Lockstep {
      * Does {@code action} on the tracker after the checks of {@link #planRepair}, under the
      * migration lock taken without waiting (refused while another runner holds it); returns the SQL run.
      */
-    public String repair(RepairAction action, long version, String name) {
+    public String repair(RepairAction action, MigrationVersion version, String name) {
         return TrackerRepair.apply(settings, scan(), action, version, name);
     }
 

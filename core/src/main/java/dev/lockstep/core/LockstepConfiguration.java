@@ -34,7 +34,7 @@ public final class LockstepConfiguration {
     private Duration statementTimeout;
     private Duration ddlLockTimeout = DEFAULT_DDL_LOCK_TIMEOUT;
     private Duration ddlMaxWait = DEFAULT_DDL_MAX_WAIT;
-    private Long baselineVersion;
+    private String baselineVersion;
     private int connectRetries;
     private Duration connectRetriesInterval = DEFAULT_CONNECT_RETRIES_INTERVAL;
     private VersionsMode versions = VersionsMode.UNIQUE;
@@ -120,11 +120,17 @@ public final class LockstepConfiguration {
     /**
      * Adopts a database whose schema exists but that has no tracker: the files up to this version
      * are recorded as applied without running them, the later ones run. Refused when the tracker
-     * already records migrations. {@code null} (the default): no baseline.
+     * already records migrations. {@code null} (the default): no baseline. A whole number or a
+     * dotted version ({@code 1.5}).
      */
-    public LockstepConfiguration baselineVersion(Long baselineVersion) {
+    public LockstepConfiguration baselineVersion(String baselineVersion) {
         this.baselineVersion = baselineVersion;
         return this;
+    }
+
+    /** A whole-number {@link #baselineVersion(String)}. */
+    public LockstepConfiguration baselineVersion(long baselineVersion) {
+        return baselineVersion(Long.toString(baselineVersion));
     }
 
     /**
@@ -217,9 +223,15 @@ public final class LockstepConfiguration {
                     + "lockstep.ddl.lock-timeout ('" + ddlLockTimeout + "'), so no migration could wait even once; "
                     + "give it minutes, e.g. 10m");
         }
-        if (baselineVersion != null && baselineVersion < 1) {
-            throw new LockstepConfigurationException("lockstep.baseline-version", "'" + baselineVersion + "' is no "
-                    + "migration version; give the version of the last migration the schema already has, e.g. 42");
+        MigrationVersion baseline = null;
+        if (baselineVersion != null) {
+            try {
+                baseline = MigrationVersion.parse(baselineVersion);
+            } catch (IllegalArgumentException e) {
+                throw new LockstepConfigurationException("lockstep.baseline-version", "'" + baselineVersion + "' is no "
+                        + "migration version (" + e.getMessage() + "); give the version of the last migration the "
+                        + "schema already has, e.g. 42 or 1.5");
+            }
         }
         if (connectRetries < 0) {
             throw new LockstepConfigurationException("lockstep.connect-retries", "'" + connectRetries
@@ -233,7 +245,7 @@ public final class LockstepConfiguration {
             throw new LockstepConfigurationException("lockstep.checksum", "is not set; use fail, warn or ignore");
         }
         return new Lockstep(new LockstepSettings(dataSource, locations, schema, table, lockKey, lockTimeout,
-                reportInterval, statementTimeout, ddlLockTimeout, ddlMaxWait, baselineVersion, connectRetries, connectRetriesInterval, versions, checksum, runnerName,
+                reportInterval, statementTimeout, ddlLockTimeout, ddlMaxWait, baseline, connectRetries, connectRetriesInterval, versions, checksum, runnerName,
                 loader, listeners, hooks));
     }
 

@@ -21,7 +21,7 @@ record LockstepSettings(
         Duration statementTimeout,
         Duration ddlLockTimeout,
         Duration ddlMaxWait,
-        Long baselineVersion,
+        MigrationVersion baselineVersion,
         int connectRetries,
         Duration connectRetriesInterval,
         VersionsMode versions,

@@ -3,6 +3,8 @@ package dev.lockstep.core;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * One up-migration on disk, read and checked: its identity {@code (version, name)}, where it came
@@ -22,7 +24,7 @@ public final class Migration {
         Iterator<SqlStatement> open();
     }
 
-    private final long version;
+    private final MigrationVersion version;
     private final String name;
     private final String file;
     private final String checksum;
@@ -31,9 +33,12 @@ public final class Migration {
     private final SessionState.Changes sessionChanges;
     private final Set<LintRule> lintIgnored;
     private final StatementSource statements;
+    private final Supplier<String> text;
 
-    Migration(long version, String name, String file, String checksum, boolean transactional, int statementCount,
-            SessionState.Changes sessionChanges, Set<LintRule> lintIgnored, StatementSource statements) {
+    Migration(MigrationVersion version, String name, String file, String checksum, boolean transactional,
+            int statementCount,
+            SessionState.Changes sessionChanges, Set<LintRule> lintIgnored, StatementSource statements,
+            Supplier<String> text) {
         this.version = version;
         this.name = name;
         this.file = file;
@@ -43,16 +48,25 @@ public final class Migration {
         this.sessionChanges = sessionChanges;
         this.lintIgnored = Set.copyOf(lintIgnored);
         this.statements = statements;
+        this.text = text;
     }
 
     /** A migration whose statements are already in memory. */
-    Migration(long version, String name, String file, String checksum, boolean transactional,
+    Migration(MigrationVersion version, String name, String file, String checksum, boolean transactional,
             List<SqlStatement> statements) {
         this(version, name, file, checksum, transactional, statements.size(), SessionState.Changes.of(statements),
-                Set.of(), List.copyOf(statements)::iterator);
+                Set.of(), List.copyOf(statements)::iterator,
+                () -> statements.stream().map(SqlStatement::text).collect(Collectors.joining(";\n")));
     }
 
-    public long version() {
+    /** A whole-number migration whose statements are already in memory. */
+    Migration(long version, String name, String file, String checksum, boolean transactional,
+            List<SqlStatement> statements) {
+        this(MigrationVersion.of(version), name, file, checksum, transactional, statements);
+    }
+
+    /** Its version; {@link MigrationVersion#REPEATABLE} for a repeatable migration ({@code R__name.sql}). */
+    public MigrationVersion version() {
         return version;
     }
 
@@ -90,9 +104,23 @@ public final class Migration {
         return lintIgnored;
     }
 
+    /**
+     * The file's text, read afresh, with line endings normalised to LF and no BOM.
+     *
+     * @throws LockstepException if the file can no longer be read, or changed since it was checked
+     */
+    String text() {
+        return text.get();
+    }
+
     /** Its statements, in order, read afresh. */
     Iterator<SqlStatement> openStatements() {
         return statements.open();
+    }
+
+    /** Whether it is a repeatable migration, run again whenever its file changes. */
+    public boolean repeatable() {
+        return version.repeatable();
     }
 
     MigrationId id() {

@@ -328,9 +328,9 @@ final class MigrationApplier {
         String consequence = "It runs outside a transaction, so the statements before this one took effect, "
                 + "and its tracker row stays 'running' so that no replica re-runs it blindly. Check the schema, then "
                 + "either complete the remaining statements by hand and run "
-                + tracker.completeRowSql(migration.version(), migration.name())
+                + tracker.completeRowSql(migration.id())
                 + " or undo what took effect (a failed CREATE INDEX CONCURRENTLY leaves an INVALID index to drop) and run "
-                + tracker.deleteRowSql(migration.version(), migration.name());
+                + tracker.deleteRowSql(migration.id());
         try (Statement statement = sqlStatement(connection)) {
             while (statements.hasNext()) {
                 SqlStatement sql = statements.next();

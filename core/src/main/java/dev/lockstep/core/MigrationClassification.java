@@ -36,22 +36,26 @@ final class MigrationClassification {
      */
     static MigrationClassification of(List<Migration> onDisk, List<AppliedRow> rows, VersionsMode versions) {
         Map<MigrationId, AppliedRow> rowsById = new LinkedHashMap<>();
-        long newestApplied = Long.MIN_VALUE;
+        MigrationVersion newestApplied = null;
         for (AppliedRow row : rows) {
             rowsById.put(row.id(), row);
-            if (!row.running()) {
-                newestApplied = Math.max(newestApplied, row.version());
+            if (!row.running() && !row.id().repeatable()
+                    && (newestApplied == null || row.version().compareTo(newestApplied) > 0)) {
+                newestApplied = row.version();
             }
         }
-        Map<Long, Migration> diskByVersion = new HashMap<>();
+        Map<MigrationVersion, Migration> diskByVersion = new HashMap<>();
         List<Entry> entries = new ArrayList<>();
         for (Migration m : onDisk) {
-            diskByVersion.putIfAbsent(m.version(), m);
+            if (!m.repeatable()) {
+                diskByVersion.putIfAbsent(m.version(), m);
+            }
             AppliedRow row = rowsById.remove(m.id());
             entries.add(new Entry(m.id(), m, row, stateOf(m, row, newestApplied), null));
         }
         for (AppliedRow row : rowsById.values()) {
             Migration renamedTo = versions == VersionsMode.UNIQUE ? diskByVersion.get(row.version()) : null;
+            // (a repeatable migration has no version of its own: without its file it is missing)
             MigrationState state = row.running() ? MigrationState.RUNNING : MigrationState.MISSING_FILE;
             entries.add(new Entry(row.id(), null, row, state, renamedTo));
         }
@@ -59,12 +63,17 @@ final class MigrationClassification {
         return new MigrationClassification(List.copyOf(entries));
     }
 
-    private static MigrationState stateOf(Migration file, AppliedRow row, long newestApplied) {
+    private static MigrationState stateOf(Migration file, AppliedRow row, MigrationVersion newestApplied) {
         if (row == null) {
-            return file.version() < newestApplied ? MigrationState.OUT_OF_ORDER : MigrationState.PENDING;
+            return !file.repeatable() && newestApplied != null && file.version().compareTo(newestApplied) < 0
+                    ? MigrationState.OUT_OF_ORDER : MigrationState.PENDING;
         }
         if (row.running()) {
             return MigrationState.RUNNING;
+        }
+        if (file.repeatable()) {
+            // Changed since its last run, or adopted without a checksum of ours: it runs again.
+            return file.checksum().equals(row.checksum()) ? MigrationState.APPLIED : MigrationState.PENDING;
         }
         return row.checksum() != null && !row.checksum().equals(file.checksum())
                 ? MigrationState.DRIFTED : MigrationState.APPLIED;

@@ -6,22 +6,24 @@ import java.util.regex.Pattern;
 
 /**
  * A parsed migration file name: {@code 0042_add_orders.up.sql} / {@code .down.sql}
- * (golang-migrate style) or {@code V42__add_orders.sql} / {@code U42__add_orders.sql} (Flyway
- * style). The name is taken in Unicode NFC form.
+ * (golang-migrate style), {@code V42__add_orders.sql} / {@code U42__add_orders.sql} (Flyway
+ * style, where the version may be dotted: {@code V1.1__x.sql}, {@code V2_0_3__y.sql}) or
+ * {@code R__views.sql} (a Flyway repeatable migration). The name is taken in Unicode NFC form.
  */
-record MigrationFileName(long version, String name, boolean up) {
+record MigrationFileName(MigrationVersion version, String name, boolean up) {
 
     static final String EXPECTED = "<version>_<name>.up.sql, <version>_<name>.down.sql, "
-            + "V<version>__<name>.sql or U<version>__<name>.sql, with a positive integer version";
+            + "V<version>__<name>.sql, U<version>__<name>.sql or R__<name>.sql, with a positive version "
+            + "(a whole number, or dotted after V and U: 1.1, 2.0.3)";
 
     private static final Pattern GOLANG = Pattern.compile("(\\d+)_(.+)\\.(up|down)\\.sql");
-    private static final Pattern FLYWAY = Pattern.compile("([VU])(\\d+)__(.+)\\.sql");
-    private static final int MAX_DIGITS = 19;
+    private static final Pattern FLYWAY = Pattern.compile("([VU])(\\d+(?:[._]\\d+)*)__(.+)\\.sql");
+    private static final Pattern REPEATABLE = Pattern.compile("R__(.+)\\.sql");
 
     /**
      * Parses the file name (without folders).
      *
-     * @throws IllegalArgumentException with the reason, when the name fits neither style
+     * @throws IllegalArgumentException with the reason, when the name fits no style
      */
     static MigrationFileName parse(String rawFileName) {
         // macOS file systems hand out decomposed (NFD) names, everything else composed (NFC):
@@ -29,28 +31,18 @@ record MigrationFileName(long version, String name, boolean up) {
         String fileName = Normalizer.normalize(rawFileName, Normalizer.Form.NFC);
         Matcher golang = GOLANG.matcher(fileName);
         if (golang.matches()) {
-            return new MigrationFileName(version(golang.group(1)), golang.group(2), golang.group(3).equals("up"));
+            return new MigrationFileName(MigrationVersion.parse(golang.group(1)), golang.group(2),
+                    golang.group(3).equals("up"));
         }
         Matcher flyway = FLYWAY.matcher(fileName);
         if (flyway.matches()) {
-            return new MigrationFileName(version(flyway.group(2)), flyway.group(3), flyway.group(1).equals("V"));
+            return new MigrationFileName(MigrationVersion.parse(flyway.group(2)), flyway.group(3),
+                    flyway.group(1).equals("V"));
+        }
+        Matcher repeatable = REPEATABLE.matcher(fileName);
+        if (repeatable.matches()) {
+            return new MigrationFileName(MigrationVersion.REPEATABLE, repeatable.group(1), true);
         }
         throw new IllegalArgumentException("the name does not match " + EXPECTED);
-    }
-
-    private static long version(String digits) {
-        String significant = digits.replaceFirst("^0+", "");
-        if (significant.isEmpty()) {
-            throw new IllegalArgumentException("version " + digits + " is not positive; versions start at 1");
-        }
-        if (significant.length() > MAX_DIGITS) {
-            throw new IllegalArgumentException("version " + digits + " has more than " + MAX_DIGITS + " digits");
-        }
-        try {
-            return Long.parseLong(significant);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("version " + digits + " does not fit in a bigint (at most "
-                    + Long.MAX_VALUE + ")", e);
-        }
     }
 }

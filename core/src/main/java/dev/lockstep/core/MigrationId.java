@@ -4,21 +4,36 @@ import java.util.Comparator;
 
 /**
  * What identifies a migration in the tracker: its version and its name. Two files with one version
- * are one migration renamed in {@code unique} mode and two migrations in {@code shared} mode.
+ * are one migration renamed in {@code unique} mode and two migrations in {@code shared} mode; every
+ * repeatable migration has the version {@link MigrationVersion#REPEATABLE} and is known by its name.
  */
-record MigrationId(long version, String name) implements Comparable<MigrationId> {
+record MigrationId(MigrationVersion version, String name) implements Comparable<MigrationId> {
 
     private static final Comparator<MigrationId> ORDER =
-            Comparator.comparingLong(MigrationId::version).thenComparing(MigrationId::name);
+            Comparator.comparing(MigrationId::version).thenComparing(MigrationId::name);
 
     @Override
     public int compareTo(MigrationId other) {
         return ORDER.compare(this, other);
     }
 
-    /** As messages name it: {@code 42_add_orders}. */
+    /** A whole-number version's migration. */
+    MigrationId(long version, String name) {
+        this(MigrationVersion.of(version), name);
+    }
+
+    boolean repeatable() {
+        return version.repeatable();
+    }
+
+    /** How the command line's operator actions name it: {@code --version=42}, {@code --version=R --name=views}. */
+    String cliOptions() {
+        return "--version=" + version + (repeatable() ? " --name=" + name : "");
+    }
+
+    /** As messages name it: {@code 42_add_orders}, {@code 1.1_fix}, {@code R__views}. */
     @Override
     public String toString() {
-        return version + "_" + name;
+        return repeatable() ? "R__" + name : version + "_" + name;
     }
 }

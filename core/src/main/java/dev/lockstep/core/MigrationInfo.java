@@ -10,6 +10,6 @@ import java.time.Instant;
  * @param appliedAt {@code null} unless applied (or running)
  * @param executionMs {@code null} unless applied
  */
-public record MigrationInfo(long version, String name, String file, MigrationState state, String checksum,
+public record MigrationInfo(MigrationVersion version, String name, String file, MigrationState state, String checksum,
         Instant appliedAt, Long executionMs, String appliedBy) {
 }

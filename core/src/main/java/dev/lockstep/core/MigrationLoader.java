@@ -21,7 +21,7 @@ final class MigrationLoader {
 
     private static final System.Logger LOG = System.getLogger(MigrationLoader.class.getName());
     private static final Comparator<Migration> ORDER =
-            Comparator.comparingLong(Migration::version).thenComparing(Migration::name);
+            Comparator.comparing(Migration::version).thenComparing(Migration::name);
 
     private final MigrationScanner scanner;
     private final VersionsMode versions;
@@ -34,7 +34,7 @@ final class MigrationLoader {
     List<Migration> load(List<String> locations) {
         List<String> problems = new ArrayList<>();
         List<Migration> migrations = new ArrayList<>();
-        Map<Long, List<String>> downFiles = new LinkedHashMap<>();
+        Map<MigrationVersion, List<String>> downFiles = new LinkedHashMap<>();
         // Decoding, hashing and splitting are independent per file: done on every core.
         List<Parsed> parsed = scanner.scan(locations).parallelStream().map(this::parse).toList();
         for (Parsed result : parsed) {
@@ -48,7 +48,7 @@ final class MigrationLoader {
         }
         migrations.sort(ORDER);
         problems.addAll(duplicates(migrations));
-        Set<Long> upVersions = new HashSet<>();
+        Set<MigrationVersion> upVersions = new HashSet<>();
         migrations.forEach(m -> upVersions.add(m.version()));
         downFiles.forEach((version, files) -> {
             if (!upVersions.contains(version)) {
@@ -79,7 +79,7 @@ final class MigrationLoader {
     }
 
     /** A down file: not run by migrate(), its name still checked. */
-    private record Down(long version, String file) implements Parsed {
+    private record Down(MigrationVersion version, String file) implements Parsed {
     }
 
     /** What is wrong with the file, naming it (and the line). */
@@ -113,23 +113,12 @@ final class MigrationLoader {
         FileAnalysis analysis = FileAnalysis.of(read.text());
         return new Migration(fileName.version(), fileName.name(), file.displayName(), checksum,
                 analysis.transactional(), analysis.statementCount(), analysis.sessionChanges(), analysis.lintIgnored(),
-                () -> statementsOf(file, checksum));
+                () -> statementsOf(file, checksum), () -> textOf(file, checksum));
     }
 
     /** The statements read afresh when the migration runs, refusing a file that changed since. */
     private static Iterator<SqlStatement> statementsOf(SqlFile file, String checksum) {
-        CheckedText read;
-        try {
-            read = CheckedText.of(file);
-        } catch (FileProblem e) {
-            throw new LockstepException(file.displayName() + (e.line() > 0 ? ", line " + e.line() : "") + ": "
-                    + e.getMessage(), e);
-        }
-        if (!read.checksum().equals(checksum)) {
-            throw new LockstepException(file.displayName() + " changed while Lockstep was running; nothing of it was "
-                    + "applied. Start again to apply the file as it is now.");
-        }
-        SqlSplitter splitter = new SqlSplitter(read.text(), (comment, line, block, beforeFirst) -> { });
+        SqlSplitter splitter = new SqlSplitter(textOf(file, checksum), (comment, line, block, beforeFirst) -> { });
         return new Iterator<>() {
             private SqlStatement next = splitter.next();
 
@@ -150,6 +139,22 @@ final class MigrationLoader {
         };
     }
 
+    /** The file's text read afresh, refusing a file that changed since it was checked. */
+    private static String textOf(SqlFile file, String checksum) {
+        CheckedText read;
+        try {
+            read = CheckedText.of(file);
+        } catch (FileProblem e) {
+            throw new LockstepException(file.displayName() + (e.line() > 0 ? ", line " + e.line() : "") + ": "
+                    + e.getMessage(), e);
+        }
+        if (!read.checksum().equals(checksum)) {
+            throw new LockstepException(file.displayName() + " changed while Lockstep was running; nothing of it was "
+                    + "applied. Start again to apply the file as it is now.");
+        }
+        return read.text();
+    }
+
     /** In unique mode one version per file; in shared mode one (version, name) per file. */
     private List<String> duplicates(List<Migration> sorted) {
         List<String> problems = new ArrayList<>();
@@ -162,11 +167,11 @@ final class MigrationLoader {
                 List<String> files = sorted.subList(i, j).stream().map(Migration::file).toList();
                 String lookAlike = normalizationOnly(files) ? " (their names differ only in Unicode normalization, "
                         + "NFC and NFD, so they look the same: one is a copy made on another system; delete it)" : "";
-                problems.add(versions == VersionsMode.UNIQUE
+                problems.add(versions == VersionsMode.UNIQUE && !sorted.get(i).repeatable()
                         ? "version " + sorted.get(i).version() + " is used by " + files.size() + " files: "
                                 + String.join(", ", files) + lookAlike + "; give each its own version, or set "
                                 + "lockstep.versions=shared if several files per version are intended"
-                        : "migration " + sorted.get(i).version() + "_" + sorted.get(i).name() + " exists "
+                        : "migration " + sorted.get(i).id() + " exists "
                                 + files.size() + " times: " + String.join(", ", files) + lookAlike + "; keep one");
             }
             i = j;
@@ -180,7 +185,9 @@ final class MigrationLoader {
     }
 
     private boolean clash(Migration a, Migration b) {
-        return versions == VersionsMode.UNIQUE ? a.version() == b.version() : a.id().equals(b.id());
+        // Repeatable migrations are told apart by name whatever the mode.
+        return versions == VersionsMode.UNIQUE && !a.repeatable() ? a.version().equals(b.version())
+                : a.id().equals(b.id());
     }
 
     /** A file's text and checksum; its bytes are dropped on return, so a large file is held once. */

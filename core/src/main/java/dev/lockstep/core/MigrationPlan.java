@@ -39,9 +39,8 @@ record MigrationPlan(List<Migration> pending, Set<Migration> outOfOrder, int alr
                             + "disk is " + entry.renamedTo().file() + (lookAlike ? " (the two names differ only in "
                                     + "Unicode normalization, NFD and NFC)" : "")
                             + ". Rename the file back, or, if the rename is "
-                            + "intended, record it: " + tracker.renameRowSql(row.version(), row.name(),
-                                    entry.renamedTo().name())
-                            + " (lockstep-cli accept-rename --version=" + row.version() + ")");
+                            + "intended, record it: " + tracker.renameRowSql(row.id(), entry.renamedTo().name())
+                            + " (lockstep-cli accept-rename " + row.id().cliOptions() + ")");
                 } else {
                     missing.add(entry.id().toString());
                 }
@@ -74,8 +73,8 @@ record MigrationPlan(List<Migration> pending, Set<Migration> outOfOrder, int alr
         return file.file() + " changed after it was applied (checksum " + row.checksum() + " applied, "
                 + file.checksum() + " on disk). Restore the file as applied and put the change in a new "
                 + "migration, or, if the edit changes nothing in the schema (a comment), accept it: "
-                + tracker.acceptChecksumSql(file.version(), file.name(), file.checksum())
-                + " (lockstep-cli accept-checksum --version=" + file.version() + ")";
+                + tracker.acceptChecksumSql(file.id(), file.checksum())
+                + " (lockstep-cli accept-checksum " + file.id().cliOptions() + ")";
     }
 
     /** Logs what is worth knowing but does not stop the run: changed files (checksum=warn), missing files. */
@@ -91,9 +90,9 @@ record MigrationPlan(List<Migration> pending, Set<Migration> outOfOrder, int alr
         return "Migration " + row.id() + " was interrupted: it runs outside a transaction and "
                 + "its tracker row is still 'running' (started " + row.appliedAt() + " by " + row.appliedBy() + "), so "
                 + "some of its statements may have taken effect. Check the schema against the file, then either finish "
-                + "its remaining statements by hand and run " + tracker.completeRowSql(row.version(), row.name())
-                + " (lockstep-cli mark-done --version=" + row.version() + ") or undo the ones that took effect and run "
-                + tracker.deleteRowSql(row.version(), row.name()) + " (lockstep-cli forget --version=" + row.version()
+                + "its remaining statements by hand and run " + tracker.completeRowSql(row.id())
+                + " (lockstep-cli mark-done " + row.id().cliOptions() + ") or undo the ones that took effect and run "
+                + tracker.deleteRowSql(row.id()) + " (lockstep-cli forget " + row.id().cliOptions()
                 + ") so that the next start applies it again.";
     }
 }

@@ -305,7 +305,7 @@ final class MigrationRun {
 
     private MigrationReport migrateLocked(Connection connection, Tracker tracker, List<Migration> onDisk,
             Duration waited, long startedNanos, RunLock lock, SessionState runState) throws SQLException {
-        tracker.createIfMissing(connection);
+        tracker.createOrUpgrade(connection);
         knownRows = tracker.read(connection);
         if (settings.baselineVersion() != null) {
             knownRows = Baseline.apply(connection, tracker, onDisk, knownRows, settings.baselineVersion(), appliedBy);

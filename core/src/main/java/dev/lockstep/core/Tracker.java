@@ -1,8 +1,10 @@
 package dev.lockstep.core;
 
+import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -10,16 +12,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The tracker table: one row per applied migration, keyed by (version, name). Holds only SQL; every
+ * The tracker table: one row per applied migration, keyed by (version, version_text, name) (see
+ * {@link MigrationVersion} for the two version columns). Holds only SQL; every
  * identifier in it is quoted and schema-qualified, so {@code search_path} changes made by a
  * migration never redirect it.
  */
 final class Tracker {
 
+    private static final System.Logger LOG = System.getLogger(Tracker.class.getName());
+
     private final String schema;
     private final String table;
     private final boolean schemaConfigured;
     private final String qualified;
+    /** Whether the table has today's layout; learnt when it is created or read. */
+    private volatile boolean versionTextColumn;
 
     private Tracker(String schema, String table, boolean schemaConfigured) {
         this.schema = schema;
@@ -44,6 +51,11 @@ final class Tracker {
         }
     }
 
+    /** The schema it lives in, unquoted. */
+    String schema() {
+        return schema;
+    }
+
     /** {@code "schema"."table"}, quoted, for SQL. */
     String qualifiedName() {
         return qualified;
@@ -64,41 +76,112 @@ final class Tracker {
         }
     }
 
-    /** Checks first, so a runner without CREATE privileges works once the table exists. */
-    void createIfMissing(Connection connection) throws SQLException {
+    /**
+     * Creates the table, or brings one made by an earlier Lockstep to today's layout; runs under
+     * the migration lock. Checks first, so a runner without CREATE privileges works once the table
+     * exists in today's layout.
+     */
+    void createOrUpgrade(Connection connection) throws SQLException {
         if (exists(connection)) {
+            if (!hasVersionTextColumn(connection)) {
+                addVersionText(connection);
+            }
+            versionTextColumn = true;
             return;
         }
         try (Statement s = connection.createStatement()) {
             if (schemaConfigured) {
                 s.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(schema));
             }
-            s.execute("CREATE TABLE IF NOT EXISTS " + qualified + " ("
-                    + "version bigint NOT NULL, "
-                    + "name text NOT NULL, "
-                    + "checksum text, "
-                    + "state text NOT NULL CHECK (state IN ('applied', 'running')), "
-                    + "applied_at timestamptz NOT NULL DEFAULT now(), "
-                    + "execution_ms bigint, "
-                    + "applied_by text, "
-                    + "PRIMARY KEY (version, name))");
+            s.execute(createSql());
+        }
+        versionTextColumn = true;
+    }
+
+    /** The table as it is created today. */
+    String createSql() {
+        return "CREATE TABLE IF NOT EXISTS " + qualified + " ("
+                + "version bigint NOT NULL, "
+                + "version_text text NOT NULL DEFAULT '', "
+                + "name text NOT NULL, "
+                + "checksum text, "
+                + "state text NOT NULL CHECK (state IN ('applied', 'running')), "
+                + "applied_at timestamptz NOT NULL DEFAULT now(), "
+                + "execution_ms bigint, "
+                + "applied_by text, "
+                + "PRIMARY KEY (version, version_text, name))";
+    }
+
+    private boolean hasVersionTextColumn(Connection connection) throws SQLException {
+        try (PreparedStatement has = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_attribute "
+                + "WHERE attrelid = to_regclass(?) AND attname = 'version_text' AND NOT attisdropped)")) {
+            has.setString(1, qualified);
+            try (ResultSet rs = has.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
         }
     }
 
+    /**
+     * Trackers made before dotted and repeatable versions key rows by (version, name). The new
+     * column's constant default makes adding it a catalog change, with no rewrite; the key is
+     * rebuilt over a table of one row per migration, in one transaction.
+     */
+    private void addVersionText(Connection connection) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement s = connection.createStatement()) {
+            String primaryKey;
+            try (PreparedStatement pk = connection.prepareStatement(
+                    "SELECT conname FROM pg_constraint WHERE conrelid = to_regclass(?) AND contype = 'p'")) {
+                pk.setString(1, qualified);
+                try (ResultSet rs = pk.executeQuery()) {
+                    primaryKey = rs.next() ? rs.getString(1) : null;
+                }
+            }
+            s.execute("ALTER TABLE " + qualified + " ADD COLUMN version_text text NOT NULL DEFAULT ''");
+            s.execute("ALTER TABLE " + qualified
+                    + (primaryKey == null ? "" : " DROP CONSTRAINT " + Identifiers.quote(primaryKey) + ",")
+                    + " ADD PRIMARY KEY (version, version_text, name)");
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+        LOG.log(Level.INFO, "Added the column version_text to the tracker " + displayName() + " (it holds dotted "
+                + "versions such as 1.1 and R for repeatable migrations; whole-number versions leave it empty)");
+    }
+
+    /** Reads every row; a tracker made by an earlier Lockstep (no {@code version_text}) reads as well. */
     List<AppliedRow> read(Connection connection) throws SQLException {
         List<AppliedRow> rows = new ArrayList<>();
         try (Statement s = connection.createStatement();
-                ResultSet rs = s.executeQuery("SELECT version, name, checksum, state, applied_at, execution_ms, "
-                        + "applied_by FROM " + qualified + " ORDER BY version, name")) {
+                ResultSet rs = s.executeQuery("SELECT * FROM " + qualified + " ORDER BY version, name")) {
+            boolean withText = hasColumn(rs.getMetaData(), "version_text");
+            versionTextColumn = withText;
             while (rs.next()) {
-                Timestamp appliedAt = rs.getTimestamp(5);
-                Long executionMs = rs.getObject(6, Long.class);
-                rows.add(new AppliedRow(new MigrationId(rs.getLong(1), rs.getString(2)), rs.getString(3),
-                        RowState.of(rs.getString(4)),
-                        appliedAt == null ? null : appliedAt.toInstant(), executionMs, rs.getString(7)));
+                Timestamp appliedAt = rs.getTimestamp("applied_at");
+                Long executionMs = rs.getObject("execution_ms", Long.class);
+                MigrationVersion version = MigrationVersion.fromTracker(rs.getLong("version"),
+                        withText ? rs.getString("version_text") : null);
+                rows.add(new AppliedRow(new MigrationId(version, rs.getString("name")), rs.getString("checksum"),
+                        RowState.of(rs.getString("state")),
+                        appliedAt == null ? null : appliedAt.toInstant(), executionMs, rs.getString("applied_by")));
             }
         }
         return rows;
+    }
+
+    private static boolean hasColumn(ResultSetMetaData meta, String column) throws SQLException {
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            if (meta.getColumnName(i).equals(column)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How many rows say applied: a cheap first look before reading them all. */
@@ -110,14 +193,21 @@ final class Tracker {
         }
     }
 
-    /** Records a non-transactional migration as started, before its first statement. */
+    /**
+     * Records a non-transactional migration as started, before its first statement. A repeatable
+     * migration's row from its last run takes the new checksum and goes back to running.
+     */
     void insertRunning(Connection connection, Migration migration, String appliedBy) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + qualified
-                + " (version, name, checksum, state, applied_by) VALUES (?, ?, ?, 'running', ?)")) {
-            insert.setLong(1, migration.version());
-            insert.setString(2, migration.name());
-            insert.setString(3, migration.checksum());
-            insert.setString(4, appliedBy);
+                + " (version, version_text, name, checksum, state, applied_by) VALUES (?, ?, ?, ?, 'running', ?)"
+                + (migration.repeatable() ? " ON CONFLICT (version, version_text, name) DO UPDATE SET "
+                        + "checksum = EXCLUDED.checksum, state = EXCLUDED.state, applied_at = now(), "
+                        + "execution_ms = NULL, applied_by = EXCLUDED.applied_by" : ""))) {
+            insert.setLong(1, migration.version().trackerVersion());
+            insert.setString(2, migration.version().trackerText());
+            insert.setString(3, migration.name());
+            insert.setString(4, migration.checksum());
+            insert.setString(5, appliedBy);
             insert.executeUpdate();
         }
     }
@@ -125,54 +215,77 @@ final class Tracker {
     /**
      * The {@code INSERT} of an applied row as plain SQL, so it can travel in the migration's own
      * batch. {@code execution_ms} is measured by the server: from the transaction's start
-     * ({@code now()}) to this statement ({@code clock_timestamp()}).
+     * ({@code now()}) to this statement ({@code clock_timestamp()}). A repeatable migration
+     * replaces its row from the last run.
      */
     String insertAppliedSql(Migration migration, String appliedBy) {
-        return "INSERT INTO " + qualified + " (version, name, checksum, state, execution_ms, applied_by) VALUES ("
-                + migration.version() + ", " + escapedLiteral(migration.name()) + ", "
-                + escapedLiteral(migration.checksum()) + ", 'applied', "
-                + "(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint, "
-                + (appliedBy == null ? "NULL" : escapedLiteral(appliedBy)) + ")";
+        return insertSql(migration.id(), migration.checksum(),
+                "(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint", appliedBy)
+                + (migration.repeatable() ? " ON CONFLICT (version, version_text, name) DO UPDATE SET "
+                        + "checksum = EXCLUDED.checksum, state = EXCLUDED.state, applied_at = EXCLUDED.applied_at, "
+                        + "execution_ms = EXCLUDED.execution_ms, applied_by = EXCLUDED.applied_by" : "");
     }
 
     /** A row for a migration recorded as applied without running it: the schema already has it. */
     String insertBaselineSql(Migration migration, String appliedBy) {
-        return "INSERT INTO " + qualified + " (version, name, checksum, state, execution_ms, applied_by) VALUES ("
-                + migration.version() + ", " + escapedLiteral(migration.name()) + ", "
-                + escapedLiteral(migration.checksum()) + ", 'applied', NULL, " + escapedLiteral(appliedBy) + ")";
+        return insertSql(migration.id(), migration.checksum(), "NULL", appliedBy);
+    }
+
+    private String insertSql(MigrationId id, String checksum, String executionMs, String appliedBy) {
+        return "INSERT INTO " + qualified + " (version, version_text, name, checksum, state, execution_ms, applied_by) "
+                + "VALUES (" + id.version().trackerVersion() + ", " + escapedLiteral(id.version().trackerText()) + ", "
+                + escapedLiteral(id.name()) + ", " + (checksum == null ? "NULL" : escapedLiteral(checksum))
+                + ", 'applied', " + executionMs + ", " + (appliedBy == null ? "NULL" : escapedLiteral(appliedBy)) + ")";
+    }
+
+    /** The row of a migration another tool applied, as it was recorded there. */
+    String insertAdoptedSql(AppliedRow row) {
+        return "INSERT INTO " + qualified + " (version, version_text, name, checksum, state, applied_at, execution_ms, "
+                + "applied_by) VALUES (" + row.version().trackerVersion() + ", "
+                + escapedLiteral(row.version().trackerText()) + ", " + escapedLiteral(row.name()) + ", "
+                + (row.checksum() == null ? "NULL" : escapedLiteral(row.checksum())) + ", 'applied', "
+                + (row.appliedAt() == null ? "now()" : escapedLiteral(row.appliedAt().toString()) + "::timestamptz")
+                + ", " + (row.executionMs() == null ? "NULL" : row.executionMs()) + ", "
+                + escapedLiteral(row.appliedBy()) + ")";
     }
 
     void markApplied(Connection connection, Migration migration, long executionMs) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + qualified
-                + " SET state = 'applied', execution_ms = ?, applied_at = now() WHERE version = ? AND name = ?")) {
+                + " SET state = 'applied', execution_ms = ?, applied_at = now() WHERE " + where(migration.id()))) {
             update.setLong(1, executionMs);
-            update.setLong(2, migration.version());
-            update.setString(3, migration.name());
             update.executeUpdate();
         }
     }
 
     /** The statement an operator runs to mark an interrupted migration as done. */
-    String completeRowSql(long version, String name) {
-        return "UPDATE " + qualified + " SET state = 'applied' WHERE version = " + version + " AND name = "
-                + literal(name) + ";";
+    String completeRowSql(MigrationId id) {
+        return "UPDATE " + qualified + " SET state = 'applied' WHERE " + where(id) + ";";
     }
 
     /** The statement an operator runs to forget an interrupted or renamed migration's row. */
-    String deleteRowSql(long version, String name) {
-        return "DELETE FROM " + qualified + " WHERE version = " + version + " AND name = " + literal(name) + ";";
+    String deleteRowSql(MigrationId id) {
+        return "DELETE FROM " + qualified + " WHERE " + where(id) + ";";
     }
 
     /** The statement an operator runs to accept a renamed file. */
-    String renameRowSql(long version, String oldName, String newName) {
-        return "UPDATE " + qualified + " SET name = " + literal(newName) + " WHERE version = " + version
-                + " AND name = " + literal(oldName) + ";";
+    String renameRowSql(MigrationId id, String newName) {
+        return "UPDATE " + qualified + " SET name = " + literal(newName) + " WHERE " + where(id) + ";";
     }
 
     /** The statement an operator runs to accept an edited file. */
-    String acceptChecksumSql(long version, String name, String checksum) {
-        return "UPDATE " + qualified + " SET checksum = " + literal(checksum) + " WHERE version = " + version
-                + " AND name = " + literal(name) + ";";
+    String acceptChecksumSql(MigrationId id, String checksum) {
+        return "UPDATE " + qualified + " SET checksum = " + literal(checksum) + " WHERE " + where(id) + ";";
+    }
+
+    /**
+     * The condition that picks one row. A tracker made by an earlier Lockstep has no
+     * {@code version_text} column, and only whole-number versions, which need none.
+     */
+    private String where(MigrationId id) {
+        String text = id.version().trackerText();
+        return "version = " + id.version().trackerVersion()
+                + (versionTextColumn || !text.isEmpty() ? " AND version_text = " + literal(text) : "")
+                + " AND name = " + literal(id.name());
     }
 
     /** A string literal for the statements shown to an operator. */

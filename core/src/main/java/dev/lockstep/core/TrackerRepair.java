@@ -27,16 +27,16 @@ final class TrackerRepair {
      *
      * @return the SQL it would run; refuses with a {@link LockstepException} saying why not
      */
-    static String plan(LockstepSettings settings, List<Migration> onDisk, RepairAction action, long version, String name) {
+    static String plan(LockstepSettings settings, List<Migration> onDisk, RepairAction action, MigrationVersion version, String name) {
         return run(settings, onDisk, action, version, name, false);
     }
 
     /** Does {@code action}, after the same checks as {@link #plan}; returns the SQL it ran. */
-    static String apply(LockstepSettings settings, List<Migration> onDisk, RepairAction action, long version, String name) {
+    static String apply(LockstepSettings settings, List<Migration> onDisk, RepairAction action, MigrationVersion version, String name) {
         return run(settings, onDisk, action, version, name, true);
     }
 
-    private static String run(LockstepSettings settings, List<Migration> onDisk, RepairAction action, long version,
+    private static String run(LockstepSettings settings, List<Migration> onDisk, RepairAction action, MigrationVersion version,
             String name, boolean write) {
         try (Connection c = settings.dataSource().getConnection()) {
             c.setAutoCommit(true);
@@ -73,8 +73,8 @@ final class TrackerRepair {
     }
 
     private static String sqlFor(RepairAction action, Tracker tracker, List<AppliedRow> rows, List<Migration> onDisk,
-            VersionsMode versions, long version, String name) {
-        List<AppliedRow> ofVersion = rows.stream().filter(r -> r.version() == version
+            VersionsMode versions, MigrationVersion version, String name) {
+        List<AppliedRow> ofVersion = rows.stream().filter(r -> r.version().equals(version)
                 && (name == null || r.name().equals(name))).toList();
         if (ofVersion.isEmpty()) {
             throw new LockstepException("The tracker " + tracker.displayName() + " has no row for version " + version
@@ -93,32 +93,37 @@ final class TrackerRepair {
                             + row.state().column() + "'): there is nothing to " + (action == RepairAction.MARK_DONE
                                     ? "mark done." : "forget. Forgetting an applied migration would apply it again."));
                 }
-                return action == RepairAction.MARK_DONE ? tracker.completeRowSql(row.version(), row.name())
-                        : tracker.deleteRowSql(row.version(), row.name());
+                return action == RepairAction.MARK_DONE ? tracker.completeRowSql(row.id())
+                        : tracker.deleteRowSql(row.id());
             }
             case ACCEPT_CHECKSUM -> {
+                if (row.id().repeatable()) {
+                    throw new LockstepException("Migration " + row.id() + " is repeatable: when its file changes it "
+                            + "runs again; there is no checksum to accept.");
+                }
                 Migration onFile = file.orElseThrow(() -> new LockstepException("Migration " + row.id()
                         + " has no file on disk: there is no checksum to accept."));
                 if (onFile.checksum().equals(row.checksum())) {
                     throw new LockstepException(onFile.file() + " has not changed since it was applied: there is "
                             + "nothing to accept.");
                 }
-                return tracker.acceptChecksumSql(row.version(), row.name(), onFile.checksum());
+                return tracker.acceptChecksumSql(row.id(), onFile.checksum());
             }
             default -> {
-                if (versions != VersionsMode.UNIQUE || file.isPresent()) {
+                if (versions != VersionsMode.UNIQUE || file.isPresent() || row.id().repeatable()) {
                     throw new LockstepException("Migration " + row.id() + " was not renamed: "
-                            + (file.isPresent() ? "its file is on disk under the same name." : "renames are only "
-                                    + "recognised with versions=unique."));
+                            + (file.isPresent() ? "its file is on disk under the same name."
+                                    : row.id().repeatable() ? "a repeatable migration is known by its name alone."
+                                    : "renames are only recognised with versions=unique."));
                 }
-                Migration renamed = onDisk.stream().filter(m -> m.version() == row.version()).findFirst()
+                Migration renamed = onDisk.stream().filter(m -> m.version().equals(row.version())).findFirst()
                         .orElseThrow(() -> new LockstepException("No file on disk has version " + row.version()
                                 + ": the migration was removed, not renamed."));
                 if (!renamed.checksum().equals(row.checksum())) {
                     throw new LockstepException(renamed.file() + " has the version of " + row.id() + " but other "
                             + "content: that is a different migration, not a rename.");
                 }
-                return tracker.renameRowSql(row.version(), row.name(), renamed.name());
+                return tracker.renameRowSql(row.id(), renamed.name());
             }
         }
     }

@@ -68,7 +68,7 @@ class ConcurrentIndexTest extends SchemaTestBase {
         MigrationHook waitForWaiters = new MigrationHook() {
             @Override
             public boolean appliesTo(Migration migration) {
-                return migration.version() == 2;
+                return migration.version().is(2);
             }
 
             @Override

@@ -17,9 +17,19 @@ class MigrationFileNameTest {
             "V7__flyway_style.sql, 7, flyway_style, true",
             "U7__flyway_style.sql, 7, flyway_style, false",
             "9223372036854775807_max.up.sql, 9223372036854775807, max, true",
+            "V1.1__dotted.sql, 1.1, dotted, true",
+            "V2_0_3__underscores_as_dots.sql, 2.0.3, underscores_as_dots, true",
+            "V1.0__trailing_zero.sql, 1, trailing_zero, true",
+            "V0.1__below_one.sql, 0.1, below_one, true",
+            "V01.002__leading_zeros.sql, 1.2, leading_zeros, true",
+            "U1.1__dotted.sql, 1.1, dotted, false",
+            "R__views.sql, R, views, true",
     })
-    void parsesBothStyles(String file, long version, String name, boolean up) {
-        assertThat(MigrationFileName.parse(file)).isEqualTo(new MigrationFileName(version, name, up));
+    void parsesEveryStyle(String file, String version, String name, boolean up) {
+        MigrationFileName parsed = MigrationFileName.parse(file);
+        assertThat(parsed.version().toString()).isEqualTo(version);
+        assertThat(parsed.name()).isEqualTo(name);
+        assertThat(parsed.up()).isEqualTo(up);
     }
 
     @ParameterizedTest
@@ -28,10 +38,13 @@ class MigrationFileNameTest {
             "42_.up.sql | does not match",
             "42.up.sql | does not match",
             "V1_single_underscore.sql | does not match",
-            "V1.1__dotted.sql | does not match",
-            "R__repeatable.sql | does not match",
+            "V1.__dotted.sql | does not match",
+            "V1..2__dotted.sql | does not match",
+            "1.1_dotted.up.sql | does not match",
+            "R1__versioned_repeatable.sql | does not match",
+            "V0.0__zero.sql | version 0.0 is not positive",
             "000_zero.up.sql | version 000 is not positive",
-            "9223372036854775808_too_big.up.sql | does not fit in a bigint",
+            "9223372036854775808_too_big.up.sql | larger than 9223372036854775807",
             "12345678901234567890_twenty_digits.up.sql | more than 19 digits",
     })
     void rejectsWithTheReason(String file, String reason) {

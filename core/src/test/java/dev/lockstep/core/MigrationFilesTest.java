@@ -67,17 +67,17 @@ class MigrationFilesTest {
     void unparseableNamesAreListedTogether() {
         files.add("1_a.up.sql", "SELECT 1;")
                 .add("create_users.sql", "SELECT 1;")
-                .add("V1.2__dotted.sql", "SELECT 1;")
+                .add("V1..2__double_dot.sql", "SELECT 1;")
                 .add("0_zero.up.sql", "SELECT 1;")
-                .add("R__repeatable.sql", "SELECT 1;")
+                .add("R1__versioned_repeatable.sql", "SELECT 1;")
                 .add("README.md", "not SQL, ignored");
 
         assertThatThrownBy(this::migrate)
                 .isInstanceOfSatisfying(MigrationFileException.class, e -> assertThat(e.problems()).hasSize(4))
                 .hasMessageContaining("create_users.sql: the name does not match")
-                .hasMessageContaining("V1.2__dotted.sql")
+                .hasMessageContaining("V1..2__double_dot.sql")
                 .hasMessageContaining("0_zero.up.sql: version 0 is not positive")
-                .hasMessageContaining("R__repeatable.sql")
+                .hasMessageContaining("R1__versioned_repeatable.sql")
                 .hasMessageNotContaining("README.md");
     }
 

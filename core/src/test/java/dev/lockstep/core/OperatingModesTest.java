@@ -93,7 +93,7 @@ class OperatingModesTest extends SchemaTestBase {
 
         MigrationReport report = configure().baselineVersion(2L).load().migrate();
 
-        assertThat(report.applied()).extracting(a -> a.migration().version()).containsExactly(3L);
+        assertThat(report.applied()).extracting(a -> a.migration().version().toString()).containsExactly("3");
         assertThat(Sql.rows(schema, "SELECT version, applied_by FROM lockstep_applied_migrations ORDER BY version"))
                 .extracting(r -> r.get("version") + " " + String.valueOf(r.get("applied_by")).startsWith(Baseline.MARK))
                 .containsExactly("1 true", "2 true", "3 false");

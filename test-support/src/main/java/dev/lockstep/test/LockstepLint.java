@@ -7,6 +7,7 @@ import dev.lockstep.core.Migration;
 import dev.lockstep.core.MigrationInfo;
 import dev.lockstep.core.MigrationLint;
 import dev.lockstep.core.MigrationState;
+import dev.lockstep.core.MigrationVersion;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -35,7 +36,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 public final class LockstepLint {
 
     private final List<String> locations;
-    private Long afterVersion;
+    private MigrationVersion afterVersion;
     private DataSource pendingOn;
     private ClassLoader classLoader = LockstepLint.class.getClassLoader();
 
@@ -49,9 +50,15 @@ public final class LockstepLint {
                 : Arrays.asList(locations));
     }
 
-    /** Only migrations with a higher version: those not yet deployed. */
+    /** Only migrations with a higher version: those not yet deployed (and the repeatable ones). */
     public LockstepLint afterVersion(long version) {
-        this.afterVersion = version;
+        this.afterVersion = MigrationVersion.of(version);
+        return this;
+    }
+
+    /** {@link #afterVersion(long)} for a dotted version: {@code afterVersion("1.5")}. */
+    public LockstepLint afterVersion(String version) {
+        this.afterVersion = MigrationVersion.parse(version);
         return this;
     }
 
@@ -81,7 +88,7 @@ public final class LockstepLint {
             chosen = chosen.stream().filter(m -> pending.contains(m.file())).toList();
         }
         if (afterVersion != null) {
-            chosen = chosen.stream().filter(m -> m.version() > afterVersion).toList();
+            chosen = chosen.stream().filter(m -> m.version().compareTo(afterVersion) > 0).toList();
         }
         return MigrationLint.checkPending(onDisk, chosen);
     }
