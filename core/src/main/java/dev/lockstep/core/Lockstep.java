@@ -197,10 +197,16 @@ public final class Lockstep {
                 MigrationLint.checkPending(onDisk, plan.pending()));
     }
 
-    /** The tracker's rows; none while it does not exist. */
+    /**
+     * The tracker's rows; while it does not exist, the rows {@code migrate()} would adopt from
+     * Flyway's or golang-migrate's history, if the database has one.
+     */
     private static List<AppliedRow> rowsOf(Connection connection, Tracker tracker, List<Migration> onDisk)
             throws SQLException {
-        return tracker.exists(connection) ? tracker.read(connection) : List.of();
+        if (tracker.exists(connection)) {
+            return tracker.read(connection);
+        }
+        return AdoptedHistory.read(connection, tracker, onDisk).map(AdoptedHistory.Found::rows).orElse(List.of());
     }
 
     /** The tracker as it is, read on a connection of its own without the lock; nothing is created. */

@@ -303,9 +303,25 @@ final class MigrationRun {
         }
     }
 
+    /** A history to adopt is a history: there is nothing to baseline. */
+    private void refuseBaselineOf(AdoptedHistory.Found history) {
+        if (settings.baselineVersion() != null) {
+            throw new LockstepConfigurationException("lockstep.baseline-version", "is " + settings.baselineVersion()
+                    + ", but this database has a history in " + history.table() + ", which Lockstep adopts "
+                    + "instead (" + history.rows().size() + " migration(s)). Remove lockstep.baseline-version");
+        }
+    }
+
     private MigrationReport migrateLocked(Connection connection, Tracker tracker, List<Migration> onDisk,
             Duration waited, long startedNanos, RunLock lock, SessionState runState) throws SQLException {
-        tracker.createOrUpgrade(connection);
+        Optional<AdoptedHistory.Found> adopted = tracker.exists(connection) ? Optional.empty()
+                : AdoptedHistory.read(connection, tracker, onDisk);
+        if (adopted.isPresent()) {
+            refuseBaselineOf(adopted.get());
+            AdoptedHistory.record(connection, tracker, adopted.get());
+        } else {
+            tracker.createOrUpgrade(connection);
+        }
         knownRows = tracker.read(connection);
         if (settings.baselineVersion() != null) {
             knownRows = Baseline.apply(connection, tracker, onDisk, knownRows, settings.baselineVersion(), appliedBy);
