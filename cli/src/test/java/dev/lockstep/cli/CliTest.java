@@ -38,6 +38,29 @@ class CliTest extends CliTestBase {
     }
 
     @Test
+    void infoShowsDottedVersionsAndRepeatableMigrationsAndOperatorActionsTakeThem() throws Exception {
+        Files.writeString(migrations.resolve("V1.1__customer_email.sql"), "ALTER TABLE customers ADD COLUMN email text;");
+        Files.writeString(migrations.resolve("R__customer_names.sql"), "-- lockstep:transaction=false\n"
+                + "CREATE OR REPLACE VIEW customer_names AS SELECT id FROM customers;");
+        assertThat(cli("migrate").exitCode()).isZero();
+        try (var c = schema.connect(); var s = c.createStatement()) {
+            s.execute("UPDATE lockstep_applied_migrations SET state = 'running' WHERE version_text = 'R'");
+        }
+        CliProcess.Result refused = cli("migrate");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("lockstep-cli mark-done --version=R --name=customer_names");
+
+        CliProcess.Result marked = cli("mark-done", "--version=R", "--name=customer_names", "--yes");
+
+        assertThat(marked.exitCode()).as(marked.err()).isZero();
+        assertThat(cli("info").out().lines().skip(1).map(line -> line.split("\\s+"))
+                .map(columns -> columns[0] + " " + columns[1] + " " + columns[2]))
+                .containsExactly("1 customers applied", "1.1 customer_email applied", "2 orders applied",
+                        "R customer_names applied");
+        assertThat(cli("mark-done", "--version=R").err()).contains("--name");
+    }
+
+    @Test
     void validateExitsThreeWhilePendingAndZeroOnceMigrated() throws Exception {
         CliProcess.Result pending = cli("validate");
         assertThat(pending.exitCode()).isEqualTo(3);
