@@ -90,7 +90,7 @@ public final class Lockstep {
         }
         try (Connection connection = settings.dataSource().getConnection()) {
             Tracker tracker = Tracker.resolve(connection, settings.schema(), settings.table());
-            return MigrationInventory.of(onDisk, rowsOf(connection, tracker, onDisk), settings.versions());
+            return MigrationInventory.of(onDisk, KnownRows.read(connection, tracker, onDisk).rows(), settings.versions());
         } catch (SQLException e) {
             throw new LockstepException("Could not read the tracker: " + e.getMessage(), e);
         }
@@ -149,11 +149,13 @@ public final class Lockstep {
             plan.log(state.tracker());
             if (!plan.pending().isEmpty()) {
                 throw new ValidationException("Validation failed: " + plan.pending().size() + " migration(s) on disk "
-                        + "are not applied in " + state.tracker().displayName() + (state.trackerExists() ? ""
-                                : " (the tracker does not exist)") + ": " + plan.pending().stream()
-                                .map(m -> m.file() + (plan.outOfOrder().contains(m) ? " (out of order)" : ""))
+                        + "are not applied in " + state.tracker().displayName() + state.absence() + ": "
+                        + plan.pending().stream()
+                                .map(m -> m.file() + (plan.outOfOrder().contains(m) ? " (out of order)"
+                                        : m.repeatable() ? " (repeatable, changed since it last ran)" : ""))
                                 .collect(Collectors.joining(", "))
-                        + ". Nothing was written. Apply them first (lockstep.mode=migrate).");
+                        + ". Nothing was written. Apply them first: migrate (lockstep.mode=migrate, the default, or "
+                        + "lockstep-cli migrate).");
             }
             MigrationReport report = new MigrationReport(state.tracker().displayName(), List.of(),
                     plan.alreadyApplied(), plan.missingFiles(), Duration.ZERO,
@@ -200,24 +202,31 @@ public final class Lockstep {
     /**
      * The tracker's rows; while it does not exist, the rows {@code migrate()} would adopt from
      * Flyway's or golang-migrate's history, if the database has one.
+     *
+     * @param absence {@code ""} when the tracker exists, else what messages say about it
      */
-    private static List<AppliedRow> rowsOf(Connection connection, Tracker tracker, List<Migration> onDisk)
-            throws SQLException {
-        if (tracker.exists(connection)) {
-            return tracker.read(connection);
+    private record KnownRows(List<AppliedRow> rows, String absence) {
+
+        static KnownRows read(Connection connection, Tracker tracker, List<Migration> onDisk) throws SQLException {
+            if (tracker.exists(connection)) {
+                return new KnownRows(tracker.read(connection), "");
+            }
+            return AdoptedHistory.read(connection, tracker, onDisk)
+                    .map(found -> new KnownRows(found.rows(), " (the tracker does not exist yet: migrate adopts "
+                            + found.table() + ")"))
+                    .orElse(new KnownRows(List.of(), " (the tracker does not exist)"));
         }
-        return AdoptedHistory.read(connection, tracker, onDisk).map(AdoptedHistory.Found::rows).orElse(List.of());
     }
 
     /** The tracker as it is, read on a connection of its own without the lock; nothing is created. */
-    private record TrackerState(Tracker tracker, boolean trackerExists, MigrationPlan plan) {
+    private record TrackerState(Tracker tracker, String absence, MigrationPlan plan) {
     }
 
     private TrackerState readTracker(List<Migration> onDisk) {
         try (Connection connection = settings.dataSource().getConnection()) {
             Tracker tracker = Tracker.resolve(connection, settings.schema(), settings.table());
-            boolean exists = tracker.exists(connection);
-            List<AppliedRow> rows = rowsOf(connection, tracker, onDisk);
+            KnownRows known = KnownRows.read(connection, tracker, onDisk);
+            List<AppliedRow> rows = known.rows();
             if (rows.isEmpty() && settings.baselineVersion() != null) {
                 // What the baseline would record, so that only the files after it show as pending.
                 rows = onDisk.stream().filter(m -> Baseline.isBaselined(m, settings.baselineVersion()))
@@ -225,7 +234,7 @@ public final class Lockstep {
                                 Baseline.MARK + settings.baselineVersion() + ")"))
                         .toList();
             }
-            return new TrackerState(tracker, exists,
+            return new TrackerState(tracker, known.absence(),
                     MigrationPlan.build(onDisk, rows, settings.versions(), settings.checksum(), tracker));
         } catch (SQLException e) {
             throw new LockstepException("Could not read the tracker: " + e.getMessage() + " [SQLState "

@@ -386,6 +386,7 @@ final class MigrationRun {
             LOG.log(Level.INFO, "Applied migration " + index + "/" + total + " " + migration.file() + " in "
                     + took.toMillis() + " ms (" + (migration.transactional() ? "in a transaction" : "outside a transaction")
                     + (outOfOrder ? ", out of order: a higher version was already applied" : "")
+                    + (migration.repeatable() ? ", repeatable: new or changed since it last ran" : "")
                     + (lockRetries > 0 ? ", after " + lockRetries + " lock_timeout retr" + (lockRetries == 1 ? "y" : "ies")
                             : "") + ")");
             listeners.migrationApplied(migration, took);

@@ -87,7 +87,9 @@ class AdoptFlywayHistoryTest extends SchemaTestBase {
         assertThat(configure().load().preview().pending()).extracting(p -> p.file().replaceAll(".*/", ""))
                 .containsExactly("V3__pending.sql");
         assertThatThrownBy(() -> configure().load().validate()).isInstanceOf(ValidationException.class)
-                .hasMessageContaining("1 migration(s) on disk are not applied");
+                .hasMessageContaining("1 migration(s) on disk are not applied")
+                .hasMessageContaining("(the tracker does not exist yet: migrate adopts " + schema.name()
+                        + ".flyway_schema_history)");
         assertThat(trackerExists()).isFalse();
     }
 
