@@ -15,7 +15,8 @@
  *   <li>{@code MigrationScanner} lists the {@code .sql} files of each location (folders, jars,
  *       native images), following symbolic links.</li>
  *   <li>{@code MigrationLoader} turns each file into a {@link dev.lockstep.core.Migration} or a
- *       problem naming the file and line: {@code MigrationFileName} parses the name,
+ *       problem naming the file and line: {@code MigrationFileName} parses the name (its
+ *       {@link dev.lockstep.core.MigrationVersion}: whole, dotted, or repeatable),
  *       {@code Directives} the {@code -- lockstep:} lines, {@code SqlSplitter} cuts statements
  *       ({@code SqlStatement}), {@code TransactionRules} decides whether it can run in a transaction,
  *       {@code Checksums} hashes it.</li>
@@ -29,8 +30,10 @@
  *       back.</li>
  *   <li>The lock: {@code RunLock}, implemented by {@code AdvisoryLock} (key from {@code LockKeys},
  *       the holder shown as {@code LockHolder}, reports while waiting, the fence statement).</li>
- *   <li>The tracker: {@code Tracker} holds every SQL statement on the tracker table;
- *       {@code AppliedRow} (with {@code MigrationId} and {@code RowState}) is one row.</li>
+ *   <li>The tracker: {@code Tracker} holds every SQL statement on the tracker table (and brings
+ *       an earlier layout up to date); {@code AppliedRow} (with {@code MigrationId} and
+ *       {@code RowState}) is one row. {@code AdoptedHistory} reads Flyway's or golang-migrate's
+ *       history into rows on the first run; {@code Baseline} records files as already there.</li>
  *   <li>What to apply: {@code MigrationClassification} compares files and rows once; {@code MigrationPlan}
  *       turns that into pending work or one error listing every mismatch, and
  *       {@code MigrationInventory} into {@link dev.lockstep.core.MigrationInfo} for

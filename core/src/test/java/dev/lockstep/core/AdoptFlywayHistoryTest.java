@@ -52,6 +52,42 @@ class AdoptFlywayHistoryTest extends SchemaTestBase {
     }
 
     @Test
+    void eightReplicasStartingTogetherAdoptOnceAndApplyTheNewFileOnce() {
+        flyway().load().migrate();
+        files.add("V3__new.sql", "INSERT INTO ran (what) VALUES ('V3');");
+
+        List<Runners.Outcome> outcomes = eightAtOnce(false);
+
+        assertAdoptedOnceAndAppliedOnce(outcomes);
+    }
+
+    @Test
+    void withoutTheLockTheSameReplicasAreCaughtAdoptingOrApplyingTwice() {
+        // The proof that the test above can fail: the same start with the advisory lock a no-op.
+        flyway().load().migrate();
+        files.add("V3__new.sql", "INSERT INTO ran (what) VALUES ('V3');");
+
+        List<Runners.Outcome> outcomes = eightAtOnce(true);
+
+        assertThatThrownBy(() -> assertAdoptedOnceAndAppliedOnce(outcomes)).isInstanceOf(AssertionError.class);
+    }
+
+    private List<Runners.Outcome> eightAtOnce(boolean withoutLock) {
+        ConcurrentRunnersTest.Rendezvous rendezvous = new ConcurrentRunnersTest.Rendezvous(8);
+        return Runners.runAll(8, i -> {
+            Lockstep engine = configure().listener(rendezvous).load();
+            return withoutLock ? engine.withLocks(key -> NoLock.INSTANCE) : engine;
+        });
+    }
+
+    private void assertAdoptedOnceAndAppliedOnce(List<Runners.Outcome> outcomes) {
+        assertThat(outcomes).extracting(Runners.Outcome::error).containsOnlyNulls();
+        assertThat(outcomes.stream().mapToInt(Runners.Outcome::appliedCount).sum()).isEqualTo(1);
+        assertThat(ran()).containsExactly("V1", "V1.1", "V2", "R", "V3");
+        assertThat(Sql.count(schema, "SELECT count(*) FROM lockstep_applied_migrations")).isEqualTo(5);
+    }
+
+    @Test
     void afterAdoptionNewFilesRunAndAChangedRepeatableRunsAgainAsFlywayWould() {
         flyway().load().migrate();
         migrate();
