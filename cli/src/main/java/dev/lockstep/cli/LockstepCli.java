@@ -29,6 +29,9 @@ public final class LockstepCli {
 
     /** Lockstep's own log, shown at WARNING (lock retries, risky statements) unless --verbose. */
     private static final Logger ENGINE_LOG = Logger.getLogger("dev.lockstep");
+    /** What happens once in a database's life shows without --verbose: adopting a history, upgrading the tracker. */
+    private static final List<Logger> ONCE_LOGS = List.of(Logger.getLogger("dev.lockstep.core.AdoptedHistory"),
+            Logger.getLogger("dev.lockstep.core.Tracker"));
 
     private record Command(String summary, String help) {
     }
@@ -46,7 +49,10 @@ public final class LockstepCli {
     static {
         COMMANDS.put("migrate", new Command("apply what is pending, waiting for other runners first",
                 "Applies every pending migration, one line per migration, as a service does at startup: serialized "
-                        + "with other runners by the advisory lock, each recorded in the tracker."));
+                        + "with other runners by the advisory lock, each recorded in the tracker. On its first run on "
+                        + "a database migrated by Flyway or golang-migrate (no tracker yet, flyway_schema_history or "
+                        + "schema_migrations in the tracker's schema) it adopts that history: what it applied is "
+                        + "recorded, not run again."));
         COMMANDS.put("info", new Command("list every migration and its state",
                 "Lists every migration on disk or in the tracker: version, name, state (applied, pending, "
                         + "out-of-order, drifted, missing-file, running), when it was applied and the file. Writes "
@@ -110,6 +116,7 @@ public final class LockstepCli {
             }
             boolean verbose = rest.contains("--verbose");
             ENGINE_LOG.setLevel(verbose ? Level.INFO : Level.WARNING);
+            ONCE_LOGS.forEach(log -> log.setLevel(Level.INFO));
             Map<String, String> flags = flags(rest);
             if (REPAIRS.containsKey(name)) {
                 RepairOptions repair = RepairOptions.take(flags);

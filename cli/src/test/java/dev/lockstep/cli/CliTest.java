@@ -61,6 +61,21 @@ class CliTest extends CliTestBase {
     }
 
     @Test
+    void migrateSaysWhenItAdoptsGolangMigratesHistoryAndAppliesOnlyWhatFollows() throws Exception {
+        try (var c = schema.connect(); var s = c.createStatement()) {
+            s.execute("CREATE TABLE customers (id bigint PRIMARY KEY); CREATE TABLE IF NOT EXISTS \"" + schema.name()
+                    + "\".\"schema_migrations\" (version bigint not null primary key, dirty boolean not null); "
+                    + "INSERT INTO schema_migrations (version, dirty) VALUES (1, false)");
+        }
+
+        CliProcess.Result result = cli("migrate");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.err()).contains("Adopted 1 migration(s) from " + schema.name() + ".schema_migrations");
+        assertThat(result.out()).doesNotContain("1_customers.up.sql").containsPattern("\\[1/1\\] \\S+2_orders.up.sql");
+    }
+
+    @Test
     void validateExitsThreeWhilePendingAndZeroOnceMigrated() throws Exception {
         CliProcess.Result pending = cli("validate");
         assertThat(pending.exitCode()).isEqualTo(3);
