@@ -70,21 +70,13 @@ final class AdoptedHistory {
 
     /** Creates the tracker and records the adopted rows, in one transaction: all of them or nothing. */
     static void record(Connection connection, Tracker tracker, Found found) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try (Statement s = connection.createStatement()) {
+        InTransaction.run(connection, s -> {
             tracker.createOrUpgrade(connection);
             for (AppliedRow row : found.rows()) {
                 s.addBatch(tracker.insertAdoptedSql(row));
             }
             s.executeBatch();
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
+        });
         LOG.log(Level.INFO, "Adopted " + found.rows().size() + " migration(s) from " + found.table() + " into "
                 + tracker.displayName() + "; " + found.table() + " is left as it was and no longer read");
     }

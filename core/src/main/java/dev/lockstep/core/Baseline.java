@@ -3,7 +3,6 @@ package dev.lockstep.core;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 
 /**
@@ -47,20 +46,12 @@ final class Baseline {
         }
         List<Migration> baselined = onDisk.stream().filter(m -> isBaselined(m, version)).toList();
         String appliedBy = MARK + version + ") by " + runner;
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try (Statement s = connection.createStatement()) {
+        InTransaction.run(connection, s -> {
             for (Migration migration : baselined) {
                 s.addBatch(tracker.insertBaselineSql(migration, appliedBy));
             }
             s.executeBatch();
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
+        });
         LOG.log(Level.INFO, "Baselined " + tracker.displayName() + " at version " + version + ": recorded "
                 + baselined.size() + " migration(s) as applied without running them; the files after it run as usual");
         return tracker.read(connection);

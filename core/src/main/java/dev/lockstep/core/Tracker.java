@@ -129,9 +129,7 @@ final class Tracker {
      * rebuilt over a table of one row per migration, in one transaction.
      */
     private void addVersionText(Connection connection) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try (Statement s = connection.createStatement()) {
+        InTransaction.run(connection, s -> {
             String primaryKey;
             try (PreparedStatement pk = connection.prepareStatement(
                     "SELECT conname FROM pg_constraint WHERE conrelid = to_regclass(?) AND contype = 'p'")) {
@@ -144,13 +142,7 @@ final class Tracker {
             s.execute("ALTER TABLE " + qualified
                     + (primaryKey == null ? "" : " DROP CONSTRAINT " + Identifiers.quote(primaryKey) + ",")
                     + " ADD PRIMARY KEY (version, version_text, name)");
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
+        });
         LOG.log(Level.INFO, "Added the column version_text to the tracker " + displayName() + " (it holds dotted "
                 + "versions such as 1.1 and R for repeatable migrations; whole-number versions leave it empty)");
     }
