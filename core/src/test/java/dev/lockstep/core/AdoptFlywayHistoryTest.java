@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import dev.lockstep.test.TestPostgres;
+import dev.lockstep.test.TestSchema;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +49,8 @@ class AdoptFlywayHistoryTest extends SchemaTestBase {
                 .containsExactly("0/R/order_totals true", "1//customers true", "1/1.1/orders true",
                         "2//order_notes true");
         assertThat(configure().load().info()).extracting(i -> i.state().label()).containsOnly("applied");
+        assertThat(trackerOf(schema)).as("the tracker Lockstep would have written itself")
+                .isEqualTo(trackerOfAFreshMigration());
         assertThat(history()).as("Flyway's table is left as it was").isEqualTo(flywayHistory);
         assertThat(migrate().applied()).as("a restart").isEmpty();
     }
@@ -199,6 +203,20 @@ class AdoptFlywayHistoryTest extends SchemaTestBase {
             String text = FileText.decode(readFile((String) row.get("script")));
             assertThat(AdoptedHistory.flywayChecksum(text)).as((String) row.get("script")).isEqualTo(row.get("checksum"));
         }
+    }
+
+    /** The same files migrated by Lockstep alone, on an empty schema of their own. */
+    private List<Map<String, Object>> trackerOfAFreshMigration() {
+        try (TestSchema fresh = TestPostgres.get().newSchema()) {
+            Lockstep.configure().dataSource(fresh.dataSource()).locations(files.location()).load().migrate();
+            return trackerOf(fresh);
+        }
+    }
+
+    /** What identifies each row and what it says, without when and by whom. */
+    static List<Map<String, Object>> trackerOf(TestSchema schema) {
+        return Sql.rows(schema, "SELECT version, version_text, name, checksum, state FROM lockstep_applied_migrations "
+                + "ORDER BY version, version_text, name");
     }
 
     private byte[] readFile(String name) {

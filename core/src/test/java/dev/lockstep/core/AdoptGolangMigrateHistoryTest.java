@@ -3,6 +3,8 @@ package dev.lockstep.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockstep.test.TestPostgres;
+import dev.lockstep.test.TestSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -43,6 +45,11 @@ class AdoptGolangMigrateHistoryTest extends SchemaTestBase {
                         "2 adopted from " + schema.name() + ".schema_migrations (golang-migrate at version 3)",
                         "3 adopted from " + schema.name() + ".schema_migrations (golang-migrate at version 3)");
         assertThat(configure().load().info()).extracting(i -> i.state().label()).containsOnly("applied");
+        try (TestSchema fresh = TestPostgres.get().newSchema()) {
+            Lockstep.configure().dataSource(fresh.dataSource()).locations(files.location()).load().migrate();
+            assertThat(AdoptFlywayHistoryTest.trackerOf(schema)).as("the tracker Lockstep would have written itself")
+                    .isEqualTo(AdoptFlywayHistoryTest.trackerOf(fresh));
+        }
         assertThat(Sql.rows(schema, "SELECT * FROM schema_migrations")).as("left as it was").isEqualTo(golangTable);
         assertThat(migrate().applied()).as("a restart").isEmpty();
     }
