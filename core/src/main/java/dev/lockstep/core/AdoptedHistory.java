@@ -52,8 +52,9 @@ final class AdoptedHistory {
      */
     static Optional<Found> read(Connection connection, Tracker tracker, List<Migration> onDisk) throws SQLException {
         String schema = tracker.schema();
-        boolean flyway = exists(connection, schema, FLYWAY_TABLE);
-        boolean golang = exists(connection, schema, GOLANG_TABLE) && isGolangMigrate(connection, schema);
+        boolean flyway = Tracker.exists(connection, Identifiers.qualify(schema, FLYWAY_TABLE));
+        boolean golang = Tracker.exists(connection, Identifiers.qualify(schema, GOLANG_TABLE))
+                && isGolangMigrate(connection, schema);
         if (flyway && golang) {
             throw new LockstepException("Nothing was applied: the schema " + schema + " has two histories, Flyway's "
                     + FLYWAY_TABLE + " and golang-migrate's " + GOLANG_TABLE + ", and Lockstep cannot tell which one "
@@ -71,7 +72,7 @@ final class AdoptedHistory {
     /** Creates the tracker and records the adopted rows, in one transaction: all of them or nothing. */
     static void record(Connection connection, Tracker tracker, Found found) throws SQLException {
         InTransaction.run(connection, s -> {
-            tracker.createOrUpgrade(connection);
+            tracker.create(connection);
             for (AppliedRow row : found.rows()) {
                 s.addBatch(tracker.insertAdoptedSql(row));
             }
@@ -81,22 +82,12 @@ final class AdoptedHistory {
                 + tracker.displayName() + "; " + found.table() + " is left as it was and no longer read");
     }
 
-    private static boolean exists(Connection connection, String schema, String table) throws SQLException {
-        try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            exists.setString(1, qualified(schema, table));
-            try (ResultSet rs = exists.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
-
     /** Other tools use the name too (Rails: one text column): only golang-migrate's two columns count. */
     private static boolean isGolangMigrate(Connection connection, String schema) throws SQLException {
         try (PreparedStatement columns = connection.prepareStatement("SELECT array_agg(attname::text || ' ' "
                 + "|| format_type(atttypid, atttypmod) ORDER BY attnum) FROM pg_attribute "
                 + "WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped")) {
-            columns.setString(1, qualified(schema, GOLANG_TABLE));
+            columns.setString(1, Identifiers.qualify(schema, GOLANG_TABLE));
             try (ResultSet rs = columns.executeQuery()) {
                 rs.next();
                 Array array = rs.getArray(1);
@@ -117,7 +108,7 @@ final class AdoptedHistory {
      */
     private static List<AppliedRow> golang(Connection connection, String schema, List<Migration> onDisk)
             throws SQLException {
-        String table = qualified(schema, GOLANG_TABLE);
+        String table = Identifiers.qualify(schema, GOLANG_TABLE);
         try (Statement s = connection.createStatement();
                 ResultSet rs = s.executeQuery("SELECT version, dirty FROM " + table + " LIMIT 1")) {
             if (!rs.next()) {
@@ -151,7 +142,7 @@ final class AdoptedHistory {
 
     private static List<AppliedRow> flyway(Connection connection, String schema, List<Migration> onDisk)
             throws SQLException {
-        String table = qualified(schema, FLYWAY_TABLE);
+        String table = Identifiers.qualify(schema, FLYWAY_TABLE);
         List<FlywayRow> history = new ArrayList<>();
         try (Statement s = connection.createStatement();
                 ResultSet rs = s.executeQuery("SELECT installed_rank, version, description, type, script, checksum, "
@@ -277,9 +268,5 @@ final class AdoptedHistory {
         CRC32 crc = new CRC32();
         crc.update(withoutBom.replace("\r", "").replace("\n", "").getBytes(StandardCharsets.UTF_8));
         return (int) crc.getValue();
-    }
-
-    private static String qualified(String schema, String table) {
-        return Identifiers.quote(schema) + "." + Identifiers.quote(table);
     }
 }

@@ -29,6 +29,11 @@ final class Identifiers {
         return identifier;
     }
 
+    /** {@code "schema"."table"}, both quoted. */
+    static String qualify(String schema, String table) {
+        return quote(schema) + "." + quote(table);
+    }
+
     /** {@code "name"}, with embedded double quotes doubled. */
     static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';

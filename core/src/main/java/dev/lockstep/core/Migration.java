@@ -36,9 +36,8 @@ public final class Migration {
     private final Supplier<String> text;
 
     Migration(MigrationVersion version, String name, String file, String checksum, boolean transactional,
-            int statementCount,
-            SessionState.Changes sessionChanges, Set<LintRule> lintIgnored, StatementSource statements,
-            Supplier<String> text) {
+            int statementCount, SessionState.Changes sessionChanges, Set<LintRule> lintIgnored,
+            StatementSource statements, Supplier<String> text) {
         this.version = version;
         this.name = name;
         this.file = file;

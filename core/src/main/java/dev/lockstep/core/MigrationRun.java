@@ -314,13 +314,16 @@ final class MigrationRun {
 
     private MigrationReport migrateLocked(Connection connection, Tracker tracker, List<Migration> onDisk,
             Duration waited, long startedNanos, RunLock lock, SessionState runState) throws SQLException {
-        Optional<AdoptedHistory.Found> adopted = tracker.exists(connection) ? Optional.empty()
-                : AdoptedHistory.read(connection, tracker, onDisk);
-        if (adopted.isPresent()) {
-            refuseBaselineOf(adopted.get());
-            AdoptedHistory.record(connection, tracker, adopted.get());
+        if (tracker.exists(connection)) {
+            tracker.upgradeIfOld(connection);
         } else {
-            tracker.createOrUpgrade(connection);
+            Optional<AdoptedHistory.Found> adopted = AdoptedHistory.read(connection, tracker, onDisk);
+            if (adopted.isPresent()) {
+                refuseBaselineOf(adopted.get());
+                AdoptedHistory.record(connection, tracker, adopted.get());
+            } else {
+                tracker.create(connection);
+            }
         }
         knownRows = tracker.read(connection);
         if (settings.baselineVersion() != null) {

@@ -60,11 +60,10 @@ public final class MigrationVersion implements Comparable<MigrationVersion> {
         while (length > 1 && parts[length - 1] == 0) {
             length--;
         }
-        MigrationVersion version = new MigrationVersion(Arrays.copyOf(parts, length));
         if (length == 1 && parts[0] == 0) {
             throw new IllegalArgumentException("version " + trimmed + " is not positive; versions start at 1");
         }
-        return version;
+        return new MigrationVersion(Arrays.copyOf(parts, length));
     }
 
     private static long part(String digits, String whole) {

@@ -32,7 +32,7 @@ final class Tracker {
         this.schema = schema;
         this.table = table;
         this.schemaConfigured = schemaConfigured;
-        this.qualified = Identifiers.quote(schema) + "." + Identifiers.quote(table);
+        this.qualified = Identifiers.qualify(schema, table);
     }
 
     /** Resolves the schema once: the configured one, else the connection's current schema. */
@@ -67,8 +67,13 @@ final class Tracker {
     }
 
     boolean exists(Connection connection) throws SQLException {
+        return exists(connection, qualified);
+    }
+
+    /** Whether the table {@code qualifiedName} ({@code "schema"."table"}) exists. */
+    static boolean exists(Connection connection, String qualifiedName) throws SQLException {
         try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            exists.setString(1, qualified);
+            exists.setString(1, qualifiedName);
             try (ResultSet rs = exists.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);
@@ -77,18 +82,18 @@ final class Tracker {
     }
 
     /**
-     * Creates the table, or brings one made by an earlier Lockstep to today's layout; runs under
-     * the migration lock. Checks first, so a runner without CREATE privileges works once the table
-     * exists in today's layout.
+     * Brings a table made by an earlier Lockstep to today's layout; runs under the migration lock,
+     * on a table that exists. A runner without ALTER privileges works once the table is up to date.
      */
-    void createOrUpgrade(Connection connection) throws SQLException {
-        if (exists(connection)) {
-            if (!hasVersionTextColumn(connection)) {
-                addVersionText(connection);
-            }
-            versionTextColumn = true;
-            return;
+    void upgradeIfOld(Connection connection) throws SQLException {
+        if (!hasVersionTextColumn(connection)) {
+            addVersionText(connection);
         }
+        versionTextColumn = true;
+    }
+
+    /** Creates the table (and a configured schema); runs under the migration lock, on a table that does not exist. */
+    void create(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
             if (schemaConfigured) {
                 s.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(schema));
@@ -99,7 +104,7 @@ final class Tracker {
     }
 
     /** The table as it is created today. */
-    String createSql() {
+    private String createSql() {
         return "CREATE TABLE IF NOT EXISTS " + qualified + " ("
                 + "version bigint NOT NULL, "
                 + "version_text text NOT NULL DEFAULT '', "
