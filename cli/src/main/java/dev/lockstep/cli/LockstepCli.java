@@ -29,9 +29,13 @@ public final class LockstepCli {
 
     /** Lockstep's own log, shown at WARNING (lock retries, risky statements) unless --verbose. */
     private static final Logger ENGINE_LOG = Logger.getLogger("dev.lockstep");
-    /** What happens once in a database's life shows without --verbose: adopting a history, upgrading the tracker. */
-    private static final List<Logger> ONCE_LOGS = List.of(Logger.getLogger("dev.lockstep.core.AdoptedHistory"),
-            Logger.getLogger("dev.lockstep.core.Tracker"));
+    /**
+     * What happens once in a database's life shows without --verbose: adopting a history, upgrading
+     * the tracker. Named as the engine's loggers are, after its classes.
+     */
+    private static final List<Logger> ONCE_LOGS = List.of(
+            Logger.getLogger("dev.lockstep.core.internal.tracker.AdoptedHistory"),
+            Logger.getLogger("dev.lockstep.core.internal.tracker.Tracker"));
 
     private record Command(String summary, String help) {
     }

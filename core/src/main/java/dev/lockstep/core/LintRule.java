@@ -98,12 +98,14 @@ public enum LintRule {
         return safeAlternative;
     }
 
-    static Optional<LintRule> byId(String id) {
+    /** The rule with this name ({@code index-not-concurrent}), in any case. */
+    public static Optional<LintRule> byId(String id) {
         String wanted = id.strip().toLowerCase(Locale.ROOT);
         return Arrays.stream(values()).filter(rule -> rule.id.equals(wanted)).findFirst();
     }
 
-    static String allIds() {
+    /** Every rule's name, comma-separated, for messages. */
+    public static String allIds() {
         return Arrays.stream(values()).map(LintRule::id).collect(Collectors.joining(", "));
     }
 }

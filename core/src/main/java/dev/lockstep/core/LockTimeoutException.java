@@ -9,7 +9,7 @@ public class LockTimeoutException extends LockstepException {
     private final transient LockHolder holder;
     private final Duration waited;
 
-    LockTimeoutException(String message, LockHolder holder, Duration waited) {
+    public LockTimeoutException(String message, LockHolder holder, Duration waited) {
         super(message);
         this.holder = holder;
         this.waited = waited;

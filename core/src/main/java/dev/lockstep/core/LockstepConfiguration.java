@@ -1,9 +1,14 @@
 package dev.lockstep.core;
 
+import dev.lockstep.core.internal.files.MigrationScanner;
+import dev.lockstep.core.internal.run.EngineParts;
+import dev.lockstep.core.internal.run.RunSettings;
+import dev.lockstep.core.internal.tracker.Identifiers;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -190,6 +195,15 @@ public final class LockstepConfiguration {
      * @throws LockstepConfigurationException naming the first bad setting
      */
     public Lockstep load() {
+        return new Lockstep(check(), EngineParts.STANDARD);
+    }
+
+    /**
+     * The checked settings {@link #load()} builds the engine from.
+     *
+     * @throws LockstepConfigurationException naming the first bad setting
+     */
+    RunSettings check() {
         if (dataSource == null) {
             throw new LockstepConfigurationException("dataSource", "no DataSource is set; pass the database to migrate");
         }
@@ -223,10 +237,10 @@ public final class LockstepConfiguration {
                     + "lockstep.ddl.lock-timeout ('" + ddlLockTimeout + "'), so no migration could wait even once; "
                     + "give it minutes, e.g. 10m");
         }
-        MigrationVersion baseline = null;
+        Optional<MigrationVersion> baseline = Optional.empty();
         if (baselineVersion != null) {
             try {
-                baseline = MigrationVersion.parse(baselineVersion);
+                baseline = Optional.of(MigrationVersion.parse(baselineVersion));
             } catch (IllegalArgumentException e) {
                 throw new LockstepConfigurationException("lockstep.baseline-version", "'" + baselineVersion + "' is no "
                         + "migration version (" + e.getMessage() + "); give the version of the last migration the "
@@ -244,9 +258,10 @@ public final class LockstepConfiguration {
         if (checksum == null) {
             throw new LockstepConfigurationException("lockstep.checksum", "is not set; use fail, warn or ignore");
         }
-        return new Lockstep(new LockstepSettings(dataSource, locations, schema, table, lockKey, lockTimeout,
-                reportInterval, statementTimeout, ddlLockTimeout, ddlMaxWait, baseline, connectRetries, connectRetriesInterval, versions, checksum, runnerName,
-                loader, listeners, hooks));
+        return new RunSettings(dataSource, locations, Optional.ofNullable(schema), table, Optional.ofNullable(lockKey),
+                lockTimeout, reportInterval, Optional.ofNullable(statementTimeout), ddlLockTimeout, ddlMaxWait, baseline,
+                connectRetries, connectRetriesInterval, versions, checksum, Optional.ofNullable(runnerName), loader,
+                listeners, hooks);
     }
 
     private static void requireNonNegative(String setting, Duration value) {

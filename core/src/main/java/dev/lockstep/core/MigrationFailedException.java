@@ -7,7 +7,7 @@ public class MigrationFailedException extends LockstepException {
     private final String file;
     private final int line;
 
-    MigrationFailedException(String message, String file, int line, Throwable cause) {
+    public MigrationFailedException(String message, String file, int line, Throwable cause) {
         super(message, cause);
         this.file = file;
         this.line = line;

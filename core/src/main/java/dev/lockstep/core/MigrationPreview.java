@@ -15,7 +15,7 @@ import java.util.List;
 public record MigrationPreview(String tracker, int alreadyApplied, List<Pending> pending, List<LintFinding> findings) {
 
     /** Statements shown per migration; the rest are counted. */
-    static final int STATEMENTS_SHOWN = 50;
+    public static final int STATEMENTS_SHOWN = 50;
 
     public MigrationPreview {
         pending = List.copyOf(pending);

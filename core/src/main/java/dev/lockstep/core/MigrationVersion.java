@@ -21,7 +21,7 @@ public final class MigrationVersion implements Comparable<MigrationVersion> {
     /** The version of every repeatable migration; they are told apart by name. */
     public static final MigrationVersion REPEATABLE = new MigrationVersion(new long[0]);
 
-    static final String REPEATABLE_TEXT = "R";
+    private static final String REPEATABLE_TEXT = "R";
     private static final Pattern DOTTED = Pattern.compile("\\d+([._]\\d+)*");
     private static final int MAX_DIGITS = 19;
 
@@ -79,14 +79,6 @@ public final class MigrationVersion implements Comparable<MigrationVersion> {
         }
     }
 
-    /** From the tracker's two columns (see the class comment). */
-    static MigrationVersion fromTracker(long version, String versionText) {
-        if (versionText == null || versionText.isEmpty()) {
-            return of(version);
-        }
-        return versionText.equals(REPEATABLE_TEXT) ? REPEATABLE : parse(versionText);
-    }
-
     /** Whether this is the given whole-number version: {@code migration.version().is(42)}, e.g. in a hook. */
     public boolean is(long version) {
         return parts.length == 1 && parts[0] == version;
@@ -102,17 +94,14 @@ public final class MigrationVersion implements Comparable<MigrationVersion> {
         return parts.length == 0;
     }
 
-    /** The tracker's {@code version} column: the first part, 0 for a repeatable migration. */
-    long trackerVersion() {
-        return repeatable() ? 0 : parts[0];
+    /** Whether it is a whole number ({@code 42}), not dotted ({@code 1.1}) and not repeatable. */
+    public boolean whole() {
+        return parts.length == 1;
     }
 
-    /** The tracker's {@code version_text} column: {@code ''} for a whole number. */
-    String trackerText() {
-        if (repeatable()) {
-            return REPEATABLE_TEXT;
-        }
-        return parts.length == 1 ? "" : toString();
+    /** The first part ({@code 1} of {@code 1.1}); 0 for a repeatable migration. */
+    public long major() {
+        return repeatable() ? 0 : parts[0];
     }
 
     @Override

@@ -8,7 +8,7 @@ package dev.lockstep.core;
 public class RunStoppedException extends LockstepException {
     private static final long serialVersionUID = 1L;
 
-    RunStoppedException(String message) {
+    public RunStoppedException(String message) {
         super(message);
     }
 }

@@ -1,5 +1,8 @@
 package dev.lockstep.core;
 
+import dev.lockstep.core.internal.files.FileText;
+import dev.lockstep.core.internal.tracker.AdoptedHistory;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -79,8 +82,8 @@ class AdoptFlywayHistoryTest extends SchemaTestBase {
     private List<Runners.Outcome> eightAtOnce(boolean withoutLock) {
         ConcurrentRunnersTest.Rendezvous rendezvous = new ConcurrentRunnersTest.Rendezvous(8);
         return Runners.runAll(8, i -> {
-            Lockstep engine = configure().listener(rendezvous).load();
-            return withoutLock ? engine.withLocks(key -> NoLock.INSTANCE) : engine;
+            LockstepConfiguration engine = configure().listener(rendezvous);
+            return withoutLock ? TestEngines.withLocks(engine, NoLock.FACTORY) : engine.load();
         });
     }
 

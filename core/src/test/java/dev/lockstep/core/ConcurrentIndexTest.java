@@ -1,5 +1,9 @@
 package dev.lockstep.core;
 
+import dev.lockstep.core.internal.lock.AdvisoryLock;
+import dev.lockstep.core.internal.lock.RunLock;
+import dev.lockstep.core.internal.run.Listeners;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -31,13 +35,13 @@ class ConcurrentIndexTest extends SchemaTestBase {
 
     @Test
     void anIndexBuiltConcurrentlyFinishesWhileEightRunnersWaitForTheLock() {
-        List<Runners.Outcome> outcomes = holderAndWaiters(false, waitersReady -> key -> new AdvisoryLock(key,
-                Duration.ofMinutes(1), Duration.ofSeconds(10), new Listeners(List.of(new LockstepListener() {
+        List<Runners.Outcome> outcomes = holderAndWaiters(false, waitersReady -> (key, timeout, interval, listener) ->
+                new AdvisoryLock(key, Duration.ofMinutes(1), Duration.ofSeconds(10), new LockstepListener() {
                     @Override
                     public void lockWaiting(LockHolder holder, Duration waited) {
                         waitersReady.countDown();
                     }
-                }))));
+                }));
 
         assertThat(outcomes).allSatisfy(o -> assertThat(o.error()).isNull());
         assertThat(outcomes.stream().mapToInt(Runners.Outcome::appliedCount).sum()).isEqualTo(2);
@@ -50,7 +54,8 @@ class ConcurrentIndexTest extends SchemaTestBase {
         // The proof that the test above guards something: swap the waiters' polling lock for a
         // blocking one and the same run no longer completes cleanly.
         List<Runners.Outcome> outcomes =
-                holderAndWaiters(true, waitersReady -> key -> new BlockingLock(key, waitersReady::countDown));
+                holderAndWaiters(true,
+                waitersReady -> (key, timeout, interval, listener) -> new BlockingLock(key, waitersReady::countDown));
 
         // PostgreSQL's deadlock detector breaks the cycle by cancelling one side; without it the
         // run would hang (the holder waits for the waiters' snapshots, they wait for its lock).
@@ -62,7 +67,7 @@ class ConcurrentIndexTest extends SchemaTestBase {
      * waiting for the lock with the given kind of lock. Returns every runner's outcome.
      */
     private List<Runners.Outcome> holderAndWaiters(boolean waitersBlockInServer,
-            java.util.function.Function<CountDownLatch, java.util.function.LongFunction<RunLock>> waiterLock) {
+            java.util.function.Function<CountDownLatch, RunLock.Factory> waiterLock) {
         CountDownLatch holderHasLock = new CountDownLatch(1);
         CountDownLatch waitersReady = new CountDownLatch(WAITERS);
         MigrationHook waitForWaiters = new MigrationHook() {
@@ -88,7 +93,8 @@ class ConcurrentIndexTest extends SchemaTestBase {
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
-        Runners waiters = Runners.start(WAITERS, i -> engine().load().withLocks(waiterLock.apply(waitersReady)));
+        Runners waiters = Runners.start(WAITERS,
+                i -> TestEngines.withLocks(engine(), waiterLock.apply(waitersReady)));
         List<Runners.Outcome> outcomes = new java.util.ArrayList<>(holder.await(Duration.ofSeconds(30)));
         outcomes.addAll(waiters.await(Duration.ofSeconds(30)));
         return outcomes;

@@ -34,7 +34,11 @@ class ConcurrentRunnersTest extends SchemaTestBase {
     }
 
     Lockstep engine(DataSource dataSource, Rendezvous rendezvous) {
-        return Lockstep.configure().dataSource(dataSource).locations(files.location()).listener(rendezvous).load();
+        return configure(dataSource, rendezvous).load();
+    }
+
+    LockstepConfiguration configure(DataSource dataSource, Rendezvous rendezvous) {
+        return Lockstep.configure().dataSource(dataSource).locations(files.location()).listener(rendezvous);
     }
 
     /**
@@ -84,7 +88,7 @@ class ConcurrentRunnersTest extends SchemaTestBase {
         // same assertions, with the advisory lock replaced by a no-op.
         Rendezvous rendezvous = new Rendezvous(RUNNERS);
         List<Runners.Outcome> outcomes = Runners.runAll(RUNNERS,
-                i -> engine(schema.dataSource(), rendezvous).withLocks(key -> NoLock.INSTANCE));
+                i -> TestEngines.withLocks(configure(schema.dataSource(), rendezvous), NoLock.FACTORY));
 
         assertThatThrownBy(() -> Scenario.assertEachAppliedOnce(schema, outcomes)).isInstanceOf(AssertionError.class);
     }

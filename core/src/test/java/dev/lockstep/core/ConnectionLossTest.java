@@ -81,7 +81,7 @@ class ConnectionLossTest extends SchemaTestBase {
         String session = "application_name LIKE 'lockstep " + schema.name() + "@%'";
         try (Holder holder = new Holder(schema, schema.lockKey())) {
             CompletableFuture<List<String>> run = CompletableFuture.supplyAsync(
-                    () -> LogCapture.during(MigrationRun.class, () -> named().load().migrate()));
+                    () -> LogCapture.during(LogCapture.ENGINE, () -> named().load().migrate()));
             assertThat(Poll.until(Duration.ofSeconds(20), () -> Sql.count(schema,
                     "SELECT count(*) FROM pg_stat_activity WHERE " + session) > 0)).isTrue();
             long firstPid = Sql.count(schema, "SELECT pid FROM pg_stat_activity WHERE " + session);
@@ -97,8 +97,8 @@ class ConnectionLossTest extends SchemaTestBase {
             List<String> log = run.get(20, TimeUnit.SECONDS);
             assertThat(log).anySatisfy(line -> assertThat(line).contains("Lost the connection to PostgreSQL while "
                     + "waiting for the migration lock").contains("reconnects to wait on"));
-            assertThat(log).noneSatisfy(line -> assertThat(line).contains("Could not restore")
-                    .contains("Could not put the session back"));
+            assertThat(log).noneMatch(line -> line.contains("Could not restore")
+                    || line.contains("Could not put the session back"));
         }
         assertThat(Sql.tracker(schema)).containsExactly("1_a:applied");
     }

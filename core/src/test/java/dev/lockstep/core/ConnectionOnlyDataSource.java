@@ -7,7 +7,7 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /** A test DataSource that only decides what {@link #getConnection()} does; the rest is inert. */
-abstract class ConnectionOnlyDataSource implements DataSource {
+public abstract class ConnectionOnlyDataSource implements DataSource {
 
     @Override
     public abstract Connection getConnection() throws SQLException;

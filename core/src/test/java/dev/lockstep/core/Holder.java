@@ -8,15 +8,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /** An outside session holding an advisory lock, as another tool or a stuck replica would. */
-final class Holder implements AutoCloseable {
+public final class Holder implements AutoCloseable {
 
-    static final String APPLICATION_NAME = "external-lock-holder";
+    public static final String APPLICATION_NAME = "external-lock-holder";
 
     private final Connection connection;
     private final long key;
     private final int pid;
 
-    Holder(TestSchema schema, long key) throws SQLException {
+    public Holder(TestSchema schema, long key) throws SQLException {
         this.connection = schema.connect();
         this.key = key;
         try (Statement s = connection.createStatement()) {
@@ -29,11 +29,11 @@ final class Holder implements AutoCloseable {
         }
     }
 
-    int pid() {
+    public int pid() {
         return pid;
     }
 
-    void release() throws SQLException {
+    public void release() throws SQLException {
         try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
             unlock.setLong(1, key);
             unlock.execute();

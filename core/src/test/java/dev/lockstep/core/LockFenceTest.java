@@ -1,9 +1,16 @@
 package dev.lockstep.core;
 
+import dev.lockstep.core.internal.lock.AdvisoryLock;
+import dev.lockstep.core.internal.lock.RunLock;
+import dev.lockstep.core.internal.run.Listeners;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockstep.core.internal.lock.HeldLock;
+import dev.lockstep.core.internal.lock.LockAcquisition;
 import java.sql.Connection;
+import java.util.Optional;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -39,9 +46,8 @@ class LockFenceTest extends SchemaTestBase {
     void withoutTheFenceTheMigrationRunsUnlockedAndIsRecorded() {
         files.add("1_a.up.sql", "CREATE TABLE a (id int);")
                 .add("2_unlock.up.sql", "CREATE TABLE b (id int);\nSELECT pg_advisory_unlock_all();\n" + holdersSeen());
-        Lockstep unfenced = configure().lockKey(schema.lockKey()).load()
-                .withLocks(key -> new Unfenced(new AdvisoryLock(key, Duration.ofSeconds(5), Duration.ofSeconds(1),
-                        new Listeners(List.of()))));
+        Lockstep unfenced = TestEngines.withLocks(configure().lockKey(schema.lockKey()),
+                (key, timeout, interval, listener) -> new Unfenced(new AdvisoryLock(key, timeout, interval, listener)));
 
         unfenced.migrate();
 
@@ -68,14 +74,30 @@ class LockFenceTest extends SchemaTestBase {
     /** The advisory lock without its fence: everything else as in production. */
     private record Unfenced(AdvisoryLock lock) implements RunLock {
         @Override
-        public Duration acquire(Connection connection, StillNeeded stillNeeded, long waitStartedNanos)
-                throws SQLException {
-            return lock.acquire(connection, stillNeeded, waitStartedNanos);
+        public <T> LockAcquisition<T> acquire(Connection connection, DoneByOthers<T> doneByOthers,
+                long waitStartedNanos) throws SQLException {
+            LockAcquisition<T> acquisition = lock.acquire(connection, doneByOthers, waitStartedNanos);
+            if (acquisition instanceof LockAcquisition.Held<T> held) {
+                return new LockAcquisition.Held<>(new WithoutFence(held.lock()), held.waited());
+            }
+            return acquisition;
         }
 
         @Override
-        public void release(Connection connection) throws SQLException {
-            lock.release(connection);
+        public Optional<HeldLock> tryAcquire(Connection connection) throws SQLException {
+            return lock.tryAcquire(connection).map(WithoutFence::new);
+        }
+    }
+
+    private record WithoutFence(HeldLock held) implements HeldLock {
+        @Override
+        public String fenceSql() {
+            return "SELECT 1";
+        }
+
+        @Override
+        public void close() throws SQLException {
+            held.close();
         }
     }
 }

@@ -205,33 +205,6 @@ class LockQueueProtectionTest extends SchemaTestBase {
                 .isEqualTo(true);
     }
 
-    @Test
-    void onlyStatementsWhoseWaitsHoldUpNoQueryRunWithoutTheTimeout() {
-        assertThat(DdlLockRetries.isTrafficSafe("CREATE INDEX CONCURRENTLY i ON t (a)")).isTrue();
-        assertThat(DdlLockRetries.isTrafficSafe("create unique index concurrently i on t (a)")).isTrue();
-        assertThat(DdlLockRetries.isTrafficSafe("REINDEX INDEX CONCURRENTLY i")).isTrue();
-        assertThat(DdlLockRetries.isTrafficSafe("DROP INDEX CONCURRENTLY i")).isTrue();
-        assertThat(DdlLockRetries.isTrafficSafe("VACUUM (ANALYZE) t")).isTrue();
-        assertThat(DdlLockRetries.isTrafficSafe("ANALYZE t")).isTrue();
-        assertThat(DdlLockRetries.isTrafficSafe("VACUUM FULL t")).isFalse();
-        assertThat(DdlLockRetries.isTrafficSafe("VACUUM (FULL) t")).isFalse();
-        assertThat(DdlLockRetries.isTrafficSafe("CREATE INDEX i ON t (a)")).isFalse();
-        assertThat(DdlLockRetries.isTrafficSafe("ALTER TABLE t ADD COLUMN c int")).isFalse();
-        assertThat(DdlLockRetries.isTrafficSafe("REINDEX TABLE t")).isFalse();
-    }
-
-    @Test
-    void pausesGrowFromHalfASecondWithJitterAndStopAtMaxWait() {
-        DdlLockRetries retries = new DdlLockRetries(Duration.ofSeconds(1), Duration.ofMinutes(10));
-        for (int attempt = 1; attempt <= 12; attempt++) {
-            long base = Math.min(30_000, 500L << (attempt - 1));
-            assertThat(retries.pauseAfter(attempt, Duration.ZERO)).get()
-                    .satisfies(p -> assertThat(p.toMillis()).isBetween(base / 2, base));
-        }
-        assertThat(retries.pauseAfter(3, Duration.ofMillis(598_500))).isEmpty();
-        assertThat(retries.pauseAfter(1, Duration.ofSeconds(590))).isPresent();
-    }
-
     /**
      * An open transaction that read the table: it holds ACCESS SHARE on it until it ends. Its pid
      * is read first, so that its last query stays the report.

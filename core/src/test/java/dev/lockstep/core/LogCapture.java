@@ -8,25 +8,40 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** What a class logged at INFO and above while an action ran (System.Logger goes to java.util.logging here). */
-final class LogCapture {
+/**
+ * What a class (or the whole engine) logged at INFO and above while an action ran (System.Logger goes
+ * to java.util.logging here).
+ */
+public final class LogCapture {
+
+    /** Every logger of the engine: its loggers are named after its classes. */
+    public static final String ENGINE = "dev.lockstep.core";
 
     private LogCapture() {
     }
 
-    static List<String> during(Class<?> source, Supplier<?> action) {
+    public static List<String> during(Class<?> source, Supplier<?> action) {
         return during(source, () -> {
             action.get();
         });
     }
 
-    static List<String> during(Class<?> source, Runnable action) {
+    public static List<String> during(Class<?> source, Runnable action) {
         return during(source, new CopyOnWriteArrayList<>(), action);
     }
 
     /** Captures into {@code lines} as it goes, so a test can wait for a line while the action still runs. */
-    static List<String> during(Class<?> source, List<String> lines, Runnable action) {
-        Logger logger = Logger.getLogger(source.getName());
+    public static List<String> during(Class<?> source, List<String> lines, Runnable action) {
+        return during(source.getName(), lines, action);
+    }
+
+    /** What the loggers named {@code name} and below logged, e.g. {@link #ENGINE}. */
+    public static List<String> during(String name, Runnable action) {
+        return during(name, new CopyOnWriteArrayList<>(), action);
+    }
+
+    private static List<String> during(String name, List<String> lines, Runnable action) {
+        Logger logger = Logger.getLogger(name);
         Handler handler = new Handler() {
             @Override
             public void publish(LogRecord record) {

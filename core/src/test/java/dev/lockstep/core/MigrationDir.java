@@ -7,15 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A folder of migration files a test writes, used as a {@code filesystem:} location. */
-final class MigrationDir {
+public final class MigrationDir {
 
     private final Path folder;
 
-    MigrationDir(Path folder) {
+    public MigrationDir(Path folder) {
         this.folder = folder;
     }
 
-    MigrationDir add(String fileName, String sql) {
+    public MigrationDir add(String fileName, String sql) {
         try {
             Path file = folder.resolve(fileName);
             Files.createDirectories(file.getParent());
@@ -26,7 +26,7 @@ final class MigrationDir {
         }
     }
 
-    void delete(String fileName) {
+    public void delete(String fileName) {
         try {
             Files.delete(folder.resolve(fileName));
         } catch (IOException e) {
@@ -34,11 +34,11 @@ final class MigrationDir {
         }
     }
 
-    String location() {
+    public String location() {
         return "filesystem:" + folder;
     }
 
-    Path path() {
+    public Path path() {
         return folder;
     }
 }

@@ -107,7 +107,7 @@ class MigrationLintTest extends SchemaTestBase {
         files.add("1_existing.up.sql", EXISTING_TABLES).add("2_change.up.sql", sql);
         Lockstep lockstep = configure().load();
 
-        List<LintFinding> findings = MigrationLint.check(lockstep.scan());
+        List<LintFinding> findings = lockstep.lint(migration -> true);
         // Real SQL: PostgreSQL applies both files.
         assertThat(lockstep.migrate().applied()).hasSize(2);
 
@@ -139,7 +139,7 @@ class MigrationLintTest extends SchemaTestBase {
                         + "ALTER TABLE orders RENAME COLUMN note TO remark;\n"
                         + "ALTER TABLE orders ALTER COLUMN id TYPE numeric(20, 0);");
 
-        List<LintFinding> findings = MigrationLint.check(configure().load().scan());
+        List<LintFinding> findings = configure().load().lint(migration -> true);
 
         assertThat(findings).extracting(f -> f.rule().id()).containsExactly("column-type-change");
         assertThat(findings.get(0).line()).isEqualTo(4);
@@ -163,7 +163,7 @@ class MigrationLintTest extends SchemaTestBase {
                 CREATE INDEX refunds_id_2 ON Refunds (id);
                 """);
 
-        assertThat(MigrationLint.check(configure().load().scan())).extracting(LintFinding::relation)
+        assertThat(configure().load().lint(migration -> true)).extracting(LintFinding::relation)
                 .as("Refunds folds to refunds, another table than \"Refunds\"").containsExactly("Refunds");
     }
 
@@ -175,7 +175,7 @@ class MigrationLintTest extends SchemaTestBase {
                 .add("3_indexes.up.sql", "CREATE INDEX returns_order_idx ON returns (order_id);\n"
                         + "CREATE INDEX orders_customer_idx ON orders (customer_id);");
 
-        List<String> log = LogCapture.during(PendingLintWarnings.class, () -> {
+        List<String> log = LogCapture.during("dev.lockstep.core.internal.run.PendingLintWarnings", () -> {
             assertThat(migrate().applied()).hasSize(2);
         });
 

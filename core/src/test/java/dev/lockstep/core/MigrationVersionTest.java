@@ -27,18 +27,14 @@ class MigrationVersionTest {
     }
 
     @Test
-    void aWholeNumberKeepsTheTrackerRowItAlwaysHad() {
-        MigrationVersion whole = MigrationVersion.of(42);
-        assertThat(whole.trackerVersion()).isEqualTo(42);
-        assertThat(whole.trackerText()).isEmpty();
-        MigrationVersion dotted = MigrationVersion.parse("2.0.3");
-        assertThat(dotted.trackerVersion()).isEqualTo(2);
-        assertThat(dotted.trackerText()).isEqualTo("2.0.3");
-        assertThat(MigrationVersion.REPEATABLE.trackerVersion()).isZero();
-        assertThat(MigrationVersion.REPEATABLE.trackerText()).isEqualTo("R");
-        for (MigrationVersion v : List.of(whole, dotted, MigrationVersion.REPEATABLE)) {
-            assertThat(MigrationVersion.fromTracker(v.trackerVersion(), v.trackerText())).isEqualTo(v);
-        }
+    void aVersionKnowsWhetherItIsWholeAndItsFirstPart() {
+        assertThat(MigrationVersion.of(42).whole()).isTrue();
+        assertThat(MigrationVersion.of(42).major()).isEqualTo(42);
+        assertThat(MigrationVersion.parse("2.0.3").whole()).isFalse();
+        assertThat(MigrationVersion.parse("2.0.3").major()).isEqualTo(2);
+        assertThat(MigrationVersion.parse("2.0").whole()).as("trailing zero parts do not count").isTrue();
+        assertThat(MigrationVersion.REPEATABLE.whole()).isFalse();
+        assertThat(MigrationVersion.REPEATABLE.major()).isZero();
     }
 
     private static MigrationVersion version(String text) {

@@ -6,7 +6,7 @@ import java.sql.Connection;
  * A DataSource that fails the test when anything asks it for a connection: the proof that a check
  * runs before any connection is opened.
  */
-final class NoDatabase extends ConnectionOnlyDataSource {
+public final class NoDatabase extends ConnectionOnlyDataSource {
 
     @Override
     public Connection getConnection() {

@@ -1,5 +1,7 @@
 package dev.lockstep.core;
 
+import dev.lockstep.core.internal.tracker.Baseline;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

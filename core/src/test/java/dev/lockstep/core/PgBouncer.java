@@ -19,7 +19,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * A real PgBouncer (Debian package {@code pgbouncer}) in front of the tests' PostgreSQL, started
  * for one test and stopped after it. Tests that need it are skipped where it is not installed.
  */
-final class PgBouncer implements AutoCloseable {
+public final class PgBouncer implements AutoCloseable {
 
     private static final Path BINARY = Path.of("/usr/sbin/pgbouncer");
 
@@ -34,7 +34,7 @@ final class PgBouncer implements AutoCloseable {
     }
 
     /** Starts one in {@code poolMode} ({@code session}, {@code transaction} or {@code statement}). */
-    static PgBouncer start(String poolMode, Path dir) throws Exception {
+    public static PgBouncer start(String poolMode, Path dir) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(BINARY), "PgBouncer is not installed (apt-get install pgbouncer)");
         TestPostgres server = TestPostgres.get();
         URI url = URI.create(server.jdbcUrl().substring("jdbc:".length()));
@@ -81,12 +81,12 @@ final class PgBouncer implements AutoCloseable {
     }
 
     /** The JDBC URL through PgBouncer; no server-side prepared statements, as transaction mode needs. */
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?prepareThreshold=0";
     }
 
     /** Unpooled connections through PgBouncer. */
-    DataSource dataSource() {
+    public DataSource dataSource() {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setURL(jdbcUrl());
         dataSource.setUser(TestPostgres.get().user());

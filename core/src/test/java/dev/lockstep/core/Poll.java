@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** Polls a condition that has no event to wait on, with a deadline. */
-final class Poll {
+public final class Poll {
 
     private Poll() {
     }
 
     /** Returns true as soon as the condition holds, false once the deadline passes. */
-    static boolean until(Duration deadline, Callable<Boolean> condition) throws Exception {
+    public static boolean until(Duration deadline, Callable<Boolean> condition) throws Exception {
         long end = System.nanoTime() + deadline.toNanos();
         while (true) {
             if (condition.call()) {

@@ -73,8 +73,8 @@ class PoolerTest extends SchemaTestBase {
                     + "SELECT pg_sleep(0.01);");
         }
         try (PgBouncer bouncer = PgBouncer.start("transaction", bouncerDir)) {
-            List<Runners.Outcome> outcomes = Runners.runAll(6, i -> through(bouncer)
-                    .lockTimeout(Duration.ofSeconds(5)).load().withoutPoolerCheck());
+            List<Runners.Outcome> outcomes = Runners.runAll(6,
+                    i -> TestEngines.withoutPoolerCheck(through(bouncer).lockTimeout(Duration.ofSeconds(5))));
 
             long fenced = outcomes.stream().filter(o -> o.error() != null
                     && o.error().getMessage().contains("no longer holds the migration lock")).count();

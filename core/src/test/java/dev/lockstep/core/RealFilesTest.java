@@ -136,7 +136,7 @@ class RealFilesTest extends SchemaTestBase {
                 .add("2_reindex.up.sql", "REINDEX SCHEMA " + schema.name() + ";")
                 .add("3_cluster.up.sql", "CLUSTER t USING t_pkey;\nCLUSTER;");
 
-        List<String> log = LogCapture.during(MigrationRun.class, () -> assertThat(migrate().applied()).hasSize(3));
+        List<String> log = LogCapture.during(LogCapture.ENGINE, () -> assertThat(migrate().applied()).hasSize(3));
 
         assertThat(log).filteredOn(line -> line.contains(files.location()) && line.contains("outside a transaction"))
                 .hasSize(2);

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 
 /** Starts several runners at the same moment, each on its own thread, and collects what each did. */
-final class Runners {
+public final class Runners {
 
     /** What one runner's {@code migrate()} returned or threw. */
     record Outcome(MigrationReport report, Throwable error) {
@@ -31,7 +31,7 @@ final class Runners {
     }
 
     /** Starts {@code count} runners released together by one gate; {@code engine.apply(i)} builds runner i. */
-    static Runners start(int count, IntFunction<Lockstep> engine) {
+    public static Runners start(int count, IntFunction<Lockstep> engine) {
         Runners runners = new Runners(count);
         CountDownLatch gate = new CountDownLatch(1);
         for (int i = 0; i < count; i++) {
@@ -52,17 +52,17 @@ final class Runners {
     }
 
     /** Runs {@code count} runners at once and waits for all of them. */
-    static List<Outcome> runAll(int count, IntFunction<Lockstep> engine) {
+    public static List<Outcome> runAll(int count, IntFunction<Lockstep> engine) {
         return start(count, engine).await(Duration.ofMinutes(2));
     }
 
     /** How many runners have returned or thrown so far. */
-    long finishedCount() {
+    public long finishedCount() {
         return futures.size() - finished.getCount();
     }
 
     /** Waits up to {@code timeout} for a runner to finish; false if none did. */
-    boolean awaitAnyFinished(Duration timeout) throws InterruptedException {
+    public boolean awaitAnyFinished(Duration timeout) throws InterruptedException {
         long before = finished.getCount();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (finished.getCount() == before && System.nanoTime() < deadline) {
@@ -74,7 +74,7 @@ final class Runners {
     }
 
     /** Waits for every runner, failing the test past the deadline. */
-    List<Outcome> await(Duration deadline) {
+    public List<Outcome> await(Duration deadline) {
         List<Outcome> outcomes = new ArrayList<>();
         long end = System.nanoTime() + deadline.toNanos();
         try {

@@ -11,15 +11,15 @@ import java.util.Map;
  * a second application is an error or a visible duplicate, never silent, and the checks of its
  * end state.
  */
-final class Scenario {
+public final class Scenario {
 
     /** How many runners the concurrency tests start at once. */
-    static final int RUNNERS = 16;
+    public static final int RUNNERS = 16;
 
     private Scenario() {
     }
 
-    static MigrationDir write(MigrationDir files) {
+    public static MigrationDir write(MigrationDir files) {
         return files
                 .add("0001_accounts.up.sql", "CREATE TABLE accounts (id int PRIMARY KEY, name text NOT NULL);")
                 .add("0002_email.up.sql", "ALTER TABLE accounts ADD COLUMN email text;")
@@ -32,7 +32,7 @@ final class Scenario {
     }
 
     /** No runner failed, the five were applied five times in all, and the schema shows each once. */
-    static void assertEachAppliedOnce(TestSchema schema, List<Runners.Outcome> outcomes) {
+    public static void assertEachAppliedOnce(TestSchema schema, List<Runners.Outcome> outcomes) {
         assertThat(outcomes).as("runner errors").allSatisfy(o -> assertThat(o.error()).isNull());
         assertThat(outcomes.stream().mapToInt(Runners.Outcome::appliedCount).sum())
                 .as("migrations applied across all runners").isEqualTo(5);
@@ -40,7 +40,7 @@ final class Scenario {
     }
 
     /** The end state of the five migrations, each applied exactly once. */
-    static void assertMigratedOnce(TestSchema schema) {
+    public static void assertMigratedOnce(TestSchema schema) {
         assertThat(Sql.tracker(schema)).containsExactly("1_accounts:applied", "2_email:applied",
                 "3_first_account:applied", "4_ledger:applied", "5_opening_balance:applied");
         assertThat(Sql.rows(schema, "SELECT id, name FROM accounts"))

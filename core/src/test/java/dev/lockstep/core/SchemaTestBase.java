@@ -8,33 +8,33 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A schema of its own and a folder of migrations, fresh for every test. */
-abstract class SchemaTestBase {
+public abstract class SchemaTestBase {
 
     @TempDir
-    Path dir;
-    TestSchema schema;
-    MigrationDir files;
+    public Path dir;
+    public TestSchema schema;
+    public MigrationDir files;
 
     @BeforeEach
-    void createSchema() {
+    public void createSchema() {
         schema = TestPostgres.get().newSchema();
         files = new MigrationDir(dir);
     }
 
     @AfterEach
-    void dropSchema() {
+    public void dropSchema() {
         schema.close();
     }
 
-    LockstepConfiguration configure() {
+    public LockstepConfiguration configure() {
         return Lockstep.configure().dataSource(schema.dataSource()).locations(files.location());
     }
 
-    MigrationReport migrate() {
+    public MigrationReport migrate() {
         return configure().load().migrate();
     }
 
-    boolean trackerExists() {
+    public boolean trackerExists() {
         return Sql.value(schema, "SELECT to_regclass('lockstep_applied_migrations')") != null;
     }
 }

@@ -1,5 +1,7 @@
 package dev.lockstep.core;
 
+import dev.lockstep.core.internal.session.Connector;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

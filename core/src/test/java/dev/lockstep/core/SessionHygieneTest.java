@@ -134,7 +134,7 @@ class SessionHygieneTest extends SchemaTestBase {
     void stateThatCannotBeUndoneDiscardsTheConnection(String change, String named) throws Exception {
         files.add("1_leave.up.sql", change + ";").add("2_next.up.sql", "CREATE TABLE next_one (id int);");
         int pid = pidOnPool();
-        List<String> warnings = LogCapture.during(MigrationRun.class, () -> migrateOnPool());
+        List<String> warnings = LogCapture.during(LogCapture.ENGINE, () -> migrateOnPool());
 
         assertThat(warnings).anySatisfy(line -> assertThat(line).contains("Discarding the migration connection")
                 .contains(named));

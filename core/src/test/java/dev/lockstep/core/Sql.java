@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Reads the database the way a test asserts on it: rows as maps, in a fresh session. */
-final class Sql {
+public final class Sql {
 
     private Sql() {
     }
 
-    static List<Map<String, Object>> rows(TestSchema schema, String sql) {
+    public static List<Map<String, Object>> rows(TestSchema schema, String sql) {
         try (Connection c = schema.connect()) {
             return rows(c, sql);
         } catch (SQLException e) {
@@ -25,7 +25,7 @@ final class Sql {
         }
     }
 
-    static List<Map<String, Object>> rows(Connection c, String sql) throws SQLException {
+    public static List<Map<String, Object>> rows(Connection c, String sql) throws SQLException {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             ResultSetMetaData meta = rs.getMetaData();
@@ -40,16 +40,16 @@ final class Sql {
         return rows;
     }
 
-    static Object value(TestSchema schema, String sql) {
+    public static Object value(TestSchema schema, String sql) {
         List<Map<String, Object>> rows = rows(schema, sql);
         return rows.isEmpty() ? null : rows.get(0).values().iterator().next();
     }
 
-    static long count(TestSchema schema, String sql) {
+    public static long count(TestSchema schema, String sql) {
         return ((Number) value(schema, sql)).longValue();
     }
 
-    static void execute(TestSchema schema, String sql) {
+    public static void execute(TestSchema schema, String sql) {
         try (Connection c = schema.connect(); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
@@ -58,7 +58,7 @@ final class Sql {
     }
 
     /** The tracker rows as "version_name:state". */
-    static List<String> tracker(TestSchema schema) {
+    public static List<String> tracker(TestSchema schema) {
         return rows(schema, "SELECT version, name, state FROM lockstep_applied_migrations ORDER BY version, name")
                 .stream().map(r -> r.get("version") + "_" + r.get("name") + ":" + r.get("state")).toList();
     }

@@ -5,12 +5,12 @@ import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepConfiguration;
 import dev.lockstep.core.Migration;
 import dev.lockstep.core.MigrationInfo;
-import dev.lockstep.core.MigrationLint;
 import dev.lockstep.core.MigrationState;
 import dev.lockstep.core.MigrationVersion;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -79,18 +79,17 @@ public final class LockstepLint {
         // Without pendingOn only files are read (scan() opens no connection): an unconfigured DataSource does.
         Lockstep lockstep = Lockstep.configure().dataSource(pendingOn != null ? pendingOn : new PGSimpleDataSource())
                 .locations(locations).classLoader(classLoader).load();
-        List<Migration> onDisk = lockstep.scan();
-        List<Migration> chosen = onDisk;
+        Predicate<Migration> chosen = migration -> true;
         if (pendingOn != null) {
             Set<String> pending = lockstep.info().stream()
                     .filter(m -> m.state() == MigrationState.PENDING || m.state() == MigrationState.OUT_OF_ORDER)
                     .map(MigrationInfo::file).collect(Collectors.toSet());
-            chosen = chosen.stream().filter(m -> pending.contains(m.file())).toList();
+            chosen = chosen.and(m -> pending.contains(m.file()));
         }
         if (afterVersion != null) {
-            chosen = chosen.stream().filter(m -> m.version().compareTo(afterVersion) > 0).toList();
+            chosen = chosen.and(m -> m.version().compareTo(afterVersion) > 0);
         }
-        return MigrationLint.checkPending(onDisk, chosen);
+        return lockstep.lint(chosen);
     }
 
     /** @throws AssertionError listing each risky statement, why, the safe way and how to accept it */

@@ -1,0 +1,120 @@
+package dev.lockstep.core.internal.files;
+
+import dev.lockstep.core.LintRule;
+import dev.lockstep.core.Migration;
+import dev.lockstep.core.MigrationVersion;
+import dev.lockstep.core.internal.sql.SessionEffects;
+import dev.lockstep.core.internal.sql.SqlStatement;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * A migration as the engine knows it: the file, read and checked, with its {@link FileFacts}. Its
+ * statements are not kept: they are read again from the file when it runs, so a 50 MB file of
+ * INSERTs costs memory only while it is applied.
+ */
+public final class LoadedMigration implements Migration {
+
+    /** Opens the statements, one at a time, each time the migration runs. */
+    @FunctionalInterface
+    public interface StatementSource {
+        /**
+         * @throws dev.lockstep.core.LockstepException if the file can no longer be read, or changed since it was checked
+         */
+        Iterator<SqlStatement> open();
+    }
+
+    private final MigrationId id;
+    private final String file;
+    private final String checksum;
+    private final FileFacts facts;
+    private final StatementSource statements;
+    private final Supplier<String> text;
+
+    public LoadedMigration(MigrationId id, String file, String checksum, FileFacts facts, StatementSource statements,
+            Supplier<String> text) {
+        this.id = id;
+        this.file = file;
+        this.checksum = checksum;
+        this.facts = facts;
+        this.statements = statements;
+        this.text = text;
+    }
+
+    /** A migration read from text held in memory (for tests and tools that have no file). */
+    public static LoadedMigration ofText(MigrationId id, String file, String text) {
+        return new LoadedMigration(id, file, Checksums.sha256(text), FileFacts.of(text),
+                () -> new dev.lockstep.core.internal.sql.SqlSplitter(text,
+                        dev.lockstep.core.internal.sql.SqlSplitter.DirectiveComments.IGNORED),
+                () -> text);
+    }
+
+    @Override
+    public MigrationVersion version() {
+        return id.version();
+    }
+
+    @Override
+    public String name() {
+        return id.name();
+    }
+
+    @Override
+    public String file() {
+        return file;
+    }
+
+    @Override
+    public String checksum() {
+        return checksum;
+    }
+
+    @Override
+    public boolean transactional() {
+        return facts.transactional();
+    }
+
+    @Override
+    public int statementCount() {
+        return facts.statementCount();
+    }
+
+    @Override
+    public Set<LintRule> lintIgnored() {
+        return facts.lintIgnored();
+    }
+
+    public MigrationId id() {
+        return id;
+    }
+
+    /** What one pass over the file found: transaction mode, session changes, what the lint needs. */
+    public FileFacts facts() {
+        return facts;
+    }
+
+    /** The session settings and role its text changes, so the run can put them back after it. */
+    public SessionEffects sessionEffects() {
+        return facts.sessionEffects();
+    }
+
+    /**
+     * The file's text, read afresh, with line endings normalised to LF and no BOM.
+     *
+     * @throws dev.lockstep.core.LockstepException if the file can no longer be read, or changed since it was checked
+     */
+    public String text() {
+        return text.get();
+    }
+
+    /** Its statements, in order, read afresh, each with its facts. */
+    public Iterator<SqlStatement> openStatements() {
+        return statements.open();
+    }
+
+    @Override
+    public String toString() {
+        return file;
+    }
+}

@@ -1,0 +1,193 @@
+package dev.lockstep.core.internal.files;
+
+import dev.lockstep.core.LockstepException;
+import dev.lockstep.core.MigrationFileException;
+import dev.lockstep.core.MigrationVersion;
+import dev.lockstep.core.VersionsMode;
+import dev.lockstep.core.internal.sql.FileProblem;
+import dev.lockstep.core.internal.sql.SqlSplitter;
+import dev.lockstep.core.internal.sql.SqlStatement;
+import java.lang.System.Logger.Level;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns the scanned files into the ordered list of up-migrations, or fails listing every bad file:
+ * unparseable names, duplicate versions, undecodable or empty files, unclosed quotes, unknown
+ * directives and transaction modes that cannot work. Runs before any connection is opened.
+ */
+public final class MigrationLoader {
+
+    private static final System.Logger LOG = System.getLogger(MigrationLoader.class.getName());
+    private static final Comparator<LoadedMigration> ORDER =
+            Comparator.comparing(LoadedMigration::version).thenComparing(LoadedMigration::name);
+
+    private final MigrationScanner scanner;
+    private final VersionsMode versions;
+
+    public MigrationLoader(MigrationScanner scanner, VersionsMode versions) {
+        this.scanner = scanner;
+        this.versions = versions;
+    }
+
+    /**
+     * Every up-migration of these locations, checked and in the order they run.
+     *
+     * @throws MigrationFileException listing every bad file
+     */
+    public List<LoadedMigration> load(List<String> locations) {
+        List<String> problems = new ArrayList<>();
+        List<LoadedMigration> migrations = new ArrayList<>();
+        Map<MigrationVersion, List<String>> downFiles = new LinkedHashMap<>();
+        // Decoding, hashing and splitting are independent per file: done on every core.
+        List<Parsed> parsed = scanner.scan(locations).parallelStream().map(this::parse).toList();
+        for (Parsed result : parsed) {
+            if (result instanceof Up up) {
+                migrations.add(up.migration());
+            } else if (result instanceof Down down) {
+                downFiles.computeIfAbsent(down.version(), v -> new ArrayList<>()).add(down.file());
+            } else if (result instanceof Problem problem) {
+                problems.add(problem.message());
+            }
+        }
+        migrations.sort(ORDER);
+        problems.addAll(duplicates(migrations));
+        Set<MigrationVersion> upVersions = new HashSet<>();
+        migrations.forEach(m -> upVersions.add(m.version()));
+        downFiles.forEach((version, files) -> {
+            if (!upVersions.contains(version)) {
+                LOG.log(Level.WARNING, String.join(", ", files) + " has no up migration with version " + version
+                        + ", so it is never used (Lockstep runs up migrations only); rename it to match its up file "
+                        + "or delete it");
+            }
+        });
+        if (versions == VersionsMode.UNIQUE) {
+            downFiles.forEach((version, files) -> {
+                if (files.size() > 1) {
+                    problems.add("version " + version + " has " + files.size() + " down files: " + String.join(", ", files)
+                            + "; keep one");
+                }
+            });
+        }
+        if (!problems.isEmpty()) {
+            throw new MigrationFileException(problems);
+        }
+        return migrations;
+    }
+
+    /** What one file turned out to be. */
+    private sealed interface Parsed permits Up, Down, Problem {
+    }
+
+    private record Up(LoadedMigration migration) implements Parsed {
+    }
+
+    /** A down file: not run by migrate(), its name still checked. */
+    private record Down(MigrationVersion version, String file) implements Parsed {
+    }
+
+    /** What is wrong with the file, naming it (and the line). */
+    private record Problem(String message) implements Parsed {
+    }
+
+    private Parsed parse(SqlFile file) {
+        MigrationFileName fileName;
+        try {
+            fileName = MigrationFileName.parse(file.fileName());
+        } catch (IllegalArgumentException e) {
+            return new Problem(file.displayName() + ": " + e.getMessage());
+        }
+        if (!fileName.up()) {
+            return new Down(fileName.version(), file.displayName());
+        }
+        try {
+            return new Up(read(file, fileName));
+        } catch (FileProblem e) {
+            return new Problem(file.displayName() + (e.line() > 0 ? ", line " + e.line() : "") + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads the file once, checking everything that can be checked without a database; keeps what
+     * the run needs to decide, not the statements (see {@link LoadedMigration}).
+     */
+    private static LoadedMigration read(SqlFile file, MigrationFileName fileName) {
+        CheckedText read = CheckedText.of(file);
+        String checksum = read.checksum();
+        return new LoadedMigration(new MigrationId(fileName.version(), fileName.name()), file.displayName(), checksum,
+                FileFacts.of(read.text()), () -> statementsOf(file, checksum), () -> textOf(file, checksum));
+    }
+
+    /** The statements read afresh when the migration runs, refusing a file that changed since. */
+    private static Iterator<SqlStatement> statementsOf(SqlFile file, String checksum) {
+        return new SqlSplitter(textOf(file, checksum), SqlSplitter.DirectiveComments.IGNORED);
+    }
+
+    /** The file's text read afresh, refusing a file that changed since it was checked. */
+    private static String textOf(SqlFile file, String checksum) {
+        CheckedText read;
+        try {
+            read = CheckedText.of(file);
+        } catch (FileProblem e) {
+            throw new LockstepException(file.displayName() + (e.line() > 0 ? ", line " + e.line() : "") + ": "
+                    + e.getMessage(), e);
+        }
+        if (!read.checksum().equals(checksum)) {
+            throw new LockstepException(file.displayName() + " changed while Lockstep was running; nothing of it was "
+                    + "applied. Start again to apply the file as it is now.");
+        }
+        return read.text();
+    }
+
+    /** In unique mode one version per file; in shared mode one (version, name) per file. */
+    private List<String> duplicates(List<LoadedMigration> sorted) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); ) {
+            int j = i + 1;
+            while (j < sorted.size() && clash(sorted.get(i), sorted.get(j))) {
+                j++;
+            }
+            if (j - i > 1) {
+                List<String> files = sorted.subList(i, j).stream().map(LoadedMigration::file).toList();
+                String lookAlike = normalizationOnly(files) ? " (their names differ only in Unicode normalization, "
+                        + "NFC and NFD, so they look the same: one is a copy made on another system; delete it)" : "";
+                problems.add(versions == VersionsMode.UNIQUE && !sorted.get(i).repeatable()
+                        ? "version " + sorted.get(i).version() + " is used by " + files.size() + " files: "
+                                + String.join(", ", files) + lookAlike + "; give each its own version, or set "
+                                + "lockstep.versions=shared if several files per version are intended"
+                        : "migration " + sorted.get(i).id() + " exists "
+                                + files.size() + " times: " + String.join(", ", files) + lookAlike + "; keep one");
+            }
+            i = j;
+        }
+        return problems;
+    }
+
+    private static boolean normalizationOnly(List<String> files) {
+        long distinct = files.stream().distinct().count();
+        return files.stream().map(f -> Normalizer.normalize(f, Normalizer.Form.NFC)).distinct().count() < distinct;
+    }
+
+    private boolean clash(LoadedMigration a, LoadedMigration b) {
+        // Repeatable migrations are told apart by name whatever the mode.
+        return versions == VersionsMode.UNIQUE && !a.repeatable() ? a.version().equals(b.version())
+                : a.id().equals(b.id());
+    }
+
+    /** A file's text and checksum; its bytes are dropped on return, so a large file is held once. */
+    private record CheckedText(String text, String checksum) {
+
+        static CheckedText of(SqlFile file) {
+            byte[] bytes = file.read();
+            String text = FileText.decode(bytes);
+            return new CheckedText(text, Checksums.sha256(bytes, text));
+        }
+    }
+}

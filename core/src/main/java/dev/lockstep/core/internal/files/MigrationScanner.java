@@ -1,0 +1,285 @@
+package dev.lockstep.core.internal.files;
+
+import dev.lockstep.core.LockstepConfigurationException;
+import dev.lockstep.core.LockstepException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.InvalidPathException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * Finds the {@code .sql} files below each location, recursively: {@code classpath:} locations in
+ * folders and jars (including Spring Boot's nested jars, which answer as {@link JarURLConnection}),
+ * {@code filesystem:} locations on disk. A location without a prefix is a classpath location. A
+ * location that does not exist is an error: a typo must not look like "nothing to migrate".
+ */
+public final class MigrationScanner {
+
+    private static final System.Logger LOG = System.getLogger(MigrationScanner.class.getName());
+
+    public static final String SETTING = "lockstep.locations";
+    private static final String CLASSPATH = "classpath:";
+    private static final String FILESYSTEM = "filesystem:";
+
+    private final ClassLoader classLoader;
+
+    public MigrationScanner(ClassLoader classLoader) {
+        this.classLoader = classLoader;
+    }
+
+    List<SqlFile> scan(List<String> locations) {
+        List<SqlFile> files = new ArrayList<>();
+        for (String location : locations) {
+            int before = files.size();
+            try {
+                if (location.startsWith(FILESYSTEM)) {
+                    scanFolder(location, Path.of(location.substring(FILESYSTEM.length())), files);
+                } else {
+                    scanClasspath(location, files);
+                }
+            } catch (IOException e) {
+                throw new LockstepException("Cannot read the migrations in " + location + ": "
+                        + FileErrors.describe(e), e);
+            }
+            if (files.size() == before) {
+                LOG.log(Level.WARNING, location + " holds no .sql file, so nothing is migrated from it; if the "
+                        + "migrations are elsewhere, correct " + SETTING + " (files and folders whose names start "
+                        + "with a dot are skipped)");
+            }
+        }
+        return files;
+    }
+
+    public static boolean hasNoPrefix(String location) {
+        return !location.startsWith(CLASSPATH) && !location.startsWith(FILESYSTEM);
+    }
+
+    /** Checks the syntax of a configured location without touching the disk. */
+    public static void validate(String location) {
+        if (location == null || location.isBlank()) {
+            throw new LockstepConfigurationException(SETTING, "a location is empty; use classpath:db/migrations "
+                    + "or filesystem:/path/to/migrations");
+        }
+        int colon = location.indexOf(':');
+        if (colon > 1 && !location.startsWith(CLASSPATH) && !location.startsWith(FILESYSTEM)) {
+            throw new LockstepConfigurationException(SETTING, "'" + location + "' has an unknown prefix; "
+                    + "use classpath: or filesystem:");
+        }
+    }
+
+    private void scanClasspath(String location, List<SqlFile> files) throws IOException {
+        String path = classpathPath(location);
+        Enumeration<URL> roots = classLoader.getResources(path);
+        if (!roots.hasMoreElements()) {
+            throw notOnClasspath(location, path);
+        }
+        while (roots.hasMoreElements()) {
+            URL root = roots.nextElement();
+            if (root.getProtocol().equals("file")) {
+                try {
+                    scanFolder(location, Path.of(root.toURI()), files);
+                } catch (URISyntaxException e) {
+                    throw new IOException("unreadable classpath URL " + root, e);
+                }
+            } else if (root.openConnection() instanceof JarURLConnection jar) {
+                scanJar(location, jar, files);
+            } else if (root.getProtocol().equals("resource")) {
+                // A GraalVM native image: the resources its hints included form a file system of their own.
+                scanFolder(location, nativeImageResource(root), files);
+            } else {
+                throw new LockstepConfigurationException(SETTING, location + " resolved to " + root
+                        + ", which Lockstep cannot list; use a filesystem: location");
+            }
+        }
+    }
+
+    private static Path nativeImageResource(URL root) throws IOException {
+        try {
+            URI uri = root.toURI();
+            try {
+                return Path.of(uri);
+            } catch (FileSystemNotFoundException e) {
+                FileSystems.newFileSystem(uri, Map.of());
+                return Path.of(uri);
+            }
+        } catch (URISyntaxException e) {
+            throw new IOException("unreadable classpath URL " + root, e);
+        }
+    }
+
+    /** Fails naming the setting when the location does not exist; reads no file. */
+    public void requireExists(String location) {
+        if (location.startsWith(FILESYSTEM)) {
+            Path folder = Path.of(location.substring(FILESYSTEM.length()));
+            if (!Files.isDirectory(folder)) {
+                throw notAFolder(location, folder);
+            }
+        } else {
+            String path = classpathPath(location);
+            if (classLoader.getResource(path) == null) {
+                throw notOnClasspath(location, path);
+            }
+        }
+    }
+
+    private static LockstepConfigurationException notAFolder(String location, Path folder) {
+        return new LockstepConfigurationException(SETTING, location + " is not an existing folder ("
+                + folder.toAbsolutePath() + "); create it or correct " + SETTING);
+    }
+
+    private static LockstepConfigurationException notOnClasspath(String location, String path) {
+        boolean noPrefix = !location.startsWith(CLASSPATH);
+        Path onDisk = pathOrNull(location);
+        String diskHint = noPrefix && onDisk != null && Files.isDirectory(onDisk)
+                ? " A folder of that name exists on disk: a location without a prefix is a classpath location, so "
+                        + "write filesystem:" + onDisk.toAbsolutePath() + " to read that folder."
+                : "";
+        return new LockstepConfigurationException(SETTING, location + " is not on the classpath"
+                + (noPrefix ? " (a location without a prefix is read as classpath:" + path + ")" : "") + "; create "
+                + "src/main/resources/" + path + " or point " + SETTING + " at the folder that holds the migrations "
+                + "(a jar built without folder entries hides its folders from the class loader too)." + diskHint);
+    }
+
+    private static Path pathOrNull(String location) {
+        try {
+            return Path.of(location);
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
+    private static String classpathPath(String location) {
+        return stripSlashes(location.startsWith(CLASSPATH) ? location.substring(CLASSPATH.length()) : location);
+    }
+
+    /**
+     * Every {@code .sql} file below the folder, following symbolic links (a location, file or
+     * subfolder may be one: Kubernetes ConfigMap volumes and monorepos use them). Names starting
+     * with a dot are skipped: they are hidden files, editors' and macOS's side files, and the
+     * {@code ..data} links through which a ConfigMap volume shows each file a second time.
+     */
+    private static void scanFolder(String location, Path folder, List<SqlFile> files) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            throw notAFolder(location, folder);
+        }
+        List<Path> sqlFiles = new ArrayList<>();
+        Files.walkFileTree(folder, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                        return !dir.equals(folder) && hidden(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                        if (hidden(file) || !isSql(file.getFileName().toString())) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                        if (attributes.isSymbolicLink()) {
+                            // FOLLOW_LINKS reports a link as itself only when its target is gone.
+                            throw new NoSuchFileException(file + " -> " + Files.readSymbolicLink(file));
+                        }
+                        if (attributes.isRegularFile()) {
+                            sqlFiles.add(file);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                        if (hidden(file) && !(e instanceof FileSystemLoopException)) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                        throw e;
+                    }
+                });
+        Collections.sort(sqlFiles);
+        for (Path file : sqlFiles) {
+            // Joined by hand: on Linux a backslash is part of a file name, not a separator.
+            StringJoiner relative = new StringJoiner("/");
+            folder.relativize(file).forEach(part -> relative.add(part.toString()));
+            files.add(new SqlFile(location, relative.toString(), () -> Files.readAllBytes(file)));
+        }
+    }
+
+    private static boolean hidden(Path path) {
+        Path name = path.getFileName();
+        return name != null && name.toString().startsWith(".");
+    }
+
+    private static void scanJar(String location, JarURLConnection connection, List<SqlFile> files) throws IOException {
+        connection.setUseCaches(false);
+        String prefix = stripSlashes(connection.getEntryName()) + "/";
+        // jar:file:/app.jar!/ or, in a Spring Boot jar, jar:nested:/app.jar/!BOOT-INF/classes/!/
+        String root = connection.getURL().toString();
+        String jarBase = root.substring(0, root.lastIndexOf("!/") + 2);
+        try (JarFile jar = connection.getJarFile()) {
+            for (JarEntry entry : (Iterable<JarEntry>) jar.stream()::iterator) {
+                String name = entry.getName();
+                String relative = name.startsWith(prefix) ? name.substring(prefix.length()) : null;
+                if (!entry.isDirectory() && relative != null && isSql(name) && !hiddenPart(relative)) {
+                    URL url = new URL(jarBase + name);
+                    files.add(new SqlFile(location, relative, () -> readUrl(url)));
+                }
+            }
+        }
+    }
+
+    private static boolean hiddenPart(String relativePath) {
+        for (String part : relativePath.split("/")) {
+            if (part.startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] readUrl(URL url) throws IOException {
+        URLConnection connection = url.openConnection();
+        // Without caches the jar is closed again once read, as at scan time.
+        connection.setUseCaches(false);
+        try (InputStream in = connection.getInputStream()) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static boolean isSql(String fileName) {
+        return fileName.toLowerCase(Locale.ROOT).endsWith(".sql");
+    }
+
+    private static String stripSlashes(String path) {
+        String p = path;
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.lockstep.core.internal.run;
+
+import dev.lockstep.core.AppliedMigration;
+import dev.lockstep.core.LockstepException;
+import dev.lockstep.core.MigrationFailedException;
+import dev.lockstep.core.MigrationHook;
+import dev.lockstep.core.RunStoppedException;
+import dev.lockstep.core.internal.files.LoadedMigration;
+import dev.lockstep.core.internal.plan.MigrationPlan;
+import dev.lockstep.core.internal.tracker.AppliedRow;
+import dev.lockstep.core.internal.tracker.RowState;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The last phase of a run, under the lock: each pending migration in order, its hooks first, then
+ * the {@link MigrationApplier}, with a line in the log and an event for the listeners each. Stops
+ * between two migrations when the run's thread is interrupted (the application is shutting down):
+ * what was applied stays applied and recorded.
+ */
+final class ApplyPhase {
+
+    private static final System.Logger LOG = System.getLogger(ApplyPhase.class.getName());
+
+    private final RunSettings settings;
+    private final Listeners listeners;
+    private final MigrationApplier applier;
+    private final LockWaitWatcher watcher;
+    private final Consumer<AppliedRow> recorded;
+
+    /** @param recorded told of each row this run writes, so {@code info()} can answer during the run */
+    ApplyPhase(RunSettings settings, Listeners listeners, MigrationApplier applier, LockWaitWatcher watcher,
+            Consumer<AppliedRow> recorded) {
+        this.settings = settings;
+        this.listeners = listeners;
+        this.applier = applier;
+        this.watcher = watcher;
+        this.recorded = recorded;
+    }
+
+    /** Applies the plan's pending migrations; returns what it applied, in order. */
+    List<AppliedMigration> apply(Connection connection, MigrationPlan plan, String appliedBy) throws SQLException {
+        List<AppliedMigration> applied = new ArrayList<>();
+        int total = plan.pending().size();
+        for (LoadedMigration migration : plan.pending()) {
+            int index = applied.size() + 1;
+            if (Thread.currentThread().isInterrupted()) {
+                throw new RunStoppedException("Stopped before " + migration.file() + " because the run was interrupted: "
+                        + applied.size() + " of " + total + " pending migration(s) applied and recorded; the rest "
+                        + "apply at the next start.");
+            }
+            listeners.migrationStarted(migration, index, total);
+            long started = System.nanoTime();
+            MigrationApplier.Outcome outcome;
+            watcher.start(migration);
+            try {
+                runHooks(migration);
+                outcome = applier.apply(connection, migration);
+            } catch (LockstepException e) {
+                listeners.migrationFailed(migration, Duration.ofNanos(System.nanoTime() - started), e);
+                throw e;
+            } catch (SQLException e) {
+                // Lockstep's own statements around the migration (the tracker row, most likely).
+                LockstepException failure = new MigrationFailedException("Migration " + migration.file() + " failed: "
+                        + e.getMessage() + " [SQLState " + e.getSQLState() + "]", migration.file(), 0, e);
+                listeners.migrationFailed(migration, Duration.ofNanos(System.nanoTime() - started), failure);
+                throw failure;
+            } finally {
+                watcher.stop();
+            }
+            boolean outOfOrder = plan.outOfOrder().contains(migration);
+            log(migration, index, total, outcome, outOfOrder);
+            listeners.migrationApplied(migration, outcome.took());
+            applied.add(new AppliedMigration(migration, outcome.took(), outOfOrder));
+            recorded.accept(new AppliedRow(migration.id(), migration.checksum(), RowState.APPLIED, Instant.now(),
+                    outcome.took().toMillis(), appliedBy));
+        }
+        return applied;
+    }
+
+    private static void log(LoadedMigration migration, int index, int total, MigrationApplier.Outcome outcome,
+            boolean outOfOrder) {
+        int retries = outcome.lockRetries();
+        LOG.log(Level.INFO, "Applied migration " + index + "/" + total + " " + migration.file() + " in "
+                + outcome.took().toMillis() + " ms (" + (migration.transactional() ? "in a transaction"
+                        : "outside a transaction")
+                + (outOfOrder ? ", out of order: a higher version was already applied" : "")
+                + (migration.repeatable() ? ", repeatable: new or changed since it last ran" : "")
+                + (retries > 0 ? ", after " + retries + " lock_timeout retr" + (retries == 1 ? "y" : "ies") : "") + ")");
+    }
+
+    private void runHooks(LoadedMigration migration) {
+        for (MigrationHook hook : settings.hooks()) {
+            if (!hook.appliesTo(migration)) {
+                continue;
+            }
+            try {
+                hook.beforeMigration(migration, settings.dataSource());
+            } catch (Exception e) {
+                throw new LockstepException("Hook " + hook.getClass().getName() + " failed before " + migration.file()
+                        + ": " + e.getMessage() + ". The migration did not run and nothing was recorded.", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package dev.lockstep.core.internal.run;
+
+import dev.lockstep.core.BlockedOn;
+import dev.lockstep.core.LockstepListener;
+import dev.lockstep.core.MigrationFailedException;
+import dev.lockstep.core.RunStoppedException;
+import dev.lockstep.core.internal.files.LoadedMigration;
+import dev.lockstep.core.internal.sql.SqlStatement;
+import java.lang.System.Logger.Level;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * Lock-queue protection: migration statements run with a short {@code lock_timeout}
+ * ({@code lockstep.ddl.lock-timeout}), and what PostgreSQL cancelled for it is tried again after a
+ * pause, within {@code lockstep.ddl.max-wait}. The one place that decides whether and when a
+ * migration, or a statement outside a transaction, runs again.
+ *
+ * <p>Why: a statement waiting for an ACCESS EXCLUSIVE lock behind one long query makes every later
+ * query on that table queue behind it. Cancelled after a short wait, it lets that traffic through;
+ * tried again after a growing, jittered pause, it gets its lock in a quiet moment. Statements whose
+ * waits hold up no query ({@link dev.lockstep.core.internal.sql.StatementFacts#withoutLockTimeout()})
+ * run without the timeout: cancelling a {@code CREATE INDEX CONCURRENTLY} half-way would leave an
+ * INVALID index behind.
+ */
+final class LockTimeoutRetries {
+
+    private static final System.Logger LOG = System.getLogger(LockTimeoutRetries.class.getName());
+    static final String LOCK_NOT_AVAILABLE = "55P03";
+    static final Duration FIRST_PAUSE = Duration.ofMillis(500);
+    static final Duration LONGEST_PAUSE = Duration.ofSeconds(30);
+
+    private final Duration lockTimeout;
+    private final Duration maxWait;
+    private final LockWaitWatcher watcher;
+    private final LockstepListener listener;
+    /** Of the migration being applied; a run applies one migration at a time. */
+    private int retries;
+
+    /** @param lockTimeout zero turns the protection off: no {@code lock_timeout}, no retries */
+    LockTimeoutRetries(Duration lockTimeout, Duration maxWait, LockWaitWatcher watcher, LockstepListener listener) {
+        this.lockTimeout = lockTimeout;
+        this.maxWait = maxWait;
+        this.watcher = watcher;
+        this.listener = listener;
+    }
+
+    boolean enabled() {
+        return !lockTimeout.isZero();
+    }
+
+    /** Counts the retries of the next migration from zero. */
+    void startMigration() {
+        retries = 0;
+    }
+
+    /** How often {@code lock_timeout} cancelled the current migration (outside a transaction: one of its statements). */
+    int retries() {
+        return retries;
+    }
+
+    /** One try of a whole migration in its transaction; fails with the migration's error. */
+    @FunctionalInterface
+    interface TransactionAttempt {
+        void run() throws SQLException;
+    }
+
+    /** One try of one statement in autocommit. */
+    @FunctionalInterface
+    interface StatementAttempt {
+        void run() throws SQLException;
+    }
+
+    /**
+     * A transactional migration, tried whole: a transaction that {@code lock_timeout} cancelled was
+     * rolled back with everything in it, tracker row included, so running it again is safe.
+     */
+    void inTransaction(LoadedMigration migration, TransactionAttempt attempt) throws SQLException {
+        long started = System.nanoTime();
+        for (int tries = 1;; tries++) {
+            try {
+                attempt.run();
+                return;
+            } catch (MigrationFailedException e) {
+                if (!enabled() || !isLockNotAvailable(e)) {
+                    throw e;
+                }
+                pauseOrGiveUp(migration, Optional.empty(), tries, started, e, "Its transaction was rolled back each "
+                        + "time and nothing was recorded, so the schema is as it was before this migration.");
+            }
+        }
+    }
+
+    /**
+     * One statement outside a transaction. One that {@code lock_timeout} cancelled took no effect
+     * and runs again; one whose waits hold up no query runs without the timeout, unless the
+     * migration sets {@code lock_timeout} itself, which then keeps its own value.
+     *
+     * @param session the pinned session's statement, to switch the timeout off and on
+     * @param failure the run's error for a failed try, naming the file and line
+     */
+    void outsideTransaction(LoadedMigration migration, SqlStatement sql, Statement session, StatementAttempt attempt,
+            Function<SQLException, MigrationFailedException> failure, String consequence) throws SQLException {
+        boolean withoutTimeout = enabled() && sql.copyRows().isEmpty() && sql.facts().withoutLockTimeout().isPresent()
+                && !migration.sessionEffects().settings().contains("lock_timeout");
+        if (withoutTimeout) {
+            session.execute("SET lock_timeout = 0");
+        }
+        long started = System.nanoTime();
+        try {
+            for (int tries = 1;; tries++) {
+                try {
+                    attempt.run();
+                    return;
+                } catch (SQLException e) {
+                    if (!enabled() || withoutTimeout || !isLockNotAvailable(e)) {
+                        throw failure.apply(e);
+                    }
+                    pauseOrGiveUp(migration, Optional.of(sql), tries, started, e, consequence);
+                }
+            }
+        } finally {
+            if (withoutTimeout) {
+                session.execute("SET lock_timeout = '" + lockTimeout.toMillis() + "ms'");
+            }
+        }
+    }
+
+    /**
+     * After a cancelled try: tells the listeners and the log what it waited for, and sleeps before
+     * the next; past {@code lockstep.ddl.max-wait}, throws the run's error instead.
+     *
+     * @param sql the statement retried on its own (outside a transaction); empty for the whole migration
+     */
+    private void pauseOrGiveUp(LoadedMigration migration, Optional<SqlStatement> sql, int tries, long startedNanos,
+            Exception cancelled, String consequence) {
+        Optional<BlockedOn> blockedOn = watcher.takeLastSeen();
+        Duration waited = Duration.ofNanos(System.nanoTime() - startedNanos);
+        String what = blockedOn.map(BlockedOn::describe).orElse("a lock (no other session could be seen holding it)");
+        String where = sql.map(s -> " at line " + s.line()).orElse("");
+        Optional<Duration> pause = pauseAfter(tries, waited, lockTimeout, maxWait);
+        if (pause.isEmpty()) {
+            String fix = blockedOn.filter(b -> !b.blockers().isEmpty())
+                    .map(b -> "End or wait out the blocking session (SELECT pg_terminate_backend("
+                            + b.blockers().get(0).pid() + ") ends it)")
+                    .orElse("Find what holds locks on the tables this migration changes (pg_locks) and end it");
+            throw new MigrationFailedException("Migration " + migration.file() + where + " could not get its lock "
+                    + "within lockstep.ddl.max-wait (" + Durations.describe(maxWait) + ", " + tries
+                    + " attempts of lockstep.ddl.lock-timeout " + Durations.describe(lockTimeout)
+                    + "): it waited for " + what + ".\n  " + consequence + " " + fix
+                    + ", or raise lockstep.ddl.max-wait, and start again.", migration.file(),
+                    sql.map(SqlStatement::line).orElse(0), cancelled);
+        }
+        LOG.log(Level.WARNING, "Migration " + migration.file() + where + " waited longer than lockstep.ddl.lock-timeout ("
+                + Durations.describe(lockTimeout) + ") for a lock, and PostgreSQL cancelled "
+                + (sql.isEmpty() ? "it; its transaction was rolled back" : "the statement, which took no effect")
+                + ", so the table's queries do not queue behind it. Attempt " + (tries + 1) + " in "
+                + Durations.describe(pause.get()) + " (waited " + Durations.describe(waited) + " of lockstep.ddl.max-wait "
+                + Durations.describe(maxWait) + "). It waited for " + what);
+        retries++;
+        listener.migrationLockRetry(migration, tries, waited, pause.get(), blockedOn.orElse(null));
+        try {
+            Thread.sleep(pause.get().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunStoppedException("Stopped while " + migration.file() + " waited to try for its lock again, "
+                    + "because the run was interrupted. " + consequence);
+        }
+    }
+
+    /** Whether PostgreSQL refused a lock: {@code lock_timeout}, or a {@code NOWAIT} in the migration. */
+    static boolean isLockNotAvailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException e = sql; e != null; e = e.getNextException()) {
+                    if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The pause before the next try, after try {@code tries} (from 1) was cancelled; empty when
+     * that try and its wait would end past {@code max-wait}: give up. Pauses grow from half a
+     * second, doubling up to 30 seconds, each a random point in the upper half of its range, so
+     * replicas and retries do not line up.
+     */
+    static Optional<Duration> pauseAfter(int tries, Duration waitedSoFar, Duration lockTimeout, Duration maxWait) {
+        long base = Math.min(LONGEST_PAUSE.toMillis(), FIRST_PAUSE.toMillis() << Math.min(tries - 1, 16));
+        Duration pause = Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+        if (waitedSoFar.plus(pause).plus(lockTimeout).compareTo(maxWait) > 0) {
+            return Optional.empty();
+        }
+        return Optional.of(pause);
+    }
+}

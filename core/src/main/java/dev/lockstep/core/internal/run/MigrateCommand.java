@@ -1,0 +1,333 @@
+package dev.lockstep.core.internal.run;
+
+import dev.lockstep.core.AppliedMigration;
+import dev.lockstep.core.LockstepException;
+import dev.lockstep.core.MigrationReport;
+import dev.lockstep.core.internal.files.LoadedMigration;
+import dev.lockstep.core.internal.lock.HeldLock;
+import dev.lockstep.core.internal.lock.LockAcquisition;
+import dev.lockstep.core.internal.lock.LockKeys;
+import dev.lockstep.core.internal.lock.RunLock;
+import dev.lockstep.core.internal.plan.MigrationPlan;
+import dev.lockstep.core.internal.session.ConnectionFailures;
+import dev.lockstep.core.internal.session.Connector;
+import dev.lockstep.core.internal.session.DatabaseDescription;
+import dev.lockstep.core.internal.session.PinnedSession;
+import dev.lockstep.core.internal.session.SessionState;
+import dev.lockstep.core.internal.tracker.AppliedRow;
+import dev.lockstep.core.internal.tracker.Baseline;
+import dev.lockstep.core.internal.tracker.Tracker;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code migrate()}: one run on one pinned connection, in phases.
+ * <ol>
+ *   <li>Connect ({@link Connector}, with retries) and pin the session ({@link PinnedSession}).</li>
+ *   <li>Resolve the tracker's schema once. If the tracker already records every file as applied,
+ *       return: a restart with nothing to do takes no lock and changes no setting.</li>
+ *   <li>Check that the connection is a session of its own, name the session and set what the run
+ *       needs on it, then wait for the lock ({@link RunLock}); between tries, leave as soon as another
+ *       runner has applied everything. A runner that loses its connection while it holds nothing
+ *       waits on over a new one.</li>
+ *   <li>Make the tracker ready ({@link TrackerSetup}: create, upgrade, adopt, baseline), plan
+ *       ({@link MigrationPlan}) and apply ({@link ApplyPhase}), each recorded inside the lock.</li>
+ *   <li>Release the lock on the same connection; if that fails, discard the physical connection,
+ *       so a held lock can never go back into the pool. Put the session back as it came.</li>
+ * </ol>
+ */
+public final class MigrateCommand {
+
+    private static final System.Logger LOG = System.getLogger(MigrateCommand.class.getName());
+
+    private final Engine engine;
+    private final RunSettings settings;
+    private final Listeners listeners;
+    private final String runner;
+    /** The tracker rows as this run last read them plus what it applied since, for info() during a run. */
+    private volatile List<AppliedRow> knownRows = List.of();
+
+    public MigrateCommand(Engine engine) {
+        this.engine = engine;
+        this.settings = engine.settings();
+        this.listeners = engine.listeners();
+        this.runner = engine.runner();
+    }
+
+    /**
+     * Applies every pending migration, waiting for other runners first.
+     *
+     * @throws LockstepException (or a subclass) when a file, the tracker, the lock or a migration
+     *     stops the run; the message says what and how to fix it
+     */
+    public MigrationReport run() {
+        long started = System.nanoTime();
+        try {
+            List<LoadedMigration> onDisk = engine.scan();
+            listeners.runStarted(Collections.unmodifiableList(onDisk));
+            MigrationReport report = connectAndRun(onDisk, started);
+            listeners.runFinished(report);
+            return report;
+        } catch (LockstepException e) {
+            listeners.runFailed(e, Duration.ofNanos(System.nanoTime() - started));
+            throw e;
+        } catch (SQLException e) {
+            LockstepException failure = new LockstepException("Lockstep could not migrate: " + e.getMessage()
+                    + " [SQLState " + e.getSQLState() + "]", e);
+            listeners.runFailed(failure, Duration.ofNanos(System.nanoTime() - started));
+            throw failure;
+        }
+    }
+
+    /** What this run knows of the tracker without a query: rows it read, plus what it applied since. */
+    public List<AppliedRow> knownRows() {
+        return knownRows;
+    }
+
+    private MigrationReport connectAndRun(List<LoadedMigration> onDisk, long startedNanos) throws SQLException {
+        Connector connector = new Connector(settings.dataSource(), settings.connectRetries(),
+                settings.connectRetriesInterval());
+        Connection connection = connector.connect();
+        long waitStarted = System.nanoTime();
+        int reconnects = 0;
+        while (true) {
+            try (Connection current = connection) {
+                return attempt(current, onDisk, startedNanos, waitStarted);
+            } catch (WaiterLostConnection lost) {
+                // Held nothing: wait on over a new connection, within the lock timeout.
+                long deadline = waitStarted + settings.lockTimeout().toNanos();
+                reconnects++;
+                LOG.log(Level.WARNING, "Lost the connection to PostgreSQL while waiting for the migration lock ("
+                        + lost.getCause().getMessage() + " [SQLState " + lost.failure().getSQLState()
+                        + "]); this runner held nothing and reconnects to wait on (reconnect " + reconnects + ")");
+                connection = connector.reconnect(deadline, lost.getCause());
+            }
+        }
+    }
+
+    /**
+     * One attempt on one connection. A connection that dies before this run holds the lock ends the
+     * attempt with {@link WaiterLostConnection}, so the run can wait on over a new one.
+     */
+    private MigrationReport attempt(Connection connection, List<LoadedMigration> onDisk, long startedNanos,
+            long waitStarted) throws SQLException, WaiterLostConnection {
+        Attempt attempt = new Attempt(connection, onDisk, startedNanos, waitStarted);
+        try {
+            return attempt.run();
+        } catch (SQLException e) {
+            if (!attempt.holding && stillWaiting(e, connection, waitStarted)) {
+                throw new WaiterLostConnection(e);
+            }
+            throw e;
+        }
+    }
+
+    private boolean stillWaiting(SQLException e, Connection connection, long waitStarted) {
+        return ConnectionFailures.isConnectionLost(e, connection)
+                && System.nanoTime() - waitStarted < settings.lockTimeout().toNanos();
+    }
+
+    /** One connection's part of the run, from pinning the session to putting it back. */
+    private final class Attempt {
+        private final Connection connection;
+        private final List<LoadedMigration> onDisk;
+        private final long startedNanos;
+        private final long waitStarted;
+        private PinnedSession session;
+        private boolean holding;
+        private boolean trackerSeen;
+
+        Attempt(Connection connection, List<LoadedMigration> onDisk, long startedNanos, long waitStarted) {
+            this.connection = connection;
+            this.onDisk = onDisk;
+            this.startedNanos = startedNanos;
+            this.waitStarted = waitStarted;
+        }
+
+        MigrationReport run() throws SQLException {
+            session = PinnedSession.pin(connection, settings.dataSource());
+            try {
+                Tracker tracker = Tracker.resolve(connection, settings.schema(), settings.table());
+                LOG.log(Level.INFO, "Lockstep run on " + DatabaseDescription.of(connection) + ": tracker "
+                        + tracker.displayName() + ", " + onDisk.size() + " migration file(s), runner '" + runner + "'");
+                Optional<MigrationReport> upToDate = upToDateWithoutLock(tracker, Duration.ZERO);
+                if (upToDate.isPresent()) {
+                    return upToDate.get();
+                }
+                engine.parts().sessionPinning().require(connection, settings.dataSource());
+                SessionState lockState = session.configure("lockstep " + runner, settings.statementTimeout(),
+                        SessionState.customSettingsSetBy(onDisk));
+                // lock_timeout only once the run holds the lock: it is for the migrations' statements.
+                SessionState runState = lockState.with(settings.ddlLockTimeout().isZero() ? Map.of()
+                        : Map.of("lock_timeout", settings.ddlLockTimeout().toMillis() + "ms"));
+                LockAcquisition<MigrationReport> acquisition = acquire(tracker);
+                if (acquisition instanceof LockAcquisition.NotNeeded<MigrationReport> notNeeded) {
+                    return notNeeded.doneByOthers();
+                }
+                LockAcquisition.Held<MigrationReport> held = (LockAcquisition.Held<MigrationReport>) acquisition;
+                holding = true;
+                session.migrationsRun();
+                return migrateHolding(tracker, held, runState);
+            } finally {
+                session.putBack();
+            }
+        }
+
+        private LockAcquisition<MigrationReport> acquire(Tracker tracker) throws SQLException {
+            long key = settings.lockKey().orElseGet(() -> LockKeys.derive(tracker.displayName()));
+            RunLock lock = engine.parts().locks().create(key, settings.lockTimeout(), settings.reportInterval(),
+                    listeners);
+            try {
+                LockAcquisition<MigrationReport> acquisition = lock.acquire(connection, () -> doneByOthers(tracker),
+                        waitStarted);
+                if (acquisition instanceof LockAcquisition.Held<MigrationReport> held) {
+                    listeners.lockAcquired(held.waited());
+                }
+                return acquisition;
+            } catch (LockstepException e) {
+                listeners.lockFailed(Duration.ofNanos(System.nanoTime() - startedNanos), e);
+                throw e;
+            } catch (SQLException e) {
+                if (stillWaiting(e, connection, waitStarted)) {
+                    throw e; // waits on over a new connection
+                }
+                LockstepException failure = new LockstepException("Could not take the migration lock: "
+                        + e.getMessage(), e);
+                listeners.lockFailed(Duration.ofNanos(System.nanoTime() - startedNanos), failure);
+                throw failure;
+            }
+        }
+
+        /**
+         * Between tries: whether the holder has applied everything. The count is the cheap look; the
+         * full check runs only when it could succeed.
+         */
+        private Optional<MigrationReport> doneByOthers(Tracker tracker) throws SQLException {
+            trackerSeen = trackerSeen || tracker.exists(connection);
+            if (trackerSeen && tracker.countApplied(connection) >= onDisk.size()) {
+                return upToDateWithoutLock(tracker, Duration.ofNanos(System.nanoTime() - waitStarted));
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * The common restart: every file already applied. Rows are only ever added, so if the tracker
+         * already holds every file as applied (none half-done) there is nothing a lock could protect.
+         * Anything else, including a missing tracker, takes the locked path.
+         */
+        private Optional<MigrationReport> upToDateWithoutLock(Tracker tracker, Duration lockWait) throws SQLException {
+            if (!tracker.exists(connection)) {
+                return Optional.empty();
+            }
+            List<AppliedRow> rows = tracker.read(connection);
+            knownRows = rows;
+            settings.baselineVersion().ifPresent(version -> Baseline.refuseIfHistory(tracker, rows, version));
+            if (rows.stream().anyMatch(AppliedRow::running)) {
+                return Optional.empty();
+            }
+            MigrationPlan plan = plan(rows, tracker);
+            if (!plan.pending().isEmpty()) {
+                return Optional.empty();
+            }
+            plan.log(tracker);
+            listeners.pendingResolved(List.of(), plan.alreadyApplied());
+            return Optional.of(new MigrationReport(tracker.displayName(), List.of(), plan.alreadyApplied(),
+                    plan.missingFiles(), lockWait, Duration.ofNanos(System.nanoTime() - startedNanos)));
+        }
+
+        private MigrationPlan plan(List<AppliedRow> rows, Tracker tracker) {
+            return MigrationPlan.build(onDisk, rows, settings.versions(), settings.checksum(), tracker);
+        }
+
+        /** Under the lock: the tracker, the plan, the migrations; then the lock released, whatever happened. */
+        private MigrationReport migrateHolding(Tracker tracker, LockAcquisition.Held<MigrationReport> held,
+                SessionState runState) throws SQLException {
+            Throwable failure = null;
+            try {
+                knownRows = TrackerSetup.prepare(connection, tracker, onDisk, settings.baselineVersion(), runner);
+                MigrationPlan plan = plan(knownRows, tracker);
+                plan.log(tracker);
+                listeners.pendingResolved(Collections.unmodifiableList(plan.pending()), plan.alreadyApplied());
+                List<AppliedMigration> applied = plan.pending().isEmpty() ? List.of()
+                        : applyPending(tracker, plan, held.lock(), runState);
+                return new MigrationReport(tracker.displayName(), applied, plan.alreadyApplied(), plan.missingFiles(),
+                        held.waited(), Duration.ofNanos(System.nanoTime() - startedNanos));
+            } catch (RuntimeException | SQLException | Error e) {
+                failure = e;
+                throw e;
+            } finally {
+                release(held.lock(), failure);
+            }
+        }
+
+        private List<AppliedMigration> applyPending(Tracker tracker, MigrationPlan plan, HeldLock lock,
+                SessionState runState) throws SQLException {
+            PendingLintWarnings.log(connection, tracker, onDisk, plan.pending());
+            if (!settings.ddlLockTimeout().isZero()) {
+                runState.restore(connection);
+            }
+            try (LockWaitWatcher watcher = new LockWaitWatcher(settings.dataSource(), backendPid(),
+                    settings.ddlLockTimeout(), listeners, settings.reportInterval())) {
+                LockTimeoutRetries retries = new LockTimeoutRetries(settings.ddlLockTimeout(), settings.ddlMaxWait(),
+                        watcher, listeners);
+                MigrationApplier applier = new MigrationApplier(tracker, runner, lock, runState, retries);
+                return new ApplyPhase(settings, listeners, applier, watcher, this::recorded)
+                        .apply(connection, plan, runner);
+            }
+        }
+
+        private void recorded(AppliedRow row) {
+            List<AppliedRow> more = new ArrayList<>(knownRows);
+            more.add(row);
+            knownRows = List.copyOf(more);
+        }
+
+        private int backendPid() throws SQLException {
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+
+        /**
+         * Unlocks; on failure discards the physical connection, so a held lock never goes back into the
+         * pool. When the run already failed because the connection died, that is said once, not twice.
+         */
+        private void release(HeldLock lock, Throwable failure) {
+            try {
+                lock.close();
+            } catch (SQLException | RuntimeException e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                    LOG.log(Level.DEBUG, "Could not release the migration lock after the failure: " + e.getMessage());
+                } else {
+                    LOG.log(Level.WARNING, "Could not release the migration lock (" + e.getMessage() + "); discarding "
+                            + "the connection so the lock dies with its session instead of going back to the pool");
+                }
+                session.discard();
+            }
+        }
+    }
+
+    /** A runner that held nothing lost its connection: it may wait on over a new one. */
+    private static final class WaiterLostConnection extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        WaiterLostConnection(SQLException cause) {
+            super(cause);
+        }
+
+        SQLException failure() {
+            return (SQLException) getCause();
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.lockstep.core.internal.sql;
+
+import dev.lockstep.core.LintRule;
+import dev.lockstep.core.internal.sql.LintEvent.AddsNotNullCheck;
+import dev.lockstep.core.internal.sql.LintEvent.Risk;
+import dev.lockstep.core.internal.sql.LintEvent.Validates;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the actions of {@code ALTER TABLE [IF EXISTS] [ONLY] name [*] action [, ...]}, for
+ * {@link StatementAnalyzer}: the lock the statement takes (the strongest of its actions'), whether
+ * it detaches a partition concurrently, and the lint's events, in the order the actions come.
+ */
+final class AlterTableReader {
+
+    private static final Set<String> VOLATILE_FUNCTIONS = Set.of("RANDOM", "CLOCK_TIMESTAMP", "TIMEOFDAY",
+            "GEN_RANDOM_UUID", "UUID_GENERATE_V1", "UUID_GENERATE_V1MC", "UUID_GENERATE_V4", "UUIDV4", "UUIDV7",
+            "NEXTVAL", "TXID_CURRENT");
+    private static final Set<String> SERIAL_TYPES = Set.of("SERIAL", "BIGSERIAL", "SMALLSERIAL", "SERIAL2",
+            "SERIAL4", "SERIAL8");
+
+    /**
+     * @param lock the table and the strongest lock its actions take; empty when the statement names no table
+     * @param detachesConcurrently whether an action is {@code DETACH PARTITION ... CONCURRENTLY} (or {@code FINALIZE})
+     */
+    record Result(Optional<LockTaken> lock, boolean detachesConcurrently, List<LintEvent> lint) {
+    }
+
+    private final RelationName table;
+    private final List<LintEvent> lint = new ArrayList<>();
+    private boolean detachesConcurrently;
+
+    private AlterTableReader(RelationName table) {
+        this.table = table;
+    }
+
+    /** @param c just after {@code ALTER TABLE} */
+    static Result read(TokenCursor c) {
+        c.accept("IF", "EXISTS");
+        c.accept("ONLY");
+        Optional<RelationName> table = c.name();
+        c.acceptPunctuation('*');
+        if (table.isEmpty()) {
+            return new Result(Optional.empty(), false, List.of());
+        }
+        AlterTableReader reader = new AlterTableReader(table.get());
+        LockMode strongest = LockMode.ACCESS_SHARE;
+        for (TokenCursor action : c.restByTopLevelCommas()) {
+            strongest = LockMode.stronger(strongest, reader.action(action));
+        }
+        return new Result(Optional.of(new LockTaken(table.get().text(), strongest)), reader.detachesConcurrently,
+                reader.lint);
+    }
+
+    /** One action; returns the lock it takes. */
+    private LockMode action(TokenCursor a) {
+        if (a.accept("DETACH", "PARTITION")) {
+            a.name();
+            if (a.accept("CONCURRENTLY") || a.accept("FINALIZE")) {
+                detachesConcurrently = true;
+                return LockMode.SHARE_UPDATE_EXCLUSIVE;
+            }
+            return LockMode.ACCESS_EXCLUSIVE;
+        }
+        if (a.accept("ATTACH", "PARTITION")) {
+            return LockMode.SHARE_UPDATE_EXCLUSIVE;
+        }
+        if (a.accept("VALIDATE", "CONSTRAINT")) {
+            a.name().ifPresent(constraint -> lint.add(new Validates(constraint.key())));
+            return LockMode.SHARE_UPDATE_EXCLUSIVE;
+        }
+        if (a.accept("RENAME")) {
+            if (!a.accept("CONSTRAINT")) {
+                risk(LintRule.RENAME);
+            }
+        } else if (a.accept("ADD")) {
+            return add(a);
+        } else if (a.accept("ALTER")) {
+            alterColumn(a);
+        }
+        return LockMode.ACCESS_EXCLUSIVE;
+    }
+
+    private void alterColumn(TokenCursor a) {
+        a.accept("COLUMN");
+        Optional<RelationName> column = a.name();
+        if (a.accept("SET", "DATA", "TYPE") || a.accept("TYPE")) {
+            risk(LintRule.COLUMN_TYPE_CHANGE);
+        } else if (a.accept("SET", "NOT", "NULL") && column.isPresent()) {
+            lint.add(new Risk(LintRule.SET_NOT_NULL, table.text(), Optional.of(table.key()),
+                    Optional.of(table.key() + "." + column.get().key())));
+        }
+    }
+
+    private LockMode add(TokenCursor a) {
+        Optional<RelationName> constraint = a.accept("CONSTRAINT") ? a.name() : Optional.empty();
+        boolean named = constraint.isPresent();
+        if (a.accept("PRIMARY", "KEY") || a.accept("UNIQUE") || a.accept("EXCLUDE")) {
+            if (!a.restContains("USING", "INDEX")) {
+                risk(LintRule.UNIQUE_WITHOUT_INDEX);
+            }
+        } else if (a.accept("FOREIGN", "KEY")) {
+            if (!a.restContains("NOT", "VALID")) {
+                risk(LintRule.FOREIGN_KEY_WITHOUT_NOT_VALID);
+            }
+            return LockMode.SHARE_ROW_EXCLUSIVE;
+        } else if (a.accept("CHECK")) {
+            TokenCursor expression = a.parenthesized();
+            if (!a.restContains("NOT", "VALID")) {
+                risk(LintRule.CHECK_WITHOUT_NOT_VALID);
+            } else if (named) {
+                isNotNull(expression).ifPresent(column -> lint.add(new AddsNotNullCheck(constraint.get().key(),
+                        table.key() + "." + column)));
+            }
+        } else if (!named) {
+            addColumn(a);
+        }
+        return LockMode.ACCESS_EXCLUSIVE;
+    }
+
+    /** The column of an expression {@code column IS NOT NULL}, if it is exactly that. */
+    private static Optional<String> isNotNull(TokenCursor expression) {
+        Tokens tokens = expression.tokens();
+        int at = expression.position();
+        if (expression.remaining() == 4 && tokens.isIdentifier(at) && tokens.isWord(at + 1, "IS")
+                && tokens.isWord(at + 2, "NOT") && tokens.isWord(at + 3, "NULL")) {
+            return Optional.of(tokens.identifier(at));
+        }
+        return Optional.empty();
+    }
+
+    private void addColumn(TokenCursor a) {
+        a.accept("COLUMN");
+        a.accept("IF", "NOT", "EXISTS");
+        if (a.name().isEmpty()) {
+            return;
+        }
+        Tokens tokens = a.tokens();
+        int from = a.position();
+        int to = a.end();
+        boolean rewrites = from < to && SERIAL_TYPES.contains(tokens.upper(from));
+        boolean afterDefault = false;
+        boolean references = false;
+        boolean unique = false;
+        boolean check = false;
+        for (int i = from; i < to; i++) {
+            afterDefault |= tokens.isWord(i, "DEFAULT");
+            if (tokens.isWord(i, "GENERATED")) {
+                rewrites = true; // identity values, or a stored expression, are written into every row
+            } else if (afterDefault && VOLATILE_FUNCTIONS.contains(tokens.upper(i)) && tokens.isPunctuation(i + 1, '(')) {
+                rewrites = true;
+            }
+            references |= tokens.isWord(i, "REFERENCES");
+            unique |= tokens.isWord(i, "PRIMARY") || tokens.isWord(i, "UNIQUE");
+            check |= tokens.isWord(i, "CHECK");
+        }
+        if (rewrites) {
+            risk(LintRule.VOLATILE_DEFAULT);
+        }
+        if (references) {
+            risk(LintRule.FOREIGN_KEY_WITHOUT_NOT_VALID);
+        }
+        if (unique) {
+            risk(LintRule.UNIQUE_WITHOUT_INDEX);
+        }
+        if (check) {
+            risk(LintRule.CHECK_WITHOUT_NOT_VALID);
+        }
+    }
+
+    private void risk(LintRule rule) {
+        lint.add(Risk.on(rule, table));
+    }
+}

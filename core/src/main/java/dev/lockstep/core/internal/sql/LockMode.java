@@ -1,0 +1,33 @@
+package dev.lockstep.core.internal.sql;
+
+/** PostgreSQL's table lock modes, weakest first, with the names its documentation and {@code LOCK TABLE} use. */
+public enum LockMode {
+    ACCESS_SHARE("ACCESS SHARE"),
+    ROW_SHARE("ROW SHARE"),
+    ROW_EXCLUSIVE("ROW EXCLUSIVE"),
+    SHARE_UPDATE_EXCLUSIVE("SHARE UPDATE EXCLUSIVE"),
+    SHARE("SHARE"),
+    SHARE_ROW_EXCLUSIVE("SHARE ROW EXCLUSIVE"),
+    EXCLUSIVE("EXCLUSIVE"),
+    ACCESS_EXCLUSIVE("ACCESS EXCLUSIVE");
+
+    private final String sqlName;
+
+    LockMode(String sqlName) {
+        this.sqlName = sqlName;
+    }
+
+    /** As SQL writes it, e.g. {@code SHARE UPDATE EXCLUSIVE}. */
+    public String sqlName() {
+        return sqlName;
+    }
+
+    /** Whether the table's ordinary reads and writes (ACCESS SHARE, ROW EXCLUSIVE) go on while it is held. */
+    public boolean letsQueriesThrough() {
+        return compareTo(SHARE_UPDATE_EXCLUSIVE) <= 0;
+    }
+
+    static LockMode stronger(LockMode a, LockMode b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.lockstep.core.internal.sql;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything Lockstep decides about one statement, read once from its tokens by
+ * {@link StatementAnalyzer}. The loader, the applier, the session restore and the lint all read
+ * these facts; none of them looks at the statement's text again. Comments, case, white space and
+ * quoting that do not change the statement do not change its facts.
+ *
+ * @param keywords its leading bare words, upper-cased (at most {@value StatementAnalyzer#KEYWORDS_KEPT}),
+ *     to name it in messages, e.g. {@code [START, TRANSACTION]}
+ * @param outsideTransaction why PostgreSQL refuses to run it inside a transaction block, e.g.
+ *     {@code CREATE INDEX CONCURRENTLY}; empty when it can run in one
+ * @param withoutLockTimeout why it runs without Lockstep's {@code lock_timeout}: its waits hold up no
+ *     query, and cancelling it half-way would do harm (an INVALID index); empty for every other statement
+ * @param lock the table lock it takes, where the statement shows it
+ * @param session what it changes in the session
+ * @param transactionControl whether it opens or ends a transaction
+ * @param lint what it tells the lint, in order
+ * @param copiesFromStdin whether it is {@code COPY ... FROM stdin}, whose rows follow it in the file
+ */
+public record StatementFacts(List<String> keywords, Optional<String> outsideTransaction,
+        Optional<String> withoutLockTimeout, Optional<LockTaken> lock, SessionEffects session,
+        TransactionControl transactionControl, List<LintEvent> lint, boolean copiesFromStdin) {
+
+    public StatementFacts {
+        keywords = List.copyOf(keywords);
+        lint = List.copyOf(lint);
+    }
+
+    /** Its leading words as one string, e.g. {@code START TRANSACTION}. */
+    public String leadingWords() {
+        return String.join(" ", keywords);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.lockstep.core.internal.tracker;
+
+import dev.lockstep.core.MigrationVersion;
+import dev.lockstep.core.internal.files.MigrationId;
+
+import java.time.Instant;
+
+/** One row of the tracker table. */
+public record AppliedRow(MigrationId id, String checksum, RowState state, Instant appliedAt, Long executionMs,
+        String appliedBy) {
+
+    public MigrationVersion version() {
+        return id.version();
+    }
+
+    public String name() {
+        return id.name();
+    }
+
+    public boolean running() {
+        return state == RowState.RUNNING;
+    }
+}

@@ -1,0 +1,322 @@
+package dev.lockstep.core.internal.tracker;
+
+import dev.lockstep.core.LockstepConfigurationException;
+import dev.lockstep.core.MigrationVersion;
+import dev.lockstep.core.internal.files.LoadedMigration;
+import dev.lockstep.core.internal.files.MigrationId;
+import dev.lockstep.core.internal.sql.Literals;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The tracker table: one row per applied migration, keyed by (version, version_text, name) (see
+ * {@link MigrationVersion} for the two version columns). Holds only SQL; every
+ * identifier in it is quoted and schema-qualified, so {@code search_path} changes made by a
+ * migration never redirect it.
+ */
+public final class Tracker {
+
+    private static final System.Logger LOG = System.getLogger(Tracker.class.getName());
+
+    private final String schema;
+    private final String table;
+    private final boolean schemaConfigured;
+    private final String qualified;
+    /** Whether the table has today's layout; learnt when it is created or read. */
+    private volatile boolean versionTextColumn;
+
+    private Tracker(String schema, String table, boolean schemaConfigured) {
+        this.schema = schema;
+        this.table = table;
+        this.schemaConfigured = schemaConfigured;
+        this.qualified = Identifiers.qualify(schema, table);
+    }
+
+    /** Resolves the schema once: the configured one, else the connection's current schema. */
+    public static Tracker resolve(Connection connection, Optional<String> configuredSchema, String table)
+            throws SQLException {
+        if (configuredSchema.isPresent()) {
+            return new Tracker(configuredSchema.get(), table, true);
+        }
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT current_schema()")) {
+            rs.next();
+            String current = rs.getString(1);
+            if (current == null) {
+                throw new LockstepConfigurationException("lockstep.schema", "the connection has no current schema "
+                        + "(its search_path names no existing schema); set lockstep.schema");
+            }
+            return new Tracker(current, table, false);
+        }
+    }
+
+    /** The schema it lives in, unquoted. */
+    public String schema() {
+        return schema;
+    }
+
+    /** {@code "schema"."table"}, quoted, for SQL. */
+    public String qualifiedName() {
+        return qualified;
+    }
+
+    /** {@code schema.table}, unquoted, for messages and for deriving the lock key. */
+    public String displayName() {
+        return schema + "." + table;
+    }
+
+    public boolean exists(Connection connection) throws SQLException {
+        return exists(connection, qualified);
+    }
+
+    /** Whether the table {@code qualifiedName} ({@code "schema"."table"}) exists. */
+    public static boolean exists(Connection connection, String qualifiedName) throws SQLException {
+        try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            exists.setString(1, qualifiedName);
+            try (ResultSet rs = exists.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Brings a table made by an earlier Lockstep to today's layout; runs under the migration lock,
+     * on a table that exists. A runner without ALTER privileges works once the table is up to date.
+     */
+    public void upgradeIfOld(Connection connection) throws SQLException {
+        if (!hasVersionTextColumn(connection)) {
+            addVersionText(connection);
+        }
+        versionTextColumn = true;
+    }
+
+    /** Creates the table (and a configured schema); runs under the migration lock, on a table that does not exist. */
+    public void create(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            if (schemaConfigured) {
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(schema));
+            }
+            s.execute(createSql());
+        }
+        versionTextColumn = true;
+    }
+
+    /** The table as it is created today. */
+    private String createSql() {
+        return "CREATE TABLE IF NOT EXISTS " + qualified + " ("
+                + "version bigint NOT NULL, "
+                + "version_text text NOT NULL DEFAULT '', "
+                + "name text NOT NULL, "
+                + "checksum text, "
+                + "state text NOT NULL CHECK (state IN ('applied', 'running')), "
+                + "applied_at timestamptz NOT NULL DEFAULT now(), "
+                + "execution_ms bigint, "
+                + "applied_by text, "
+                + "PRIMARY KEY (version, version_text, name))";
+    }
+
+    private boolean hasVersionTextColumn(Connection connection) throws SQLException {
+        try (PreparedStatement has = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_attribute "
+                + "WHERE attrelid = to_regclass(?) AND attname = 'version_text' AND NOT attisdropped)")) {
+            has.setString(1, qualified);
+            try (ResultSet rs = has.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Trackers made before dotted and repeatable versions key rows by (version, name). The new
+     * column's constant default makes adding it a catalog change, with no rewrite; the key is
+     * rebuilt over a table of one row per migration, in one transaction.
+     */
+    private void addVersionText(Connection connection) throws SQLException {
+        InTransaction.run(connection, s -> {
+            String primaryKey;
+            try (PreparedStatement pk = connection.prepareStatement(
+                    "SELECT conname FROM pg_constraint WHERE conrelid = to_regclass(?) AND contype = 'p'")) {
+                pk.setString(1, qualified);
+                try (ResultSet rs = pk.executeQuery()) {
+                    primaryKey = rs.next() ? rs.getString(1) : null;
+                }
+            }
+            s.execute("ALTER TABLE " + qualified + " ADD COLUMN version_text text NOT NULL DEFAULT ''");
+            s.execute("ALTER TABLE " + qualified
+                    + (primaryKey == null ? "" : " DROP CONSTRAINT " + Identifiers.quote(primaryKey) + ",")
+                    + " ADD PRIMARY KEY (version, version_text, name)");
+        });
+        LOG.log(Level.INFO, "Added the column version_text to the tracker " + displayName() + " (it holds dotted "
+                + "versions such as 1.1 and R for repeatable migrations; whole-number versions leave it empty)");
+    }
+
+    /** Reads every row; a tracker made by an earlier Lockstep (no {@code version_text}) reads as well. */
+    public List<AppliedRow> read(Connection connection) throws SQLException {
+        List<AppliedRow> rows = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT * FROM " + qualified + " ORDER BY version, name")) {
+            boolean withText = hasColumn(rs.getMetaData(), "version_text");
+            versionTextColumn = withText;
+            while (rs.next()) {
+                Timestamp appliedAt = rs.getTimestamp("applied_at");
+                Long executionMs = rs.getObject("execution_ms", Long.class);
+                MigrationVersion version = version(rs.getLong("version"), withText ? rs.getString("version_text") : "");
+                rows.add(new AppliedRow(new MigrationId(version, rs.getString("name")), rs.getString("checksum"),
+                        RowState.of(rs.getString("state")),
+                        appliedAt == null ? null : appliedAt.toInstant(), executionMs, rs.getString("applied_by")));
+            }
+        }
+        return rows;
+    }
+
+    private static boolean hasColumn(ResultSetMetaData meta, String column) throws SQLException {
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            if (meta.getColumnName(i).equals(column)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many rows say applied: a cheap first look before reading them all. */
+    public int countApplied(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + qualified + " WHERE state = 'applied'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /**
+     * Records a non-transactional migration as started, before its first statement. A repeatable
+     * migration's row from its last run takes the new checksum and goes back to running.
+     */
+    public void insertRunning(Connection connection, LoadedMigration migration, String appliedBy) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + qualified
+                + " (version, version_text, name, checksum, state, applied_by) VALUES (?, ?, ?, ?, 'running', ?)"
+                + (migration.repeatable() ? " ON CONFLICT (version, version_text, name) DO UPDATE SET "
+                        + "checksum = EXCLUDED.checksum, state = EXCLUDED.state, applied_at = now(), "
+                        + "execution_ms = NULL, applied_by = EXCLUDED.applied_by" : ""))) {
+            insert.setLong(1, versionColumn(migration.version()));
+            insert.setString(2, versionTextColumn(migration.version()));
+            insert.setString(3, migration.name());
+            insert.setString(4, migration.checksum());
+            insert.setString(5, appliedBy);
+            insert.executeUpdate();
+        }
+    }
+
+    /**
+     * The {@code INSERT} of an applied row as plain SQL, so it can travel in the migration's own
+     * batch. {@code execution_ms} is measured by the server: from the transaction's start
+     * ({@code now()}) to this statement ({@code clock_timestamp()}). A repeatable migration
+     * replaces its row from the last run.
+     */
+    public String insertAppliedSql(LoadedMigration migration, String appliedBy) {
+        return insertSql(migration.id(), migration.checksum(),
+                "(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint", appliedBy)
+                + (migration.repeatable() ? " ON CONFLICT (version, version_text, name) DO UPDATE SET "
+                        + "checksum = EXCLUDED.checksum, state = EXCLUDED.state, applied_at = EXCLUDED.applied_at, "
+                        + "execution_ms = EXCLUDED.execution_ms, applied_by = EXCLUDED.applied_by" : "");
+    }
+
+    /** A row for a migration recorded as applied without running it: the schema already has it. */
+    String insertBaselineSql(AppliedRow row) {
+        return insertSql(row.id(), row.checksum(), "NULL", row.appliedBy());
+    }
+
+    private String insertSql(MigrationId id, String checksum, String executionMs, String appliedBy) {
+        return "INSERT INTO " + qualified + " (version, version_text, name, checksum, state, execution_ms, applied_by) "
+                + "VALUES (" + versionColumn(id.version()) + ", " + escapedLiteral(versionTextColumn(id.version())) + ", "
+                + escapedLiteral(id.name()) + ", " + (checksum == null ? "NULL" : escapedLiteral(checksum))
+                + ", 'applied', " + executionMs + ", " + (appliedBy == null ? "NULL" : escapedLiteral(appliedBy)) + ")";
+    }
+
+    /** The row of a migration another tool applied, as it was recorded there. */
+    String insertAdoptedSql(AppliedRow row) {
+        return "INSERT INTO " + qualified + " (version, version_text, name, checksum, state, applied_at, execution_ms, "
+                + "applied_by) VALUES (" + versionColumn(row.version()) + ", "
+                + escapedLiteral(versionTextColumn(row.version())) + ", " + escapedLiteral(row.name()) + ", "
+                + (row.checksum() == null ? "NULL" : escapedLiteral(row.checksum())) + ", 'applied', "
+                + (row.appliedAt() == null ? "now()" : escapedLiteral(row.appliedAt().toString()) + "::timestamptz")
+                + ", " + (row.executionMs() == null ? "NULL" : row.executionMs()) + ", "
+                + escapedLiteral(row.appliedBy()) + ")";
+    }
+
+    public void markApplied(Connection connection, LoadedMigration migration, long executionMs) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + qualified
+                + " SET state = 'applied', execution_ms = ?, applied_at = now() WHERE " + where(migration.id()))) {
+            update.setLong(1, executionMs);
+            update.executeUpdate();
+        }
+    }
+
+    /** The statement an operator runs to mark an interrupted migration as done. */
+    public String completeRowSql(MigrationId id) {
+        return "UPDATE " + qualified + " SET state = 'applied' WHERE " + where(id) + ";";
+    }
+
+    /** The statement an operator runs to forget an interrupted or renamed migration's row. */
+    public String deleteRowSql(MigrationId id) {
+        return "DELETE FROM " + qualified + " WHERE " + where(id) + ";";
+    }
+
+    /** The statement an operator runs to accept a renamed file. */
+    public String renameRowSql(MigrationId id, String newName) {
+        return "UPDATE " + qualified + " SET name = " + literal(newName) + " WHERE " + where(id) + ";";
+    }
+
+    /** The statement an operator runs to accept an edited file. */
+    public String acceptChecksumSql(MigrationId id, String checksum) {
+        return "UPDATE " + qualified + " SET checksum = " + literal(checksum) + " WHERE " + where(id) + ";";
+    }
+
+    /**
+     * The condition that picks one row. A tracker made by an earlier Lockstep has no
+     * {@code version_text} column, and only whole-number versions, which need none.
+     */
+    private String where(MigrationId id) {
+        String text = versionTextColumn(id.version());
+        return "version = " + versionColumn(id.version())
+                + (versionTextColumn || !text.isEmpty() ? " AND version_text = " + literal(text) : "")
+                + " AND name = " + literal(id.name());
+    }
+
+    /** The {@code version} column: the version's first part, 0 for a repeatable migration. */
+    static long versionColumn(MigrationVersion version) {
+        return version.major();
+    }
+
+    /** The {@code version_text} column: {@code ''} for a whole number, {@code 1.1} dotted, {@code R} repeatable. */
+    static String versionTextColumn(MigrationVersion version) {
+        return version.whole() ? "" : version.toString();
+    }
+
+    /** The version the two columns hold; {@code ''} text (or a tracker without the column) for a whole number. */
+    static MigrationVersion version(long version, String versionText) {
+        if (versionText == null || versionText.isEmpty()) {
+            return MigrationVersion.of(version);
+        }
+        return versionText.equals(MigrationVersion.REPEATABLE.toString()) ? MigrationVersion.REPEATABLE
+                : MigrationVersion.parse(versionText);
+    }
+
+    /** A string literal for the statements shown to an operator. */
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    private static String escapedLiteral(String value) {
+        return Literals.escaped(value);
+    }
+}
