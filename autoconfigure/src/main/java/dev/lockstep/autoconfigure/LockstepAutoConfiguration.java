@@ -66,22 +66,9 @@ public final class LockstepAutoConfiguration {
                 List.of(beanFactory.getBeanNamesForType(DataSource.class)), resourceLoader.getClassLoader());
         LockstepConfiguration configuration = Lockstep.configure()
                 .dataSource(dataSource)
-                .locations(properties.getLocations())
-                .schema(properties.getSchema())
-                .table(properties.getTable())
-                .versions(properties.getVersions())
-                .checksum(properties.getChecksum())
-                .lockKey(properties.getLock().getKey())
-                .lockTimeout(properties.getLock().getTimeout())
-                .reportInterval(properties.getLock().getReportInterval())
-                .statementTimeout(properties.getStatementTimeout())
-                .ddlLockTimeout(properties.getDdl().getLockTimeout())
-                .ddlMaxWait(properties.getDdl().getMaxWait())
-                .baselineVersion(properties.getBaselineVersion())
-                .connectRetries(properties.getConnectRetries())
-                .connectRetriesInterval(properties.getConnectRetriesInterval())
                 .runnerName(environment.getProperty("spring.application.name"))
                 .classLoader(resourceLoader.getClassLoader());
+        LockstepPropertiesBinding.apply(properties, configuration);
         hooks.orderedStream().forEach(configuration::hook);
         customizers.orderedStream().forEach(customizer -> customizer.customize(configuration));
         return configuration.load();

@@ -1,7 +1,7 @@
 package dev.lockstep.autoconfigure;
 
 import dev.lockstep.core.Lockstep;
-import dev.lockstep.core.LockstepConfiguration;
+import dev.lockstep.core.LockstepSettings;
 import java.util.List;
 import org.springframework.beans.factory.aot.BeanFactoryInitializationAotContribution;
 import org.springframework.beans.factory.aot.BeanFactoryInitializationAotProcessor;
@@ -25,7 +25,7 @@ class LockstepLocationsAotProcessor implements BeanFactoryInitializationAotProce
         }
         List<String> locations = Binder.get(beanFactory.getBean(Environment.class))
                 .bind("lockstep.locations", Bindable.listOf(String.class))
-                .orElse(List.of(LockstepConfiguration.DEFAULT_LOCATION));
+                .orElse(LockstepSettings.LOCATIONS.defaultValue().orElseThrow());
         return (context, code) -> LockstepRuntimeHints.registerLocations(context.getRuntimeHints(), locations);
     }
 }

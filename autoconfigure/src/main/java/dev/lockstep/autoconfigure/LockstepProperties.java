@@ -1,7 +1,6 @@
 package dev.lockstep.autoconfigure;
 
 import dev.lockstep.core.ChecksumPolicy;
-import dev.lockstep.core.LockstepConfiguration;
 import dev.lockstep.core.VersionsMode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,8 +8,11 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Lockstep's settings, bound under {@code lockstep}. Defaults are written out as literals so the
- * configuration processor can put them in the metadata; a test keeps them equal to the engine's.
+ * Lockstep's settings, bound under {@code lockstep}: the engine's (listed once, with their keys,
+ * types and defaults, in {@link dev.lockstep.core.LockstepSettings}) and Spring Boot's own (when
+ * to run, which DataSource, what to do on failure). Defaults are written out as literals so the
+ * configuration processor can put them in the IDE metadata; a test holds keys, types and defaults
+ * to the catalog's.
  */
 @ConfigurationProperties("lockstep")
 public class LockstepProperties {
@@ -60,7 +62,7 @@ public class LockstepProperties {
     /**
      * Longest pause between two connect tries.
      */
-    private Duration connectRetriesInterval = LockstepConfiguration.DEFAULT_CONNECT_RETRIES_INTERVAL;
+    private Duration connectRetriesInterval = Duration.ofSeconds(120);
 
     /**
      * Whether a failed run fails startup. When false the application starts and the 'lockstep' health is DOWN.

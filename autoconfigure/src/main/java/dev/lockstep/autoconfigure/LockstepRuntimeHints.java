@@ -1,6 +1,6 @@
 package dev.lockstep.autoconfigure;
 
-import dev.lockstep.core.LockstepConfiguration;
+import dev.lockstep.core.LockstepSettings;
 import java.sql.Connection;
 import java.util.List;
 import org.springframework.aot.hint.ExecutableMode;
@@ -21,7 +21,7 @@ class LockstepRuntimeHints implements RuntimeHintsRegistrar {
 
     @Override
     public void registerHints(RuntimeHints hints, ClassLoader classLoader) {
-        registerLocations(hints, List.of(LockstepConfiguration.DEFAULT_LOCATION));
+        registerLocations(hints, LockstepSettings.LOCATIONS.defaultValue().orElseThrow());
         hints.reflection().registerTypeIfPresent(classLoader, "com.zaxxer.hikari.HikariDataSource",
                 type -> type.withMethod("evictConnection", List.of(TypeReference.of(Connection.class)),
                         ExecutableMode.INVOKE));

@@ -2,8 +2,11 @@ package dev.lockstep.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lockstep.core.LockstepSetting;
+import dev.lockstep.core.LockstepSettings;
 import java.io.InputStream;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -14,13 +17,7 @@ class ConfigurationMetadataTests {
 
     @Test
     void everyPropertyIsInTheGeneratedMetadataWithADescription() throws Exception {
-        JsonNode metadata;
-        try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
-            assertThat(in).as("generated metadata").isNotNull();
-            metadata = JsonMapper.builder().build().readTree(in);
-        }
-        Map<String, JsonNode> properties = metadata.path("properties").valueStream()
-                .collect(Collectors.toMap(p -> p.path("name").asString(), p -> p));
+        Map<String, JsonNode> properties = metadata();
 
         assertThat(properties).containsKeys("lockstep.enabled", "lockstep.locations", "lockstep.schema",
                 "lockstep.table", "lockstep.versions", "lockstep.checksum", "lockstep.lock.key",
@@ -36,5 +33,29 @@ class ConfigurationMetadataTests {
         assertThat(properties.get("lockstep.run-at").path("defaultValue").asString()).isEqualTo("context-refresh");
         assertThat(properties.get("lockstep.locations").path("defaultValue").get(0).asString())
                 .isEqualTo("classpath:db/migrations");
+    }
+
+    /** The catalog is the one list of the engine's settings: the IDE shows each with the catalog's default. */
+    @Test
+    void theMetadataShowsEveryEngineSettingWithTheCatalogsTypeAndDefault() throws Exception {
+        Map<String, JsonNode> properties = metadata();
+        for (LockstepSetting<?> setting : LockstepSettings.all()) {
+            JsonNode property = properties.get(setting.key());
+
+            assertThat(property).as(setting.key()).isNotNull();
+            assertThat(property.path("type").asString()).as("%s's type", setting.key())
+                    .startsWith(setting.type().getName());
+            JsonNode shown = property.path("defaultValue");
+            String shownText = shown.isArray() ? shown.get(0).asString() : shown.isMissingNode() ? null : shown.asString();
+            assertThat(Optional.ofNullable(shownText)).as("%s's default", setting.key()).isEqualTo(setting.defaultText());
+        }
+    }
+
+    private Map<String, JsonNode> metadata() throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            assertThat(in).as("generated metadata").isNotNull();
+            return JsonMapper.builder().build().readTree(in).path("properties").valueStream()
+                    .collect(Collectors.toMap(p -> p.path("name").asString(), p -> p));
+        }
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.ValidationException;
-import dev.lockstep.core.LockstepConfiguration;
 import dev.lockstep.test.TestPostgres;
 import dev.lockstep.test.TestSchema;
 import io.micrometer.core.instrument.Meter;
@@ -283,18 +282,6 @@ class LockstepAutoConfigurationTests {
     void aMissingLocationFailsNamingTheProperty() {
         assertStartupFailureNames("lockstep.locations=classpath:db/nowhere", "lockstep.locations");
         assertStartupFailureNames("lockstep.locations=filesystem:/no/such/folder", "lockstep.locations");
-    }
-
-    @Test
-    void propertyDefaultsAreTheEngineDefaults() {
-        LockstepProperties properties = new LockstepProperties();
-
-        assertThat(properties.getLocations()).containsExactly(LockstepConfiguration.DEFAULT_LOCATION);
-        assertThat(properties.getTable()).isEqualTo(LockstepConfiguration.DEFAULT_TABLE);
-        assertThat(properties.getLock().getTimeout()).isEqualTo(LockstepConfiguration.DEFAULT_LOCK_TIMEOUT);
-        assertThat(properties.getLock().getReportInterval()).isEqualTo(LockstepConfiguration.DEFAULT_REPORT_INTERVAL);
-        assertThat(properties.getDdl().getLockTimeout()).isEqualTo(LockstepConfiguration.DEFAULT_DDL_LOCK_TIMEOUT);
-        assertThat(properties.getDdl().getMaxWait()).isEqualTo(LockstepConfiguration.DEFAULT_DDL_MAX_WAIT);
     }
 
     private void assertStartupFailureNames(String property, String name) {

@@ -265,9 +265,24 @@ public final class LockstepCli {
         StringBuilder s = new StringBuilder("Settings (the Spring Boot property names without 'lockstep.'): a flag "
                 + "--name=value, else the environment\nvariable LOCKSTEP_NAME (dots and dashes as _), else lockstep.name "
                 + "in the file --config=FILE (default ./lockstep.properties):\n");
-        Settings.KNOWN.forEach((name, meaning) -> s.append(String.format("  --%-26s %s%n", name, meaning)));
+        Settings.KNOWN.forEach((name, meaning) -> s.append(String.format("  --%-26s %s%n", name, wrap(meaning))));
         s.append("  --verbose                    show Lockstep's INFO log on standard error\n");
         return s.toString();
+    }
+
+    /** A setting's meaning in lines of at most 80 characters, each further line under the first. */
+    private static String wrap(String meaning) {
+        StringBuilder wrapped = new StringBuilder();
+        int lineStart = 0;
+        for (String word : meaning.split(" ")) {
+            if (wrapped.length() - lineStart + word.length() > 80 && wrapped.length() > lineStart) {
+                wrapped.setLength(wrapped.length() - 1);
+                wrapped.append('\n').append(" ".repeat(31));
+                lineStart = wrapped.length();
+            }
+            wrapped.append(word).append(' ');
+        }
+        return wrapped.toString().stripTrailing();
     }
 
     private static String exitCodes() {

@@ -1,5 +1,7 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.core.LockstepSetting;
+import dev.lockstep.core.LockstepSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -18,28 +20,20 @@ import java.util.Properties;
  */
 final class Settings {
 
-    /** Every setting, without the {@code lockstep.} prefix, with what it means, for {@code --help}. */
+    /**
+     * Every setting, without the {@code lockstep.} prefix, with what it means, for {@code --help}:
+     * the database, then the engine's settings as {@link LockstepSettings} lists them.
+     */
     static final Map<String, String> KNOWN = new LinkedHashMap<>();
 
     static {
         KNOWN.put("url", "JDBC URL of the database, e.g. jdbc:postgresql://db:5432/orders (required)");
         KNOWN.put("user", "login user");
         KNOWN.put("password", "login password");
-        KNOWN.put("locations", "comma-separated folders of migrations (default classpath:db/migrations; use filesystem:/path)");
-        KNOWN.put("schema", "schema of the tracker table (default: the connection's current schema)");
-        KNOWN.put("table", "the tracker table (default lockstep_applied_migrations)");
-        KNOWN.put("versions", "unique (default) or shared");
-        KNOWN.put("checksum", "an applied file that changed: fail (default), warn or ignore");
-        KNOWN.put("lock.key", "advisory lock key (default: a hash of schema.table)");
-        KNOWN.put("lock.timeout", "how long to wait for another runner's lock (default 10m)");
-        KNOWN.put("lock.report-interval", "how often to report who holds the lock while waiting (default 10s)");
-        KNOWN.put("statement-timeout", "statement_timeout for each migration statement (default: the server's)");
-        KNOWN.put("ddl.lock-timeout", "lock_timeout for migration statements, retried within ddl.max-wait (default 1s; 0 off)");
-        KNOWN.put("ddl.max-wait", "how long a migration retries for its locks (default 10m)");
-        KNOWN.put("baseline-version", "record files up to this version as applied without running them, on a database "
-                + "with no tracker");
-        KNOWN.put("connect-retries", "more tries to connect when the database does not answer (default 0)");
-        KNOWN.put("connect-retries-interval", "longest pause between connect tries (default 120s)");
+        for (LockstepSetting<?> setting : LockstepSettings.all()) {
+            KNOWN.put(setting.name(), setting.description()
+                    + setting.defaultText().map(value -> " (default " + value + ")").orElse(""));
+        }
     }
 
     private final Map<String, String> values;

@@ -8,6 +8,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -20,30 +21,21 @@ public final class LockstepConfiguration {
 
     private static final System.Logger LOG = System.getLogger(LockstepConfiguration.class.getName());
 
-    public static final String DEFAULT_LOCATION = "classpath:db/migrations";
-    public static final String DEFAULT_TABLE = "lockstep_applied_migrations";
-    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(10);
-    public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_CONNECT_RETRIES_INTERVAL = Duration.ofSeconds(120);
-    /** Queries on a table wait at most this long behind a migration that waits for its lock. */
-    public static final Duration DEFAULT_DDL_LOCK_TIMEOUT = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_DDL_MAX_WAIT = Duration.ofMinutes(10);
-
     private DataSource dataSource;
-    private List<String> locations = List.of(DEFAULT_LOCATION);
+    private List<String> locations = LockstepSettings.LOCATIONS.defaultValue().orElseThrow();
     private String schema;
-    private String table = DEFAULT_TABLE;
+    private String table = LockstepSettings.TABLE.defaultValue().orElseThrow();
     private Long lockKey;
-    private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
-    private Duration reportInterval = DEFAULT_REPORT_INTERVAL;
+    private Duration lockTimeout = LockstepSettings.LOCK_TIMEOUT.defaultValue().orElseThrow();
+    private Duration reportInterval = LockstepSettings.LOCK_REPORT_INTERVAL.defaultValue().orElseThrow();
     private Duration statementTimeout;
-    private Duration ddlLockTimeout = DEFAULT_DDL_LOCK_TIMEOUT;
-    private Duration ddlMaxWait = DEFAULT_DDL_MAX_WAIT;
+    private Duration ddlLockTimeout = LockstepSettings.DDL_LOCK_TIMEOUT.defaultValue().orElseThrow();
+    private Duration ddlMaxWait = LockstepSettings.DDL_MAX_WAIT.defaultValue().orElseThrow();
     private String baselineVersion;
-    private int connectRetries;
-    private Duration connectRetriesInterval = DEFAULT_CONNECT_RETRIES_INTERVAL;
-    private VersionsMode versions = VersionsMode.UNIQUE;
-    private ChecksumPolicy checksum = ChecksumPolicy.FAIL;
+    private int connectRetries = LockstepSettings.CONNECT_RETRIES.defaultValue().orElseThrow();
+    private Duration connectRetriesInterval = LockstepSettings.CONNECT_RETRIES_INTERVAL.defaultValue().orElseThrow();
+    private VersionsMode versions = LockstepSettings.VERSIONS.defaultValue().orElseThrow();
+    private ChecksumPolicy checksum = LockstepSettings.CHECKSUM.defaultValue().orElseThrow();
     private String runnerName;
     private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
     private final List<LockstepListener> listeners = new ArrayList<>();
@@ -178,6 +170,21 @@ public final class LockstepConfiguration {
         return this;
     }
 
+    /**
+     * Settings by their keys ({@code lockstep.lock.timeout} or {@code lock.timeout}, see
+     * {@link LockstepSettings}), with values written as in a properties file ({@code 10s},
+     * {@code shared}, {@code classpath:a,filesystem:/b}): for tools that read settings as text.
+     *
+     * @throws LockstepConfigurationException naming an unknown key, or a value that cannot be read
+     */
+    public LockstepConfiguration settings(Map<String, String> settings) {
+        settings.forEach((key, value) -> LockstepSettings.byKey(key)
+                .orElseThrow(() -> new LockstepConfigurationException(key, "is no Lockstep setting; the settings are "
+                        + LockstepSettings.keys()))
+                .applyText(this, value));
+        return this;
+    }
+
     public LockstepConfiguration listener(LockstepListener listener) {
         this.listeners.add(listener);
         return this;
@@ -209,7 +216,7 @@ public final class LockstepConfiguration {
         }
         if (locations.isEmpty()) {
             throw new LockstepConfigurationException(MigrationScanner.SETTING, "no location is set; use "
-                    + DEFAULT_LOCATION + " or filesystem:/path/to/migrations");
+                    + LockstepSettings.LOCATIONS.defaultText().orElseThrow() + " or filesystem:/path/to/migrations");
         }
         locations.forEach(MigrationScanner::validate);
         locations.stream().filter(MigrationScanner::hasNoPrefix).forEach(location -> LOG.log(Level.INFO,

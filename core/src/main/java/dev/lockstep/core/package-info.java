@@ -2,7 +2,8 @@
  * Lockstep's engine: applies PostgreSQL migrations once across every replica. Spring-free. This
  * package is the API, what users, Spring Boot, the command line and {@code lockstep-test} import:
  * the entry point {@link dev.lockstep.core.Lockstep} (built by
- * {@link dev.lockstep.core.LockstepConfiguration}), {@link dev.lockstep.core.LockstepListener} and
+ * {@link dev.lockstep.core.LockstepConfiguration}, whose settings are listed once in
+ * {@link dev.lockstep.core.LockstepSettings}), {@link dev.lockstep.core.LockstepListener} and
  * {@link dev.lockstep.core.MigrationHook}, the reports ({@link dev.lockstep.core.MigrationReport},
  * {@link dev.lockstep.core.MigrationInfo}, {@link dev.lockstep.core.MigrationPreview},
  * {@link dev.lockstep.core.RunProgress}) and the exceptions, each with a message that says how to fix

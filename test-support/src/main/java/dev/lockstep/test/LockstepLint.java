@@ -3,6 +3,7 @@ package dev.lockstep.test;
 import dev.lockstep.core.LintFinding;
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepConfiguration;
+import dev.lockstep.core.LockstepSettings;
 import dev.lockstep.core.Migration;
 import dev.lockstep.core.MigrationInfo;
 import dev.lockstep.core.MigrationState;
@@ -46,7 +47,7 @@ public final class LockstepLint {
 
     /** The migrations in these locations; none given: {@code classpath:db/migrations}. */
     public static LockstepLint of(String... locations) {
-        return new LockstepLint(locations.length == 0 ? List.of(LockstepConfiguration.DEFAULT_LOCATION)
+        return new LockstepLint(locations.length == 0 ? List.of(LockstepSettings.LOCATIONS.defaultText().orElseThrow())
                 : Arrays.asList(locations));
     }
 

@@ -2,6 +2,8 @@ package dev.lockstep.test;
 
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepConfiguration;
+import dev.lockstep.core.LockstepSetting;
+import dev.lockstep.core.LockstepSettings;
 import dev.lockstep.core.Migration;
 import dev.lockstep.core.VersionsMode;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -112,8 +114,8 @@ public final class TemplateDatabase {
         private DatabaseServer server;
         private final List<String> locations = new ArrayList<>();
         private String schema;
-        private String table = LockstepConfiguration.DEFAULT_TABLE;
-        private VersionsMode versions = VersionsMode.UNIQUE;
+        private String table = LockstepSettings.TABLE.defaultValue().orElseThrow();
+        private VersionsMode versions = LockstepSettings.VERSIONS.defaultValue().orElseThrow();
         private ClassLoader classLoader;
         private CloneStrategy strategy = CloneStrategy.AUTO;
         private Integer poolSize;
@@ -156,21 +158,29 @@ public final class TemplateDatabase {
         }
 
         /**
-         * A Lockstep property by its Boot name. Those that decide the schema are read
-         * ({@code lockstep.locations}, {@code .schema}, {@code .table}, {@code .versions}); the
-         * others (timeouts, lock settings) change nothing in a template and are ignored.
+         * A Lockstep property by its Boot name, read as {@link LockstepSettings} reads it. Those that
+         * decide the schema are used ({@code lockstep.locations}, {@code .schema}, {@code .table},
+         * {@code .versions}); the others (timeouts, lock settings, Spring Boot's own) change nothing
+         * in a template and are ignored.
+         *
+         * @throws dev.lockstep.core.LockstepConfigurationException naming the key when a value that
+         *     decides the schema cannot be read
          */
         public Builder property(String key, String value) {
-            String trimmed = value == null ? "" : value.trim();
-            switch (key) {
-                case "lockstep.locations" -> Arrays.stream(trimmed.split(",")).map(String::trim)
-                        .filter(location -> !location.isEmpty()).forEach(locations::add);
-                case "lockstep.schema" -> schema = trimmed.isEmpty() ? null : trimmed;
-                case "lockstep.table" -> table = trimmed;
-                case "lockstep.versions" -> versions = VersionsMode.valueOf(trimmed.toUpperCase(Locale.ROOT));
-                default -> {
-                    // not part of the schema
-                }
+            String text = value == null ? "" : value.strip();
+            Optional<LockstepSetting<?>> setting = key.startsWith(LockstepSetting.PREFIX) ? LockstepSettings.byKey(key)
+                    : Optional.empty();
+            if (setting.isEmpty()) {
+                return this;
+            }
+            if (setting.get() == LockstepSettings.LOCATIONS) {
+                locations.addAll(LockstepSettings.LOCATIONS.parse(text));
+            } else if (setting.get() == LockstepSettings.SCHEMA) {
+                schema = text.isEmpty() ? null : text;
+            } else if (setting.get() == LockstepSettings.TABLE) {
+                table = LockstepSettings.TABLE.parse(text);
+            } else if (setting.get() == LockstepSettings.VERSIONS) {
+                versions = LockstepSettings.VERSIONS.parse(text);
             }
             return this;
         }
@@ -213,7 +223,7 @@ public final class TemplateDatabase {
         /** Which template these settings need, read from the files and the server, without building it. */
         Identity identify() {
             DatabaseServer on = server != null ? server : DatabaseServer.forTests();
-            List<String> where = locations.isEmpty() ? List.of(LockstepConfiguration.DEFAULT_LOCATION) : locations;
+            List<String> where = locations.isEmpty() ? LockstepSettings.LOCATIONS.defaultValue().orElseThrow() : locations;
             TemplateCatalog.ServerFacts facts = TemplateCatalog.serverFacts(on);
             String hash = hash(facts.versionNum(), where, scan(on, where));
             String name = TemplateCatalog.TEMPLATE_PREFIX + hash.substring(0, 16);

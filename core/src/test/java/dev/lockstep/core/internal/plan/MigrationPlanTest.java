@@ -4,7 +4,7 @@ import dev.lockstep.core.internal.files.FileFacts;
 import dev.lockstep.core.internal.files.LoadedMigration;
 
 import dev.lockstep.core.ChecksumPolicy;
-import dev.lockstep.core.LockstepConfiguration;
+import dev.lockstep.core.LockstepSettings;
 import dev.lockstep.core.Migration;
 import dev.lockstep.core.VersionsMode;
 import dev.lockstep.core.internal.files.MigrationId;
@@ -136,7 +136,7 @@ class MigrationPlanTest {
     /** With a configured schema the tracker never asks the connection for its current schema. */
     private static Tracker tracker() {
         try {
-            return Tracker.resolve(null, Optional.of("app"), LockstepConfiguration.DEFAULT_TABLE);
+            return Tracker.resolve(null, Optional.of("app"), LockstepSettings.TABLE.defaultValue().orElseThrow());
         } catch (SQLException e) {
             throw new AssertionError(e);
         }
