@@ -1,5 +1,9 @@
 package dev.lockstep.autoconfigure;
 
+import dev.lockstep.autoconfigure.web.MigrationGate;
+import dev.lockstep.autoconfigure.web.MigrationGateServletFilter;
+import dev.lockstep.autoconfigure.web.MigrationGateWebFilter;
+
 import dev.lockstep.autoconfigure.LockstepProperties.RunAt;
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepConfiguration;

@@ -1,5 +1,14 @@
 package dev.lockstep.autoconfigure;
 
+import dev.lockstep.autoconfigure.actuate.endpoint.LockstepEndpoint;
+import dev.lockstep.autoconfigure.actuate.endpoint.LockstepEndpointAutoConfiguration;
+import dev.lockstep.autoconfigure.actuate.health.LockstepHealthAutoConfiguration;
+import dev.lockstep.autoconfigure.actuate.health.LockstepHealthIndicator;
+import dev.lockstep.autoconfigure.actuate.metrics.LockstepMeters;
+import dev.lockstep.autoconfigure.actuate.metrics.LockstepMetrics;
+import dev.lockstep.autoconfigure.actuate.metrics.LockstepMetricsAutoConfiguration;
+import dev.lockstep.autoconfigure.web.MigrationGate;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockstep.core.Lockstep;

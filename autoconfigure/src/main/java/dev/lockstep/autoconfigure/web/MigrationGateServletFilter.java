@@ -1,4 +1,4 @@
-package dev.lockstep.autoconfigure;
+package dev.lockstep.autoconfigure.web;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -10,11 +10,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /** The {@link MigrationGate} for servlet applications: 503 with {@code Retry-After} until it opens. */
-class MigrationGateServletFilter implements Filter {
+public class MigrationGateServletFilter implements Filter {
 
     private final MigrationGate gate;
 
-    MigrationGateServletFilter(MigrationGate gate) {
+    public MigrationGateServletFilter(MigrationGate gate) {
         this.gate = gate;
     }
 

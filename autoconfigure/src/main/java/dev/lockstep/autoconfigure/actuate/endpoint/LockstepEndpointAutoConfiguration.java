@@ -1,4 +1,6 @@
-package dev.lockstep.autoconfigure;
+package dev.lockstep.autoconfigure.actuate.endpoint;
+
+import dev.lockstep.autoconfigure.LockstepAutoConfiguration;
 
 import dev.lockstep.core.Lockstep;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;

@@ -1,4 +1,4 @@
-package dev.lockstep.autoconfigure;
+package dev.lockstep.autoconfigure.actuate.metrics;
 
 /**
  * Lockstep's meter names and tags.

@@ -1,4 +1,4 @@
-package dev.lockstep.autoconfigure;
+package dev.lockstep.autoconfigure.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

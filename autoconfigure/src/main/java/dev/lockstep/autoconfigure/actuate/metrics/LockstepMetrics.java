@@ -1,7 +1,7 @@
-package dev.lockstep.autoconfigure;
+package dev.lockstep.autoconfigure.actuate.metrics;
 
-import static dev.lockstep.autoconfigure.LockstepMeters.OUTCOME;
-import static dev.lockstep.autoconfigure.LockstepMeters.TRANSACTIONAL;
+import static dev.lockstep.autoconfigure.actuate.metrics.LockstepMeters.OUTCOME;
+import static dev.lockstep.autoconfigure.actuate.metrics.LockstepMeters.TRANSACTIONAL;
 
 import dev.lockstep.core.BlockedOn;
 import dev.lockstep.core.LockTimeoutException;

@@ -1,4 +1,4 @@
-package dev.lockstep.autoconfigure;
+package dev.lockstep.autoconfigure.web;
 
 /**
  * Open once the startup run has returned ({@code lockstep.run-at=application-runner}). Until then
@@ -18,7 +18,7 @@ public class MigrationGate {
         this.actuatorBasePath = actuatorBasePath.endsWith("/") ? actuatorBasePath : actuatorBasePath + "/";
     }
 
-    void open() {
+    public void open() {
         open = true;
     }
 

@@ -1,4 +1,6 @@
-package dev.lockstep.autoconfigure;
+package dev.lockstep.autoconfigure.actuate.metrics;
+
+import dev.lockstep.autoconfigure.LockstepAutoConfiguration;
 
 import dev.lockstep.core.Lockstep;
 import io.micrometer.core.instrument.MeterRegistry;

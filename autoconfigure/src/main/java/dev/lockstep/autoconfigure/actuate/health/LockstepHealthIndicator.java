@@ -1,4 +1,4 @@
-package dev.lockstep.autoconfigure;
+package dev.lockstep.autoconfigure.actuate.health;
 
 import dev.lockstep.core.BlockedOn;
 import dev.lockstep.core.LockHolder;

@@ -1,4 +1,4 @@
-package dev.lockstep.autoconfigure;
+package dev.lockstep.autoconfigure.actuate.endpoint;
 
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.MigrationInfo;

@@ -1,4 +1,4 @@
-package dev.lockstep.autoconfigure;
+package dev.lockstep.autoconfigure.web;
 
 import java.nio.charset.StandardCharsets;
 import org.springframework.core.Ordered;
@@ -12,11 +12,11 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /** The {@link MigrationGate} for reactive applications: 503 with {@code Retry-After} until it opens. */
-class MigrationGateWebFilter implements WebFilter, Ordered {
+public class MigrationGateWebFilter implements WebFilter, Ordered {
 
     private final MigrationGate gate;
 
-    MigrationGateWebFilter(MigrationGate gate) {
+    public MigrationGateWebFilter(MigrationGate gate) {
         this.gate = gate;
     }
 
