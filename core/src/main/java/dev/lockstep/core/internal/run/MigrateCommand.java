@@ -15,7 +15,6 @@ import dev.lockstep.core.internal.session.DatabaseDescription;
 import dev.lockstep.core.internal.session.PinnedSession;
 import dev.lockstep.core.internal.session.SessionState;
 import dev.lockstep.core.internal.tracker.AppliedRow;
-import dev.lockstep.core.internal.tracker.Baseline;
 import dev.lockstep.core.internal.tracker.Tracker;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -33,8 +32,9 @@ import java.util.Optional;
  * {@code migrate()}: one run on one pinned connection, in phases.
  * <ol>
  *   <li>Connect ({@link Connector}, with retries) and pin the session ({@link PinnedSession}).</li>
- *   <li>Resolve the tracker's schema once. If the tracker already records every file as applied,
- *       return: a restart with nothing to do takes no lock and changes no setting.</li>
+ *   <li>Resolve the tracker's schema once. If the tracker already records every file as applied
+ *       ({@link UpToDateCheck}), return: a restart with nothing to do takes no lock and changes no
+ *       setting.</li>
  *   <li>Check that the connection is a session of its own, name the session and set what the run
  *       needs on it, then wait for the lock ({@link RunLock}); between tries, leave as soon as another
  *       runner has applied everything. A runner that loses its connection while it holds nothing
@@ -143,8 +143,8 @@ public final class MigrateCommand {
         private final long startedNanos;
         private final long waitStarted;
         private PinnedSession session;
+        private UpToDateCheck upToDate;
         private boolean holding;
-        private boolean trackerSeen;
 
         Attempt(Connection connection, List<LoadedMigration> onDisk, long startedNanos, long waitStarted) {
             this.connection = connection;
@@ -159,9 +159,10 @@ public final class MigrateCommand {
                 Tracker tracker = Tracker.resolve(connection, settings.schema(), settings.table());
                 LOG.log(Level.INFO, "Lockstep run on " + DatabaseDescription.of(connection) + ": tracker "
                         + tracker.displayName() + ", " + onDisk.size() + " migration file(s), runner '" + runner + "'");
-                Optional<MigrationReport> upToDate = upToDateWithoutLock(tracker, Duration.ZERO);
-                if (upToDate.isPresent()) {
-                    return upToDate.get();
+                upToDate = new UpToDateCheck(engine, connection, tracker, onDisk, rows -> knownRows = rows);
+                Optional<MigrationReport> nothingToDo = upToDate.check(Duration.ZERO, startedNanos);
+                if (nothingToDo.isPresent()) {
+                    return nothingToDo.get();
                 }
                 engine.parts().sessionPinning().require(connection, settings.dataSource());
                 SessionState lockState = session.configure("lockstep " + runner, settings.statementTimeout(),
@@ -187,8 +188,8 @@ public final class MigrateCommand {
             RunLock lock = engine.parts().locks().create(key, settings.lockTimeout(), settings.reportInterval(),
                     listeners);
             try {
-                LockAcquisition<MigrationReport> acquisition = lock.acquire(connection, () -> doneByOthers(tracker),
-                        waitStarted);
+                LockAcquisition<MigrationReport> acquisition = lock.acquire(connection,
+                        () -> upToDate.checkWhileWaiting(waitStarted, startedNanos), waitStarted);
                 if (acquisition instanceof LockAcquisition.Held<MigrationReport> held) {
                     listeners.lockAcquired(held.waited());
                 }
@@ -205,43 +206,6 @@ public final class MigrateCommand {
                 listeners.lockFailed(Duration.ofNanos(System.nanoTime() - startedNanos), failure);
                 throw failure;
             }
-        }
-
-        /**
-         * Between tries: whether the holder has applied everything. The count is the cheap look; the
-         * full check runs only when it could succeed.
-         */
-        private Optional<MigrationReport> doneByOthers(Tracker tracker) throws SQLException {
-            trackerSeen = trackerSeen || tracker.exists(connection);
-            if (trackerSeen && tracker.countApplied(connection) >= onDisk.size()) {
-                return upToDateWithoutLock(tracker, Duration.ofNanos(System.nanoTime() - waitStarted));
-            }
-            return Optional.empty();
-        }
-
-        /**
-         * The common restart: every file already applied. Rows are only ever added, so if the tracker
-         * already holds every file as applied (none half-done) there is nothing a lock could protect.
-         * Anything else, including a missing tracker, takes the locked path.
-         */
-        private Optional<MigrationReport> upToDateWithoutLock(Tracker tracker, Duration lockWait) throws SQLException {
-            if (!tracker.exists(connection)) {
-                return Optional.empty();
-            }
-            List<AppliedRow> rows = tracker.read(connection);
-            knownRows = rows;
-            settings.baselineVersion().ifPresent(version -> Baseline.refuseIfHistory(tracker, rows, version));
-            if (rows.stream().anyMatch(AppliedRow::running)) {
-                return Optional.empty();
-            }
-            MigrationPlan plan = plan(rows, tracker);
-            if (!plan.pending().isEmpty()) {
-                return Optional.empty();
-            }
-            plan.log(tracker);
-            listeners.pendingResolved(List.of(), plan.alreadyApplied());
-            return Optional.of(new MigrationReport(tracker.displayName(), List.of(), plan.alreadyApplied(),
-                    plan.missingFiles(), lockWait, Duration.ofNanos(System.nanoTime() - startedNanos)));
         }
 
         private MigrationPlan plan(List<AppliedRow> rows, Tracker tracker) {

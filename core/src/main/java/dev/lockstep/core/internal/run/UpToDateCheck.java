@@ -1,0 +1,78 @@
+package dev.lockstep.core.internal.run;
+
+import dev.lockstep.core.MigrationReport;
+import dev.lockstep.core.internal.files.LoadedMigration;
+import dev.lockstep.core.internal.plan.MigrationPlan;
+import dev.lockstep.core.internal.tracker.AppliedRow;
+import dev.lockstep.core.internal.tracker.Baseline;
+import dev.lockstep.core.internal.tracker.Tracker;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Whether the tracker already records every file as applied, read without the lock: the common
+ * restart, and a waiter whose holder has done the work. Rows are only ever added, so a tracker that
+ * holds every file as applied (none half-done) leaves nothing a lock could protect; anything else,
+ * a missing tracker included, takes the locked path.
+ */
+final class UpToDateCheck {
+
+    private final Engine engine;
+    private final Connection connection;
+    private final Tracker tracker;
+    private final List<LoadedMigration> onDisk;
+    private final Consumer<List<AppliedRow>> read;
+    private boolean trackerSeen;
+
+    /** @param read told of the rows each look reads, so {@code info()} can answer during the run */
+    UpToDateCheck(Engine engine, Connection connection, Tracker tracker, List<LoadedMigration> onDisk,
+            Consumer<List<AppliedRow>> read) {
+        this.engine = engine;
+        this.connection = connection;
+        this.tracker = tracker;
+        this.onDisk = onDisk;
+        this.read = read;
+    }
+
+    /**
+     * The run's report when everything is applied, else empty.
+     *
+     * @param lockWait how long the run has waited so far
+     */
+    Optional<MigrationReport> check(Duration lockWait, long startedNanos) throws SQLException {
+        if (!tracker.exists(connection)) {
+            return Optional.empty();
+        }
+        List<AppliedRow> rows = tracker.read(connection);
+        read.accept(rows);
+        engine.settings().baselineVersion().ifPresent(version -> Baseline.refuseIfHistory(tracker, rows, version));
+        if (rows.stream().anyMatch(AppliedRow::running)) {
+            return Optional.empty();
+        }
+        MigrationPlan plan = MigrationPlan.build(onDisk, rows, engine.settings().versions(),
+                engine.settings().checksum(), tracker);
+        if (!plan.pending().isEmpty()) {
+            return Optional.empty();
+        }
+        plan.log(tracker);
+        engine.listeners().pendingResolved(List.of(), plan.alreadyApplied());
+        return Optional.of(new MigrationReport(tracker.displayName(), List.of(), plan.alreadyApplied(),
+                plan.missingFiles(), lockWait, Duration.ofNanos(System.nanoTime() - startedNanos)));
+    }
+
+    /**
+     * Between two tries for the lock: whether its holder has applied everything. The count is the
+     * cheap look; the full check runs only when it could succeed.
+     */
+    Optional<MigrationReport> checkWhileWaiting(long waitStarted, long startedNanos) throws SQLException {
+        trackerSeen = trackerSeen || tracker.exists(connection);
+        if (trackerSeen && tracker.countApplied(connection) >= onDisk.size()) {
+            return check(Duration.ofNanos(System.nanoTime() - waitStarted), startedNanos);
+        }
+        return Optional.empty();
+    }
+}
