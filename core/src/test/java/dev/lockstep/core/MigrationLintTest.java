@@ -16,9 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * it is applied to a real PostgreSQL after an earlier migration created the tables, so the SQL
  * the lint reads is SQL PostgreSQL accepts.
  */
-class MigrationLintTest extends SchemaTestBase {
+public class MigrationLintTest extends SchemaTestBase {
 
-    private static final String EXISTING_TABLES = """
+    public static final String EXISTING_TABLES = """
             CREATE TABLE customers (id bigint PRIMARY KEY);
             CREATE TABLE orders (id bigint, customer_id bigint, note varchar(20), total int);
             CREATE INDEX orders_total_idx ON orders (total);
@@ -26,7 +26,7 @@ class MigrationLintTest extends SchemaTestBase {
             CREATE UNIQUE INDEX order_totals_customer ON order_totals (customer_id);
             """;
 
-    static Stream<Arguments> cases() {
+    public static Stream<Arguments> cases() {
         return Stream.of(
                 risky("index-not-concurrent", "CREATE INDEX orders_customer_idx ON orders (customer_id);"),
                 safe("index-not-concurrent", "CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);"),

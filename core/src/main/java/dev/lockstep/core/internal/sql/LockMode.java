@@ -22,11 +22,6 @@ public enum LockMode {
         return sqlName;
     }
 
-    /** Whether the table's ordinary reads and writes (ACCESS SHARE, ROW EXCLUSIVE) go on while it is held. */
-    public boolean letsQueriesThrough() {
-        return compareTo(SHARE_UPDATE_EXCLUSIVE) <= 0;
-    }
-
     static LockMode stronger(LockMode a, LockMode b) {
         return a.compareTo(b) >= 0 ? a : b;
     }

@@ -21,11 +21,6 @@ public record SessionEffects(Set<String> settings, boolean role, boolean unknown
         settings = Set.copyOf(settings);
     }
 
-    /** Whether it changes nothing: most migrations, for which restoring costs nothing. */
-    public boolean none() {
-        return settings.isEmpty() && !role && !unknown;
-    }
-
     /** The custom settings ({@code x.y}) among them, which no catalog lists. */
     public Set<String> customSettings() {
         Set<String> custom = new TreeSet<>();

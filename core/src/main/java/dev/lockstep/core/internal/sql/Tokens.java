@@ -83,10 +83,6 @@ public final class Tokens {
         return starts[i];
     }
 
-    int end(int i) {
-        return ends[i];
-    }
-
     /** The token as written. */
     public String text(int i) {
         return text.substring(starts[i], ends[i]);

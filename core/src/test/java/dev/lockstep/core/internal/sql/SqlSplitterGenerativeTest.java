@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,6 +43,7 @@ class SqlSplitterGenerativeTest {
     }
 
     @Test
+    @Tag("database")
     void postgresqlRunsTheWholeScriptAndTheSplitStatementsToTheSameEffect() throws SQLException {
         try (TestSchema schema = TestPostgres.get().newSchema(); Connection c = schema.connect();
                 Statement s = c.createStatement()) {

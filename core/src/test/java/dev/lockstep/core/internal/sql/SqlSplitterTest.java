@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -176,6 +177,7 @@ class SqlSplitterTest {
     }
 
     @Test
+    @Tag("database")
     void theServerAgreesWithTheSplitOnRandomStatements() throws Exception {
         // The splitter's idea of where strings end must be PostgreSQL's: run each split statement
         // and compare the value the server computes with the value the generator meant.

@@ -71,6 +71,21 @@ class StatementAnalyzerTest {
             ALTER TABLE t ADD COLUMN c uuid DEFAULT gen_random_uuid()                 | -                         | -                         | volatile-default t                | ACCESS EXCLUSIVE on t
             ALTER TABLE t ADD COLUMN c timestamptz DEFAULT now()                      | -                         | -                         | -                                 | ACCESS EXCLUSIVE on t
             ALTER TABLE t RENAME CONSTRAINT a TO b, ALTER COLUMN c TYPE bigint        | -                         | -                         | column-type-change t              | ACCESS EXCLUSIVE on t
+            ALTER TABLE ONLY t * ADD COLUMN c int UNIQUE CHECK (c > 0)                | -                         | -                         | unique-without-index t, check-without-not-valid t | ACCESS EXCLUSIVE on t
+            ALTER TABLE t ADD COLUMN c serial PRIMARY KEY                             | -                         | -                         | volatile-default t, unique-without-index t | ACCESS EXCLUSIVE on t
+            ALTER TABLE t ADD COLUMN c int REFERENCES u, ATTACH PARTITION p FOR VALUES IN (1) | -              | -                         | foreign-key-without-not-valid t   | ACCESS EXCLUSIVE on t
+            ALTER TABLE t ATTACH PARTITION p FOR VALUES IN (1)                        | -                         | -                         | -                                 | SHARE UPDATE EXCLUSIVE on t
+            ALTER TABLE t ADD COLUMN c int DEFAULT (random() * 10)::int               | -                         | -                         | volatile-default t                | ACCESS EXCLUSIVE on t
+            ALTER TABLE t ADD COLUMN c text, ADD COLUMN d float8 DEFAULT random()     | -                         | -                         | volatile-default t                | ACCESS EXCLUSIVE on t
+            ALTER TABLE t ADD COLUMN c text DEFAULT md5('random()')                   | -                         | -                         | -                                 | ACCESS EXCLUSIVE on t
+            ALTER TABLE                                                               | -                         | -                         | -                                 | -
+            DROP TABLE IF EXISTS t                                                    | -                         | -                         | -                                 | ACCESS EXCLUSIVE on t
+            DROP MATERIALIZED VIEW v                                                  | -                         | -                         | -                                 | ACCESS EXCLUSIVE on v
+            VACUUM (FULL 0) t                                                         | VACUUM                    | VACUUM                    | -                                 | SHARE UPDATE EXCLUSIVE on t
+            VACUUM (FULL off) t                                                       | VACUUM                    | VACUUM                    | -                                 | SHARE UPDATE EXCLUSIVE on t
+            VACUUM (FULL 1) t                                                         | VACUUM                    | -                         | vacuum-full t                     | ACCESS EXCLUSIVE on t
+            LOCK TABLE t IN ACCESS SHARE MODE                                         | -                         | -                         | lock-table t                      | ACCESS SHARE on t
+            LOCK TABLE t IN ROW EXCLUSIVE MODE NOWAIT                                 | -                         | -                         | lock-table t                      | ROW EXCLUSIVE on t
             LOCK TABLE t IN SHARE ROW EXCLUSIVE MODE                                  | -                         | -                         | lock-table t                      | SHARE ROW EXCLUSIVE on t
             LOCK t                                                                    | -                         | -                         | lock-table t                      | ACCESS EXCLUSIVE on t
             ALTER DATABASE app SET TABLESPACE fast                                    | ALTER DATABASE ... SET TABLESPACE | -                 | -                                 | -
@@ -215,5 +230,26 @@ class StatementAnalyzerTest {
             """)
     void keepsTheLeadingWordsToNameAStatementInMessages(String sql, String words) {
         assertThat(List.of(StatementAnalyzer.analyze(sql).leadingWords())).containsExactly(words);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            SET app.tenant = 'a'                                   | app.tenant
+            SELECT set_config('app.tenant', 'a', false), set_config('search_path', '', false) | app.tenant
+            SET search_path TO app                                 | ''
+            """)
+    void customSettingsAreThoseWithADotInTheirName(String sql, String custom) {
+        assertThat(String.join(" ", StatementAnalyzer.analyze(sql).session().customSettings())).isEqualTo(custom);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            SELECT   1,\\n\\t2                                     | 20 | SELECT 1, 2
+            SELECT 1234567890                                      | 10 | SELECT 123 ...
+            SELECT 12345                                           | 12 | SELECT 12345
+            """)
+    void aStatementShownOnOneLineIsShortenedToTheLengthAsked(String text, int max, String shown) {
+        String sql = text.replace("\\n", "\n").replace("\\t", "\t");
+        assertThat(SqlSplitter.split(sql).get(0).oneLine(max)).isEqualTo(shown);
     }
 }
