@@ -68,6 +68,9 @@ public final class LockstepAutoConfiguration {
             ObjectProvider<MigrationHook> hooks) {
         DataSource dataSource = MigrationDataSource.choose(properties, lockstepDataSource, dataSources,
                 List.of(beanFactory.getBeanNamesForType(DataSource.class)), resourceLoader.getClassLoader());
+        if (!properties.isAllowOtherMigrationTools()) {
+            OtherMigrationTools.check(beanFactory, dataSource, resourceLoader.getClassLoader());
+        }
         LockstepConfiguration configuration = Lockstep.configure()
                 .dataSource(dataSource)
                 .runnerName(environment.getProperty("spring.application.name"))

@@ -113,6 +113,12 @@ public class LockstepProperties {
      */
     private boolean exitAfterRun;
 
+    /**
+     * Whether Flyway or Liquibase may migrate the same database as Lockstep. By default startup fails when their
+     * auto-configured migration points at it, as both tools would apply their files.
+     */
+    private boolean allowOtherMigrationTools;
+
     private final Lock lock = new Lock();
 
     private final Ddl ddl = new Ddl();
@@ -133,6 +139,14 @@ public class LockstepProperties {
         CONTEXT_REFRESH,
         /** In an ApplicationRunner, with the web server and liveness up meanwhile. */
         APPLICATION_RUNNER
+    }
+
+    public boolean isAllowOtherMigrationTools() {
+        return allowOtherMigrationTools;
+    }
+
+    public void setAllowOtherMigrationTools(boolean allowOtherMigrationTools) {
+        this.allowOtherMigrationTools = allowOtherMigrationTools;
     }
 
     public boolean isEnabled() {

@@ -25,6 +25,13 @@ class LockstepRuntimeHints implements RuntimeHintsRegistrar {
         hints.reflection().registerTypeIfPresent(classLoader, "com.zaxxer.hikari.HikariDataSource",
                 type -> type.withMethod("evictConnection", List.of(TypeReference.of(Connection.class)),
                         ExecutableMode.INVOKE));
+        // OtherMigrationTools reads which DataSource Flyway or Liquibase migrates.
+        hints.reflection().registerTypeIfPresent(classLoader, "org.flywaydb.core.Flyway",
+                type -> type.withMethod("getConfiguration", List.of(), ExecutableMode.INVOKE));
+        hints.reflection().registerTypeIfPresent(classLoader, "org.flywaydb.core.api.configuration.ClassicConfiguration",
+                type -> type.withMethod("getDataSource", List.of(), ExecutableMode.INVOKE));
+        hints.reflection().registerTypeIfPresent(classLoader, "liquibase.integration.spring.SpringLiquibase",
+                type -> type.withMethod("getDataSource", List.of(), ExecutableMode.INVOKE));
     }
 
     /** Every file below each {@code classpath:} location; {@code filesystem:} ones are not in the image. */

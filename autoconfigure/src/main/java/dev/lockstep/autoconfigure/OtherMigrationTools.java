@@ -1,0 +1,112 @@
+package dev.lockstep.autoconfigure;
+
+import java.lang.reflect.InvocationTargetException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Finds Flyway or Liquibase set up to migrate the database Lockstep migrates: a service that moved
+ * from Flyway but kept its starter runs both, and the second tool then fails on what the first
+ * applied ("column already exists"), with no word that two tools are at work. Reads the tools'
+ * beans by class name, so neither library is needed to compile or run Lockstep.
+ */
+final class OtherMigrationTools {
+
+    static final String ALLOW_PROPERTY = "lockstep.allow-other-migration-tools";
+
+    private record Tool(String name, String beanType, String starter, String enabledProperty, String history,
+            Function<Object, DataSource> dataSource) {
+    }
+
+    private static final List<Tool> TOOLS = List.of(
+            new Tool("Flyway", "org.flywaydb.core.Flyway", "spring-boot-starter-flyway", "spring.flyway.enabled",
+                    " Lockstep adopts Flyway's history (flyway_schema_history) on its first run, without Flyway's library.",
+                    flyway -> (DataSource) call(call(flyway, "getConfiguration"), "getDataSource")),
+            new Tool("Liquibase", "liquibase.integration.spring.SpringLiquibase", "spring-boot-starter-liquibase",
+                    "spring.liquibase.enabled", "", liquibase -> (DataSource) call(liquibase, "getDataSource")));
+
+    private OtherMigrationTools() {
+    }
+
+    /** Fails when another tool's bean migrates the same database as {@code migrated}. */
+    static void check(ListableBeanFactory beanFactory, DataSource migrated, ClassLoader classLoader) {
+        for (Tool tool : TOOLS) {
+            if (!ClassUtils.isPresent(tool.beanType(), classLoader)) {
+                continue;
+            }
+            Class<?> type = ClassUtils.resolveClassName(tool.beanType(), classLoader);
+            for (String name : beanFactory.getBeanNamesForType(type, true, false)) {
+                DataSource theirs = tool.dataSource().apply(beanFactory.getBean(name));
+                if (sameDatabase(theirs, migrated)) {
+                    throw new OtherMigrationToolException(describe(tool, name), advise(tool));
+                }
+            }
+        }
+    }
+
+    private static String describe(Tool tool, String beanName) {
+        return tool.name() + " (bean '" + beanName + "') is set up to migrate the same database as Lockstep. Both would "
+                + "apply their migrations at startup: a change one of them applied then fails in the other "
+                + "(\"already exists\"), or is applied twice.";
+    }
+
+    private static String advise(Tool tool) {
+        return "Use one migration tool: remove " + tool.starter() + " (or " + tool.name().toLowerCase()
+                + "'s library) from the dependencies, or set " + tool.enabledProperty() + "=false." + tool.history()
+                + " To run both on purpose, set " + ALLOW_PROPERTY + "=true.";
+    }
+
+    /** The same pool, or two pools whose connections reach one database (compared by their JDBC URLs). */
+    private static boolean sameDatabase(DataSource theirs, DataSource ours) {
+        if (theirs == null || theirs == ours) {
+            return theirs != null;
+        }
+        Optional<String> theirUrl = url(theirs);
+        return theirUrl.isPresent() && theirUrl.equals(url(ours));
+    }
+
+    /** The URL without its parameters; empty when no connection can be had (then nothing is claimed). */
+    private static Optional<String> url(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            String url = connection.getMetaData().getURL();
+            return Optional.ofNullable(url).map(u -> u.replaceFirst("\\?.*$", ""));
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Object call(Object target, String method) {
+        try {
+            return Objects.requireNonNull(target).getClass().getMethod(method).invoke(target);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot read " + method + " of " + target.getClass().getName(),
+                    e instanceof InvocationTargetException ite ? ite.getCause() : e);
+        }
+    }
+
+    /** Startup fails with this; {@link LockstepFailureAnalyzer} shows its description and action. */
+    static final class OtherMigrationToolException extends IllegalStateException {
+
+        private final String action;
+
+        OtherMigrationToolException(String description, String action) {
+            super(description + " " + action);
+            this.action = action;
+        }
+
+        String description() {
+            return getMessage().substring(0, getMessage().length() - action.length() - 1);
+        }
+
+        String action() {
+            return action;
+        }
+    }
+}
