@@ -27,6 +27,13 @@ public interface LockstepListener {
     default void lockAcquired(Duration waited) {
     }
 
+    /**
+     * Another runner applied everything while this one waited, so it stopped waiting without
+     * taking the lock; {@code waited} is how long it waited.
+     */
+    default void lockNotNeeded(Duration waited) {
+    }
+
     /** The lock could not be taken: timed out ({@link LockTimeoutException}) or failed. */
     default void lockFailed(Duration waited, LockstepException error) {
     }
@@ -68,6 +75,13 @@ public interface LockstepListener {
     }
 
     default void runFinished(MigrationReport report) {
+    }
+
+    /**
+     * A preview ({@link Lockstep#preview()}) read the tracker and the files and found what a
+     * migrate would run; nothing was applied.
+     */
+    default void previewFinished(MigrationPreview preview) {
     }
 
     default void runFailed(LockstepException error, Duration took) {

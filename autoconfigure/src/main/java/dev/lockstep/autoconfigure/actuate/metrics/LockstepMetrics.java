@@ -57,6 +57,11 @@ public class LockstepMetrics implements LockstepListener {
     }
 
     @Override
+    public void lockNotNeeded(Duration waited) {
+        lockWait("not-needed").record(waited);
+    }
+
+    @Override
     public void lockFailed(Duration waited, LockstepException error) {
         lockWait(error instanceof LockTimeoutException ? "timeout" : "error").record(waited);
     }

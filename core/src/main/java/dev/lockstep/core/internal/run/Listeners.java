@@ -5,6 +5,7 @@ import dev.lockstep.core.LockHolder;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.LockstepListener;
 import dev.lockstep.core.Migration;
+import dev.lockstep.core.MigrationPreview;
 import dev.lockstep.core.MigrationReport;
 
 import java.lang.System.Logger.Level;
@@ -53,6 +54,16 @@ public final class Listeners implements LockstepListener {
     @Override
     public void lockAcquired(Duration waited) {
         each("lockAcquired", l -> l.lockAcquired(waited));
+    }
+
+    @Override
+    public void lockNotNeeded(Duration waited) {
+        each("lockNotNeeded", l -> l.lockNotNeeded(waited));
+    }
+
+    @Override
+    public void previewFinished(MigrationPreview preview) {
+        each("previewFinished", l -> l.previewFinished(preview));
     }
 
     @Override

@@ -192,6 +192,8 @@ public final class MigrateCommand {
                         () -> upToDate.checkWhileWaiting(waitStarted, startedNanos), waitStarted);
                 if (acquisition instanceof LockAcquisition.Held<MigrationReport> held) {
                     listeners.lockAcquired(held.waited());
+                } else {
+                    listeners.lockNotNeeded(Duration.ofNanos(System.nanoTime() - waitStarted));
                 }
                 return acquisition;
             } catch (LockstepException e) {
