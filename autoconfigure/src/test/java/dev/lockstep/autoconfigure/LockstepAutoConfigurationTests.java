@@ -101,6 +101,18 @@ class LockstepAutoConfigurationTests {
         });
     }
 
+    /** A replica that stopped waiting because another applied everything still has its wait timed. */
+    @Test
+    void aWaitEndedByAnotherRunnersWorkIsTimedWithAnOutcomeOfItsOwn() {
+        withDatabase().run(context -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            context.getBean(LockstepMetrics.class).lockNotNeeded(java.time.Duration.ofSeconds(16));
+
+            assertThat(registry.get(LockstepMeters.LOCK_WAIT).tag(LockstepMeters.OUTCOME, "not-needed").timer()
+                    .totalTime(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(16);
+        });
+    }
+
     @Test
     void modeValidateFailsStartupOnAPendingMigrationAndWritesNothing() {
         withDatabase().withPropertyValues("lockstep.mode=validate").run(context -> {
@@ -122,11 +134,15 @@ class LockstepAutoConfigurationTests {
     }
 
     @Test
-    void modePreviewAppliesNothing() {
+    void modePreviewAppliesNothingAndHealthIsUpSayingWhatWouldRun() {
         withDatabase().withPropertyValues("lockstep.mode=preview").run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(tableExists("greetings")).isFalse();
             assertThat(tableExists("lockstep_applied_migrations")).isFalse();
+            Health health = context.getBean(LockstepHealthIndicator.class).health(true);
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("phase", "previewed").containsEntry("applied", 0)
+                    .containsEntry("pending", 1);
         });
     }
 

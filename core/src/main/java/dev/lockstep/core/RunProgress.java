@@ -16,6 +16,8 @@ public final class RunProgress implements LockstepListener {
         WAITING_FOR_LOCK("waiting-for-lock"),
         MIGRATING("migrating"),
         COMPLETED("completed"),
+        /** A preview ended: {@code pending} would run; nothing was applied. */
+        PREVIEWED("previewed"),
         FAILED("failed");
 
         private final String label;
@@ -115,6 +117,12 @@ public final class RunProgress implements LockstepListener {
     public synchronized void runFinished(MigrationReport report) {
         snapshot = new Snapshot(Phase.COMPLETED, report.alreadyApplied() + report.applied().size(), 0, null,
                 report.lockWait(), null, null);
+    }
+
+    @Override
+    public synchronized void previewFinished(MigrationPreview preview) {
+        snapshot = new Snapshot(Phase.PREVIEWED, preview.alreadyApplied(), preview.pending().size(), null,
+                Duration.ZERO, null, null);
     }
 
     @Override

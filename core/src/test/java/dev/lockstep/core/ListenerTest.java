@@ -103,6 +103,42 @@ class ListenerTest extends SchemaTestBase {
         assertThat(events).containsExactly("runStarted 1", "lockFailed", "runFailed LockTimeoutException");
     }
 
+    /**
+     * A replica that waited while another applied everything stops waiting without the lock; its
+     * wait is still heard (the lock-wait timer's "not-needed" sample).
+     */
+    @Test
+    void aWaiterWhoseWorkAnotherRunnerDidHearsThatItsWaitEnded() throws Exception {
+        files.add("1_a.up.sql", "CREATE TABLE a (id int);");
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (Holder holder = new Holder(schema, schema.lockKey())) {
+            Lockstep waiter = configure().lockKey(schema.lockKey()).listener(new Recording(events)).load();
+            CompletableFuture<MigrationReport> run = CompletableFuture.supplyAsync(waiter::migrate);
+            assertThat(Poll.until(Duration.ofSeconds(10), () -> waiter.progress().lockWait().toMillis() >= 200))
+                    .as("the waiter waits behind the holder").isTrue();
+
+            // Another runner (under a lock key of its own) applies everything while the lock stays held.
+            configure().lockKey(schema.lockKey() + 1).load().migrate();
+
+            assertThat(run.get(30, TimeUnit.SECONDS).applied()).isEmpty();
+        }
+        assertThat(events).containsExactly("runStarted 1", "pendingResolved 0/1", "lockNotNeeded", "runFinished 0");
+    }
+
+    /** A preview is heard too: health shows what would run, and that nothing was applied. */
+    @Test
+    void aPreviewIsHeardAndProgressSaysWhatWouldRun() {
+        files.add("1_a.up.sql", "CREATE TABLE a (id int);").add("2_b.up.sql", "CREATE TABLE b (id int);");
+        Lockstep lockstep = configure().load();
+
+        lockstep.preview();
+
+        RunProgress.Snapshot progress = lockstep.progress();
+        assertThat(progress.phase()).isEqualTo(RunProgress.Phase.PREVIEWED);
+        assertThat(progress.pending()).isEqualTo(2);
+        assertThat(progress.applied()).isZero();
+    }
+
     /** The run's last log line: what it applied, out of order too, or that there was nothing to do. */
     @Test
     void theRunsLastLineSaysWhatItDid() {
@@ -133,6 +169,11 @@ class ListenerTest extends SchemaTestBase {
         @Override
         public void lockAcquired(Duration waited) {
             events.add("lockAcquired");
+        }
+
+        @Override
+        public void lockNotNeeded(Duration waited) {
+            events.add("lockNotNeeded");
         }
 
         @Override

@@ -49,7 +49,7 @@ public class LockstepHealthIndicator extends AbstractHealthIndicator {
         }
         Snapshot s = lockstep.progress();
         switch (s.phase()) {
-            case COMPLETED -> builder.up();
+            case COMPLETED, PREVIEWED -> builder.up();
             case FAILED -> builder.down();
             default -> builder.outOfService();
         }

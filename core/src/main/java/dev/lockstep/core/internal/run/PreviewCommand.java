@@ -1,10 +1,12 @@
 package dev.lockstep.core.internal.run;
 
+import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.MigrationPreview;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.lint.LintCheck;
 import dev.lockstep.core.internal.plan.MigrationPlan;
 import dev.lockstep.core.internal.sql.SqlStatement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -26,6 +28,18 @@ public final class PreviewCommand {
 
     /** @throws dev.lockstep.core.LockstepException when the tracker does not match the files, as migrate would */
     public MigrationPreview run() {
+        long started = System.nanoTime();
+        try {
+            MigrationPreview preview = preview();
+            engine.listeners().previewFinished(preview);
+            return preview;
+        } catch (LockstepException e) {
+            engine.listeners().runFailed(e, Duration.ofNanos(System.nanoTime() - started));
+            throw e;
+        }
+    }
+
+    private MigrationPreview preview() {
         List<LoadedMigration> onDisk = engine.scan();
         TrackerView view = TrackerView.read(engine, onDisk);
         MigrationPlan plan = view.plan(engine, onDisk);
