@@ -62,8 +62,10 @@ final class StartupMigration {
                 throw e;
             }
             afterRun.run();
+            // The message names the file, line, SQLState and fix; the stack trace would bury it.
             LOG.error("Lockstep failed and lockstep.fail-on-error=false, so the application starts anyway; "
-                    + "the 'lockstep' health is DOWN until a restart succeeds: " + e.getMessage(), e);
+                    + "the 'lockstep' health is DOWN until a restart succeeds: " + e.getMessage());
+            LOG.debug("Lockstep's failure, with its stack trace", e);
         } finally {
             ended.countDown();
             if (hooked) {

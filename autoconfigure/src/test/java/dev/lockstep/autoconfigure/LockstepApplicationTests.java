@@ -19,11 +19,15 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /** Whole applications with a web server on a real PostgreSQL. */
+@ExtendWith(OutputCaptureExtension.class)
 class LockstepApplicationTests {
 
     @TempDir
@@ -161,7 +165,7 @@ class LockstepApplicationTests {
     }
 
     @Test
-    void aFailedMigrationWithFailOnErrorFalseLeavesHealthDownWithTheError() throws IOException {
+    void aFailedMigrationWithFailOnErrorFalseLeavesHealthDownWithTheError(CapturedOutput output) throws IOException {
         write("4_broken.up.sql", "ALTER TABLE no_such_table ADD COLUMN x int;");
         Map<String, Object> properties = properties("tolerant");
         properties.put("lockstep.fail-on-error", "false");
@@ -176,6 +180,15 @@ class LockstepApplicationTests {
                     .contains("no_such_table");
             assertThat(app.get("/actuator/health/readiness").status()).isEqualTo(503);
         }
+        // One ERROR block with the file, line and fix; the stack trace only at DEBUG.
+        List<String> lines = output.getOut().lines().toList();
+        int error = lines.indexOf(lines.stream().filter(line -> line.contains("[app-tolerant]")
+                && line.contains("lockstep.fail-on-error=false, so the application starts anyway")).findFirst()
+                .orElseThrow());
+        assertThat(lines.get(error)).contains(" ERROR ").contains("4_broken.up.sql failed at line 1")
+                .contains("[SQLState 42P01]");
+        assertThat(lines.subList(error + 1, lines.size())).noneMatch(line -> line.startsWith("\tat dev.lockstep")
+                || line.startsWith(MigrationFailedException.class.getName()));
     }
 
     @Test
