@@ -179,6 +179,18 @@ final class TemplateCatalog {
 
     private static IllegalStateException failure(DatabaseServer server, String what, SQLException e) {
         return new IllegalStateException("Lockstep test support could not " + what + " on " + server + ": "
-                + e.getMessage() + " [SQLState " + e.getSQLState() + "]. The user needs the CREATEDB privilege.", e);
+                + e.getMessage() + " [SQLState " + e.getSQLState() + "]. " + advice(e), e);
+    }
+
+    /** One sentence for the cause: a missing database is not fixed by a privilege, nor the other way round. */
+    private static String advice(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return switch (state) {
+            case "3D000" -> "The database in the URL must exist: the test support creates its template databases and "
+                    + "clones beside it on the same server, not that database itself.";
+            case "42501" -> "The user needs the CREATEDB privilege (ALTER USER ... CREATEDB).";
+            case "28000", "28P01" -> "Check the user name and password, and that pg_hba.conf lets this user in.";
+            default -> "See PostgreSQL's message above.";
+        };
     }
 }

@@ -40,8 +40,7 @@ public final class Connector {
                 if (attempt > retries) {
                     throw new LockstepException("Could not connect to the database" + (retries == 0 ? "" : " in "
                             + attempt + " tries") + ": " + e.getMessage() + " [SQLState " + e.getSQLState() + "]. "
-                            + (retries == 0 ? "If it starts after the application, set lockstep.connect-retries to "
-                                    + "wait for it." : "Raise lockstep.connect-retries to wait longer."), e);
+                            + ConnectFailure.advice(e, retries), e);
                 }
                 LOG.log(Level.WARNING, "Could not connect to the database (try " + attempt + " of " + (retries + 1)
                         + "): " + e.getMessage() + " [SQLState " + e.getSQLState() + "]; trying again in "

@@ -56,6 +56,21 @@ class ConnectorTest {
         assertThat(dataSource.calls).hasValue(1);
     }
 
+    /** Waiting does not make a database exist: the error says to create it, not to retry. */
+    @Test
+    void aDatabaseThatDoesNotExistIsToldToBeCreatedNotWaitedFor() {
+        PGSimpleDataSource missing = new PGSimpleDataSource();
+        missing.setURL(TestPostgres.get().jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/lockstep_no_such_database$1"));
+        missing.setUser(TestPostgres.get().user());
+        missing.setPassword(TestPostgres.get().password());
+        Connector connector = new Connector(missing, 0, Duration.ofSeconds(120));
+
+        assertThatThrownBy(connector::connect).isInstanceOf(LockstepException.class)
+                .hasMessageContaining("database \"lockstep_no_such_database\" does not exist")
+                .hasMessageContaining("[SQLState 3D000]. Create that database (CREATE DATABASE) or correct the URL")
+                .hasMessageNotContaining("connect-retries");
+    }
+
     @Test
     void aDatabaseThatComesUpWithinTheRetriesGivesTheConnection() throws Exception {
         ReachableAfter dataSource = new ReachableAfter(1);
