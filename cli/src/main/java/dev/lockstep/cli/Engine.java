@@ -43,6 +43,15 @@ final class Engine {
                         + setting.expected());
             }
         }
-        return configuration.load();
+        try {
+            return configuration.load();
+        } catch (LockstepConfigurationException e) {
+            if (e.setting().equals(LockstepSettings.LOCATIONS.key()) && settings.get("locations") == null) {
+                // The default, classpath:db/migrations, is a place in an application's jar, not in this one.
+                throw new UsageException("no --locations given; point it at the folder that holds the migrations: "
+                        + "--locations=filesystem:DIR (or LOCKSTEP_LOCATIONS=filesystem:DIR)");
+            }
+            throw e;
+        }
     }
 }

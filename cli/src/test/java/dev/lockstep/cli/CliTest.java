@@ -12,6 +12,20 @@ import org.junit.jupiter.api.Test;
 /** Every command end to end, each run as a process of its own on a real PostgreSQL, with its exit status. */
 class CliTest extends CliTestBase {
 
+    /** The default location is a place in an application's jar: a command-line user is told the flag. */
+    @Test
+    void withoutLocationsTheErrorNamesTheFlagAndAFolder() throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("info"));
+        args.addAll(CliProcess.database(schema));
+
+        CliProcess.Result result = CliProcess.run(dir, Map.of(), args.toArray(String[]::new));
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("no --locations given; point it at the folder that holds the migrations: "
+                + "--locations=filesystem:DIR (or LOCKSTEP_LOCATIONS=filesystem:DIR)")
+                .doesNotContain("src/main/resources");
+    }
+
     @Test
     void migratePrintsALinePerMigrationAndExitsZero() throws Exception {
         CliProcess.Result result = cli("migrate");

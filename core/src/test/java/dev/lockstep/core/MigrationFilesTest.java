@@ -290,8 +290,19 @@ class MigrationFilesTest {
     void aLocationWithoutPrefixThatIsAFolderOnDiskSaysToWriteFilesystem() {
         assertThatThrownBy(() -> Lockstep.configure().dataSource(new NoDatabase()).locations(dir.toString()).load())
                 .hasMessageContaining("(a location without a prefix is read as classpath:")
-                .hasMessageContaining("A folder of that name exists on disk")
-                .hasMessageContaining("write filesystem:" + dir.toAbsolutePath());
+                .hasMessageContaining("a folder of that name exists on disk: write filesystem:"
+                        + dir.toAbsolutePath() + " to read it.")
+                .hasMessageNotContaining("create src/main/resources");
+    }
+
+    /** The source folder of a build, as users paste it: one advice, the classpath location it becomes. */
+    @Test
+    void aLocationInTheBuildsResourceFolderSaysWhichClasspathLocationItIs() {
+        assertThatThrownBy(() -> Lockstep.configure().dataSource(new NoDatabase())
+                .locations("src/main/resources/db/migrations").load())
+                .hasMessage("lockstep.locations: src/main/resources/db/migrations is not on the classpath (a location "
+                        + "without a prefix is read as classpath:src/main/resources/db/migrations); write "
+                        + "classpath:db/migrations, the folder as the built application sees it.");
     }
 
     @Test

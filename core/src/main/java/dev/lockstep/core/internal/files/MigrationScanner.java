@@ -44,6 +44,8 @@ public final class MigrationScanner {
 
     public static final String SETTING = "lockstep.locations";
     private static final String CLASSPATH = "classpath:";
+    /** A build's resource folder: a location under it names a source folder, not a place on the classpath. */
+    private static final String RESOURCES = "src/main/resources/";
     private static final String FILESYSTEM = "filesystem:";
 
     private final ClassLoader classLoader;
@@ -154,15 +156,22 @@ public final class MigrationScanner {
 
     private static LockstepConfigurationException notOnClasspath(String location, String path) {
         boolean noPrefix = !location.startsWith(CLASSPATH);
+        String read = noPrefix ? " (a location without a prefix is read as classpath:" + path + ")" : "";
+        if (noPrefix && path.startsWith(RESOURCES)) {
+            // The source folder of a build: what the application's jar holds is the path below it.
+            return new LockstepConfigurationException(SETTING, location + " is not on the classpath" + read
+                    + "; write classpath:" + path.substring(RESOURCES.length()) + ", the folder as the built "
+                    + "application sees it.");
+        }
         Path onDisk = pathOrNull(location);
-        String diskHint = noPrefix && onDisk != null && Files.isDirectory(onDisk)
-                ? " A folder of that name exists on disk: a location without a prefix is a classpath location, so "
-                        + "write filesystem:" + onDisk.toAbsolutePath() + " to read that folder."
-                : "";
-        return new LockstepConfigurationException(SETTING, location + " is not on the classpath"
-                + (noPrefix ? " (a location without a prefix is read as classpath:" + path + ")" : "") + "; create "
+        if (noPrefix && onDisk != null && Files.isDirectory(onDisk)) {
+            return new LockstepConfigurationException(SETTING, location + " is not on the classpath" + read
+                    + "; a folder of that name exists on disk: write filesystem:" + onDisk.toAbsolutePath()
+                    + " to read it.");
+        }
+        return new LockstepConfigurationException(SETTING, location + " is not on the classpath" + read + "; create "
                 + "src/main/resources/" + path + " or point " + SETTING + " at the folder that holds the migrations "
-                + "(a jar built without folder entries hides its folders from the class loader too)." + diskHint);
+                + "(a jar built without folder entries hides its folders from the class loader too).");
     }
 
     private static Path pathOrNull(String location) {
