@@ -93,6 +93,10 @@ class LockstepApplicationTests {
                     assertThat(lockstep.path("details").path("holder").path("pid").asInt()).isEqualTo(holderPid);
                     assertThat(lockstep.path("details").path("holder").path("applicationName").asString())
                             .isEqualTo("someone-else");
+                    assertThat(lockstep.path("details").path("holder").path("observedSince").asString())
+                            .as("when this replica first saw the lock held: PostgreSQL does not say when it was taken")
+                            .isNotEmpty();
+                    assertThat(lockstep.path("details").path("holder").has("since")).isFalse();
                 });
                 assertThat(app.get("/actuator/health/readiness").status()).isEqualTo(503);
                 assertThat(app.get("/actuator/health/liveness").status()).isEqualTo(200);

@@ -94,7 +94,8 @@ public class LockstepHealthIndicator extends AbstractHealthIndicator {
         details.put("pid", holder.pid());
         details.put("applicationName", holder.applicationName());
         details.put("clientAddress", holder.clientAddress());
-        details.put("since", holder.since() == null ? null : holder.since().toString());
+        // PostgreSQL does not say when a lock was granted: this is when this replica first saw it held.
+        details.put("observedSince", holder.since() == null ? null : holder.since().toString());
         details.put("backendStart", holder.backendStart() == null ? null : holder.backendStart().toString());
         return details;
     }
