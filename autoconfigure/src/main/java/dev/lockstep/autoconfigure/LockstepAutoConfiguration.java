@@ -13,6 +13,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -79,6 +80,12 @@ public final class LockstepAutoConfiguration {
         hooks.orderedStream().forEach(configuration::hook);
         customizers.orderedStream().forEach(customizer -> customizer.customize(configuration));
         return configuration.load();
+    }
+
+    /** Flyway's or Liquibase's migration waits for the engine, whose creation checks that they are not both at work. */
+    @Bean
+    static BeanFactoryPostProcessor lockstepBeforeOtherMigrationTools() {
+        return OtherMigrationTools::checkBeforeTheyMigrate;
     }
 
     /** The run at startup; every {@link LockstepListener} bean hears it, whoever built the engine. */

@@ -1,14 +1,19 @@
 package dev.lockstep.autoconfigure;
 
+import dev.lockstep.core.Lockstep;
 import java.lang.reflect.InvocationTargetException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -32,7 +37,37 @@ final class OtherMigrationTools {
             new Tool("Liquibase", "liquibase.integration.spring.SpringLiquibase", "spring-boot-starter-liquibase",
                     "spring.liquibase.enabled", "", liquibase -> (DataSource) call(liquibase, "getDataSource")));
 
+    /** The beans that migrate when they are created: Flyway's initializer (Boot 4, Boot 3) and Liquibase's. */
+    private static final List<String> MIGRATING_BEAN_TYPES = List.of(
+            "org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer",
+            "org.springframework.boot.autoconfigure.flyway.FlywayMigrationInitializer",
+            "liquibase.integration.spring.SpringLiquibase");
+
     private OtherMigrationTools() {
+    }
+
+    /**
+     * Makes the other tools' migrating beans depend on the Lockstep engine, whose creation runs
+     * {@link #check}: so the check comes before Flyway or Liquibase have changed anything.
+     */
+    static void checkBeforeTheyMigrate(ConfigurableListableBeanFactory beanFactory) {
+        String[] engines = beanFactory.getBeanNamesForType(Lockstep.class, true, false);
+        ClassLoader classLoader = beanFactory.getBeanClassLoader();
+        for (String typeName : MIGRATING_BEAN_TYPES) {
+            if (engines.length == 0 || !ClassUtils.isPresent(typeName, classLoader)) {
+                continue;
+            }
+            Class<?> type = ClassUtils.resolveClassName(typeName, classLoader);
+            for (String name : beanFactory.getBeanNamesForType(type, true, false)) {
+                BeanDefinition definition = beanFactory.getBeanDefinition(name);
+                Set<String> dependsOn = new LinkedHashSet<>();
+                if (definition.getDependsOn() != null) {
+                    dependsOn.addAll(List.of(definition.getDependsOn()));
+                }
+                dependsOn.addAll(List.of(engines));
+                definition.setDependsOn(dependsOn.toArray(String[]::new));
+            }
+        }
     }
 
     /** Fails when another tool's bean migrates the same database as {@code migrated}. */

@@ -52,6 +52,7 @@ class OtherMigrationToolsTests {
                     + "on purpose, set lockstep.allow-other-migration-tools=true.");
             assertThat(tableExists("lockstep_applied_migrations")).isFalse();
             assertThat(tableExists("greetings")).isFalse();
+            assertThat(tableExists("flyway_schema_history")).as("Flyway did not start either").isFalse();
         });
     }
 
