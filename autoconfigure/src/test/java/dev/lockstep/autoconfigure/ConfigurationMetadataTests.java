@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lockstep.core.LockstepSetting;
 import dev.lockstep.core.LockstepSettings;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -49,6 +51,16 @@ class ConfigurationMetadataTests {
             String shownText = shown.isArray() ? shown.get(0).asString() : shown.isMissingNode() ? null : shown.asString();
             assertThat(Optional.ofNullable(shownText)).as("%s's default", setting.key()).isEqualTo(setting.defaultText());
         }
+    }
+
+    /** The reference page users read lists every property the IDE completes. */
+    @Test
+    void everyPropertyInTheMetadataIsOnThePropertiesPage() throws Exception {
+        String page = Files.readString(Path.of("..", "docs", "spring-boot.md"));
+
+        assertThat(metadata().keySet()).filteredOn(name -> name.startsWith("lockstep."))
+                .allSatisfy(name -> assertThat(page).as("docs/spring-boot.md lists %s", name)
+                        .contains("| `" + name + "` |"));
     }
 
     private Map<String, JsonNode> metadata() throws Exception {
