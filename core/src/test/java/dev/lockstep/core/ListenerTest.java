@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -123,6 +126,46 @@ class ListenerTest extends SchemaTestBase {
             assertThat(run.get(30, TimeUnit.SECONDS).applied()).isEmpty();
         }
         assertThat(events).containsExactly("runStarted 1", "pendingResolved 0/1", "lockNotNeeded", "runFinished 0");
+    }
+
+    /**
+     * Replicas started together behind one slow migration: every one of them hears how its wait
+     * ended (acquired, or not needed because another applied everything), so every wait is timed.
+     */
+    @Test
+    void everyReplicaOfAHerdHearsHowItsWaitEnded() throws Exception {
+        files.add("1_slow.up.sql", "SELECT pg_sleep(1); CREATE TABLE slow (id int);");
+        int replicas = 4;
+        List<List<String>> heard = new ArrayList<>();
+        List<CompletableFuture<MigrationReport>> runs = new ArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        for (int i = 0; i < replicas; i++) {
+            List<String> events = new CopyOnWriteArrayList<>();
+            heard.add(events);
+            Lockstep replica = configure().lockKey(schema.lockKey()).listener(new Recording(events)).load();
+            runs.add(CompletableFuture.supplyAsync(() -> {
+                awaitQuietly(start);
+                return replica.migrate();
+            }, Executors.newSingleThreadExecutor()));
+        }
+        start.countDown();
+
+        int applied = 0;
+        for (CompletableFuture<MigrationReport> run : runs) {
+            applied += run.get(60, TimeUnit.SECONDS).applied().size();
+        }
+        assertThat(applied).isEqualTo(1);
+        assertThat(heard).allSatisfy(events -> assertThat(events)
+                .filteredOn(e -> e.equals("lockAcquired") || e.equals("lockNotNeeded")).hasSize(1));
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A preview is heard too: health shows what would run, and that nothing was applied. */
