@@ -25,7 +25,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -168,8 +167,7 @@ public final class LockstepAutoConfiguration {
 
         @Override
         public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            RunAt runAt = Binder.get(context.getEnvironment()).bind("lockstep.run-at", RunAt.class)
-                    .orElse(RunAt.CONTEXT_REFRESH);
+            RunAt runAt = RunAt.configuredIn(context.getEnvironment());
             return new ConditionOutcome(runAt == wanted, "lockstep.run-at is " + runAt);
         }
     }

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 
 /**
  * Lockstep's settings, bound under {@code lockstep}: the engine's (listed once, with their keys,
@@ -138,7 +140,12 @@ public class LockstepProperties {
         /** While the application context starts, before any bean that depends on database initialization. */
         CONTEXT_REFRESH,
         /** In an ApplicationRunner, with the web server and liveness up meanwhile. */
-        APPLICATION_RUNNER
+        APPLICATION_RUNNER;
+
+        /** {@code lockstep.run-at} as the properties bind it (any spelling Boot accepts), before they are bound. */
+        static RunAt configuredIn(Environment environment) {
+            return Binder.get(environment).bind("lockstep.run-at", RunAt.class).orElse(CONTEXT_REFRESH);
+        }
     }
 
     public boolean isAllowOtherMigrationTools() {

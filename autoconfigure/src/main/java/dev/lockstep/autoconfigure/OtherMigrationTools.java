@@ -26,22 +26,25 @@ final class OtherMigrationTools {
 
     static final String ALLOW_PROPERTY = "lockstep.allow-other-migration-tools";
 
-    private record Tool(String name, String beanType, String starter, String enabledProperty, String history,
-            Function<Object, DataSource> dataSource) {
+    /**
+     * @param beanType the bean that knows which DataSource the tool migrates
+     * @param migratingBeanTypes the beans that migrate when they are created (Flyway's initializer moved
+     *     package in Boot 4)
+     */
+    private record Tool(String name, String beanType, List<String> migratingBeanTypes, String starter,
+            String enabledProperty, String history, Function<Object, DataSource> dataSource) {
     }
 
     private static final List<Tool> TOOLS = List.of(
-            new Tool("Flyway", "org.flywaydb.core.Flyway", "spring-boot-starter-flyway", "spring.flyway.enabled",
+            new Tool("Flyway", "org.flywaydb.core.Flyway",
+                    List.of("org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer",
+                            "org.springframework.boot.autoconfigure.flyway.FlywayMigrationInitializer"),
+                    "spring-boot-starter-flyway", "spring.flyway.enabled",
                     " Lockstep adopts Flyway's history (flyway_schema_history) on its first run, without Flyway's library.",
                     flyway -> (DataSource) call(call(flyway, "getConfiguration"), "getDataSource")),
-            new Tool("Liquibase", "liquibase.integration.spring.SpringLiquibase", "spring-boot-starter-liquibase",
+            new Tool("Liquibase", "liquibase.integration.spring.SpringLiquibase",
+                    List.of("liquibase.integration.spring.SpringLiquibase"), "spring-boot-starter-liquibase",
                     "spring.liquibase.enabled", "", liquibase -> (DataSource) call(liquibase, "getDataSource")));
-
-    /** The beans that migrate when they are created: Flyway's initializer (Boot 4, Boot 3) and Liquibase's. */
-    private static final List<String> MIGRATING_BEAN_TYPES = List.of(
-            "org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer",
-            "org.springframework.boot.autoconfigure.flyway.FlywayMigrationInitializer",
-            "liquibase.integration.spring.SpringLiquibase");
 
     private OtherMigrationTools() {
     }
@@ -51,39 +54,45 @@ final class OtherMigrationTools {
      * {@link #check}: so the check comes before Flyway or Liquibase have changed anything.
      */
     static void checkBeforeTheyMigrate(ConfigurableListableBeanFactory beanFactory) {
-        String[] engines = beanFactory.getBeanNamesForType(Lockstep.class, true, false);
-        ClassLoader classLoader = beanFactory.getBeanClassLoader();
-        for (String typeName : MIGRATING_BEAN_TYPES) {
-            if (engines.length == 0 || !ClassUtils.isPresent(typeName, classLoader)) {
-                continue;
-            }
-            Class<?> type = ClassUtils.resolveClassName(typeName, classLoader);
-            for (String name : beanFactory.getBeanNamesForType(type, true, false)) {
-                BeanDefinition definition = beanFactory.getBeanDefinition(name);
-                Set<String> dependsOn = new LinkedHashSet<>();
-                if (definition.getDependsOn() != null) {
-                    dependsOn.addAll(List.of(definition.getDependsOn()));
-                }
-                dependsOn.addAll(List.of(engines));
-                definition.setDependsOn(dependsOn.toArray(String[]::new));
+        List<String> engines = List.of(beanFactory.getBeanNamesForType(Lockstep.class, true, false));
+        if (engines.isEmpty()) {
+            return;
+        }
+        for (Tool tool : TOOLS) {
+            for (String typeName : tool.migratingBeanTypes()) {
+                beanNames(beanFactory, typeName, beanFactory.getBeanClassLoader())
+                        .forEach(name -> addDependsOn(beanFactory.getBeanDefinition(name), engines));
             }
         }
+    }
+
+    private static void addDependsOn(BeanDefinition definition, List<String> beans) {
+        Set<String> dependsOn = new LinkedHashSet<>();
+        if (definition.getDependsOn() != null) {
+            dependsOn.addAll(List.of(definition.getDependsOn()));
+        }
+        dependsOn.addAll(beans);
+        definition.setDependsOn(dependsOn.toArray(String[]::new));
     }
 
     /** Fails when another tool's bean migrates the same database as {@code migrated}. */
     static void check(ListableBeanFactory beanFactory, DataSource migrated, ClassLoader classLoader) {
         for (Tool tool : TOOLS) {
-            if (!ClassUtils.isPresent(tool.beanType(), classLoader)) {
-                continue;
-            }
-            Class<?> type = ClassUtils.resolveClassName(tool.beanType(), classLoader);
-            for (String name : beanFactory.getBeanNamesForType(type, true, false)) {
+            for (String name : beanNames(beanFactory, tool.beanType(), classLoader)) {
                 DataSource theirs = tool.dataSource().apply(beanFactory.getBean(name));
                 if (sameDatabase(theirs, migrated)) {
                     throw new OtherMigrationToolException(describe(tool, name), advise(tool));
                 }
             }
         }
+    }
+
+    /** The beans of a type named by its class, none when the class is not on the class path. */
+    private static List<String> beanNames(ListableBeanFactory beanFactory, String typeName, ClassLoader classLoader) {
+        if (!ClassUtils.isPresent(typeName, classLoader)) {
+            return List.of();
+        }
+        return List.of(beanFactory.getBeanNamesForType(ClassUtils.resolveClassName(typeName, classLoader), true, false));
     }
 
     private static String describe(Tool tool, String beanName) {
@@ -126,18 +135,20 @@ final class OtherMigrationTools {
         }
     }
 
-    /** Startup fails with this; {@link LockstepFailureAnalyzer} shows its description and action. */
+    /** Startup fails with this; {@link OtherMigrationToolFailureAnalyzer} shows its description and action. */
     static final class OtherMigrationToolException extends IllegalStateException {
 
+        private final String description;
         private final String action;
 
         OtherMigrationToolException(String description, String action) {
             super(description + " " + action);
+            this.description = description;
             this.action = action;
         }
 
         String description() {
-            return getMessage().substring(0, getMessage().length() - action.length() - 1);
+            return description;
         }
 
         String action() {

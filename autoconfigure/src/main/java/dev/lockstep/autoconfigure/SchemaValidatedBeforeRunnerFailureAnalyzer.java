@@ -39,13 +39,12 @@ class SchemaValidatedBeforeRunnerFailureAnalyzer implements FailureAnalyzer {
     }
 
     private boolean migratesAfterTheContext() {
-        Binder binder = Binder.get(environment);
-        return binder.bind("lockstep.enabled", Boolean.class).orElse(true)
-                && binder.bind("lockstep.run-at", RunAt.class).orElse(RunAt.CONTEXT_REFRESH) == RunAt.APPLICATION_RUNNER;
+        return Binder.get(environment).bind("lockstep.enabled", Boolean.class).orElse(true)
+                && RunAt.configuredIn(environment) == RunAt.APPLICATION_RUNNER;
     }
 
     private static Throwable find(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t.getClass().getName().equals(SCHEMA_MANAGEMENT_EXCEPTION)) {
                 return t;
             }
