@@ -3,6 +3,7 @@ package dev.lockstep.core.internal.files;
 import dev.lockstep.core.LintRule;
 import dev.lockstep.core.internal.sql.FileProblem;
 import dev.lockstep.core.internal.sql.LintedStatement;
+import dev.lockstep.core.internal.sql.PartWay;
 import dev.lockstep.core.internal.sql.SessionEffects;
 import dev.lockstep.core.internal.sql.SqlSplitter;
 import dev.lockstep.core.internal.sql.SqlStatement;
@@ -22,12 +23,17 @@ import java.util.Set;
  * @param outsideTransaction why it runs outside a transaction: the first statement that needs it
  *     ({@code CREATE INDEX CONCURRENTLY}), or the directive; empty when it runs in one
  * @param lint the statements that tell the lint something, in order
+ * @param resumable whether, interrupted, it may be finished by the next start on its own: every
+ *     statement is a concurrent index build that names its index or a concurrent index drop
+ *     ({@link PartWay#resumable()}), or a {@code SET}/{@code RESET}
  */
 public record FileFacts(Optional<String> outsideTransaction, int statementCount, SessionEffects sessionEffects,
-        Set<LintRule> lintIgnored, List<LintedStatement> lint) {
+        Set<LintRule> lintIgnored, List<LintedStatement> lint, boolean resumable) {
 
     /** The reason a file that says {@code -- lockstep:transaction=false} gives. */
     static final String DIRECTIVE = "-- lockstep:transaction=false";
+    /** Statements that change only the session, which a rerun sets again. */
+    private static final Set<String> SESSION_ONLY = Set.of("SET", "RESET");
 
     public FileFacts {
         lintIgnored = Set.copyOf(lintIgnored);
@@ -49,12 +55,15 @@ public record FileFacts(Optional<String> outsideTransaction, int statementCount,
         SqlStatement needsAutocommit = null;
         SqlStatement transactionControl = null;
         SqlStatement openedBy = null;
+        boolean resumable = true;
         while (splitter.hasNext()) {
             SqlStatement statement = splitter.next();
             StatementFacts facts = statement.facts();
             count++;
             session.add(facts.session());
             LintedStatement.of(statement).ifPresent(lint::add);
+            resumable &= facts.partWay().map(PartWay::resumable)
+                    .orElse(!facts.keywords().isEmpty() && SESSION_ONLY.contains(facts.keywords().get(0)));
             if (needsAutocommit == null && facts.outsideTransaction().isPresent()) {
                 needsAutocommit = statement;
             }
@@ -87,6 +96,7 @@ public record FileFacts(Optional<String> outsideTransaction, int statementCount,
         }
         Optional<String> outside = transactional ? Optional.empty()
                 : Optional.of(needsAutocommit != null ? needsAutocommit.facts().outsideTransaction().get() : DIRECTIVE);
-        return new FileFacts(outside, count, session.effects(), directives.lintIgnored(), lint);
+        return new FileFacts(outside, count, session.effects(), directives.lintIgnored(), lint,
+                !transactional && resumable);
     }
 }

@@ -22,6 +22,8 @@ import java.util.Set;
  *       let the table's queries through and whose builds wait for older transactions by design,
  *       and plain {@code VACUUM} and {@code ANALYZE} ({@code VACUUM FULL} is not one of them);</li>
  *   <li>the table lock a DDL statement takes; transaction control; {@code COPY ... FROM stdin};</li>
+ *   <li>what a statement that commits in steps leaves when stopped half-way ({@link PartWay}): every
+ *       statement refused in a transaction block, and {@code DO} and {@code CALL};</li>
  *   <li>session changes ({@link SessionEffectsReader}) and the lint's events ({@link AlterTableReader}
  *       for {@code ALTER TABLE}).</li>
  * </ul>
@@ -41,6 +43,7 @@ public final class StatementAnalyzer {
     private TransactionControl transactionControl = TransactionControl.NONE;
     private final List<LintEvent> lint = new ArrayList<>();
     private boolean copiesFromStdin;
+    private Optional<PartWay> partWay = Optional.empty();
 
     private StatementAnalyzer(Tokens tokens) {
         this.tokens = tokens;
@@ -76,13 +79,14 @@ public final class StatementAnalyzer {
             case "PREPARE" -> transactionControl = tokens.isWord(1, "TRANSACTION") ? TransactionControl.ENDS
                     : TransactionControl.NONE;
             case "COPY" -> copiesFromStdin = containsWords("FROM", "STDIN");
+            case "DO", "CALL" -> partWay = Optional.of(PartWay.of(PartWay.Kind.COMMITS_INSIDE));
             default -> {
                 // Everything else: no facts beyond the session's and the keywords.
             }
         }
         boolean setsTakeEffect = first.equals("SET") || first.equals("RESET") || first.equals("DO");
         return new StatementFacts(keywords(), outsideTransaction, withoutLockTimeout, lock,
-                SessionEffectsReader.read(tokens, setsTakeEffect), transactionControl, lint, copiesFromStdin);
+                SessionEffectsReader.read(tokens, setsTakeEffect), transactionControl, lint, copiesFromStdin, partWay);
     }
 
     private List<String> keywords() {
@@ -93,8 +97,16 @@ public final class StatementAnalyzer {
         return words;
     }
 
+    /** PostgreSQL refuses it in a transaction block, because it commits in steps of its own. */
     private void outside(String reason) {
         outsideTransaction = Optional.of(reason);
+        if (partWay.isEmpty()) {
+            partWay = Optional.of(PartWay.of(PartWay.Kind.IN_STEPS));
+        }
+    }
+
+    private void partWay(PartWay.Kind kind, Optional<RelationName> index, Optional<RelationName> table) {
+        partWay = Optional.of(new PartWay(kind, index, table));
     }
 
     private void exempt(String reason) {
@@ -142,6 +154,9 @@ public final class StatementAnalyzer {
         }
         c.accept("ONLY");
         Optional<RelationName> table = c.name();
+        if (concurrently) {
+            partWay(PartWay.Kind.BUILDS_INDEX, index, table);
+        }
         index.ifPresent(name -> lint.add(new Creates(name.key())));
         locks(table, concurrently ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.SHARE);
         if (!concurrently) {
@@ -159,6 +174,9 @@ public final class StatementAnalyzer {
             }
             c.accept("IF", "EXISTS");
             Optional<RelationName> index = c.name();
+            if (concurrently) {
+                partWay(PartWay.Kind.DROPS_INDEX, index, Optional.empty());
+            }
             locks(index, concurrently ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.ACCESS_EXCLUSIVE);
             if (!concurrently) {
                 index.ifPresent(name -> lint.add(Risk.on(LintRule.DROP_INDEX_NOT_CONCURRENT, name)));
@@ -192,6 +210,8 @@ public final class StatementAnalyzer {
         if (concurrently) {
             outside("REINDEX CONCURRENTLY");
             exempt("REINDEX CONCURRENTLY");
+            partWay(PartWay.Kind.REINDEXES, target.equals("INDEX") ? name : Optional.empty(),
+                    target.equals("TABLE") ? name : Optional.empty());
         } else if (!target.equals("INDEX") && !target.equals("TABLE")) {
             // Each table in its own transaction.
             outside("REINDEX " + target);
@@ -308,6 +328,7 @@ public final class StatementAnalyzer {
             if (result.detachesConcurrently()) {
                 outside("ALTER TABLE ... DETACH PARTITION CONCURRENTLY");
                 exempt("DETACH PARTITION CONCURRENTLY");
+                partWay(PartWay.Kind.DETACHES, Optional.empty(), result.lock().map(l -> new RelationName(l.relation(), l.relation())));
             }
         }
     }

@@ -20,10 +20,14 @@ import java.util.Optional;
  * @param transactionControl whether it opens or ends a transaction
  * @param lint what it tells the lint, in order
  * @param copiesFromStdin whether it is {@code COPY ... FROM stdin}, whose rows follow it in the file
+ * @param partWay what it leaves when stopped half-way, for a statement that commits in steps of its own
+ *     (the concurrent index commands, {@code VACUUM}) or may commit inside ({@code DO}, {@code CALL});
+ *     empty when a failure undoes all of it
  */
 public record StatementFacts(List<String> keywords, Optional<String> outsideTransaction,
         Optional<String> withoutLockTimeout, Optional<LockTaken> lock, SessionEffects session,
-        TransactionControl transactionControl, List<LintEvent> lint, boolean copiesFromStdin) {
+        TransactionControl transactionControl, List<LintEvent> lint, boolean copiesFromStdin,
+        Optional<PartWay> partWay) {
 
     public StatementFacts {
         keywords = List.copyOf(keywords);

@@ -252,4 +252,27 @@ class StatementAnalyzerTest {
         String sql = text.replace("\\n", "\n").replace("\\t", "\t");
         assertThat(SqlSplitter.split(sql).get(0).oneLine(max)).isEqualTo(shown);
     }
+
+    /** What a statement that commits in steps leaves half-way, and whether the next start may finish it. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            CREATE UNIQUE /* c */ INDEX CONCURRENTLY IF NOT EXISTS t_id_uq ON t (id) | BUILDS_INDEX   | t_id_uq  | true
+            create index concurrently "Odd" on t (a)                                 | BUILDS_INDEX   | "Odd"    | true
+            CREATE INDEX CONCURRENTLY ON t (a)                                       | BUILDS_INDEX   | -        | false
+            DROP INDEX CONCURRENTLY IF EXISTS s.i                                    | DROPS_INDEX    | s.i      | true
+            REINDEX INDEX CONCURRENTLY i                                             | REINDEXES      | i        | false
+            ALTER TABLE IF EXISTS ONLY a.b.parent DETACH PARTITION a.b.p1 CONCURRENTLY | DETACHES     | -        | false
+            VACUUM t                                                                 | IN_STEPS       | -        | false
+            DO $$ BEGIN COMMIT; END $$                                               | COMMITS_INSIDE | -        | false
+            CALL p()                                                                 | COMMITS_INSIDE | -        | false
+            CREATE INDEX i ON t (a)                                                  | -              | -        | false
+            ALTER TABLE t ADD COLUMN c int                                           | -              | -        | false
+            """)
+    void aStatementThatCommitsInStepsSaysWhatItLeavesHalfWay(String sql, PartWay.Kind kind, String index,
+            boolean resumable) {
+        Optional<PartWay> partWay = StatementAnalyzer.analyze(sql).partWay();
+        assertThat(partWay.map(PartWay::kind).orElse(null)).isEqualTo(kind);
+        assertThat(partWay.flatMap(PartWay::index).map(RelationName::text).orElse(null)).isEqualTo(index);
+        assertThat(partWay.map(PartWay::resumable).orElse(false)).isEqualTo(resumable);
+    }
 }
