@@ -67,6 +67,7 @@ class FailedMigrationTest extends SchemaTestBase {
                 .add("2_indexes.up.sql", """
                         CREATE INDEX CONCURRENTLY t_id_idx ON t (id);
                         CREATE INDEX CONCURRENTLY t_missing_idx ON t (missing_column);
+                        ANALYZE t;
                         """);
 
         assertThatThrownBy(this::migrate)

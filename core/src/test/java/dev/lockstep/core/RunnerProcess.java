@@ -32,12 +32,18 @@ public final class RunnerProcess {
     static Process start(TestSchema schema, String location, String runnerName, Path log, String... jvmOptions)
             throws IOException {
         TestPostgres server = TestPostgres.get();
+        return start(schema.jdbcUrl(), server.user(), server.password(), location, schema.lockKey(), runnerName, log,
+                jvmOptions);
+    }
+
+    /** Starts a runner on any database; its output goes to {@code log}. */
+    static Process start(String url, String user, String password, String location, long lockKey, String runnerName,
+            Path log, String... jvmOptions) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), RunnerProcess.class.getName(),
-                schema.jdbcUrl(), server.user(), server.password(), location, String.valueOf(schema.lockKey()),
-                runnerName));
+                url, user, password, location, String.valueOf(lockKey), runnerName));
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

@@ -18,25 +18,44 @@ import java.util.Set;
  * The files on disk checked against the tracker rows: what is pending, what is out of order, and
  * whether anything forbids running at all (an interrupted migration, a renamed file, an edited
  * file). Every problem found is listed in one error, each with the statement that fixes it.
+ *
+ * @param resumed pending migrations whose row is {@code running} from an interrupted run and whose
+ *     statements are all concurrent index builds (naming their index) or drops, unchanged since:
+ *     the run finishes them ({@link dev.lockstep.core.internal.files.FileFacts#resumable()})
  */
 public record MigrationPlan(List<LoadedMigration> pending, Set<LoadedMigration> outOfOrder, int alreadyApplied,
-        List<String> missingFiles, List<String> driftWarnings) {
+        List<String> missingFiles, List<String> driftWarnings, Set<LoadedMigration> resumed) {
 
     private static final System.Logger LOG = System.getLogger(MigrationPlan.class.getName());
 
     public static MigrationPlan build(List<LoadedMigration> onDisk, List<AppliedRow> rows, VersionsMode versions,
             ChecksumPolicy checksums, Tracker tracker) {
+        return build(onDisk, rows, versions, checksums, tracker, List.of());
+    }
+
+    /**
+     * @param invalidIndexes INVALID indexes found in the tracker's schema, described with the
+     *     statement that drops each, to name in the error about an interrupted migration
+     */
+    public static MigrationPlan build(List<LoadedMigration> onDisk, List<AppliedRow> rows, VersionsMode versions,
+            ChecksumPolicy checksums, Tracker tracker, List<String> invalidIndexes) {
         List<String> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         List<LoadedMigration> pending = new ArrayList<>();
         Set<LoadedMigration> outOfOrder = new HashSet<>();
+        Set<LoadedMigration> resumed = new HashSet<>();
         int alreadyApplied = 0;
         for (MigrationClassification.Entry entry : MigrationClassification.of(onDisk, rows, versions).entries()) {
             AppliedRow row = entry.row();
             LoadedMigration file = entry.file();
             if (row != null && row.running()) {
-                problems.add(interrupted(row, tracker));
+                if (file != null && file.facts().resumable() && file.checksum().equals(row.checksum())) {
+                    resumed.add(file);
+                    pending.add(file);
+                    continue;
+                }
+                problems.add(interrupted(row, tracker, invalidIndexes));
             }
             if (file == null) {
                 if (entry.renamedTo() != null) {
@@ -73,7 +92,7 @@ public record MigrationPlan(List<LoadedMigration> pending, Set<LoadedMigration> 
             throw new LockstepException("Nothing was applied: the tracker " + tracker.displayName()
                     + " does not match the files.\n  - " + String.join("\n  - ", problems));
         }
-        return new MigrationPlan(pending, outOfOrder, alreadyApplied, missing, warnings);
+        return new MigrationPlan(pending, outOfOrder, alreadyApplied, missing, warnings, resumed);
     }
 
     private static String drift(LoadedMigration file, AppliedRow row, Tracker tracker) {
@@ -93,13 +112,15 @@ public record MigrationPlan(List<LoadedMigration> pending, Set<LoadedMigration> 
         }
     }
 
-    private static String interrupted(AppliedRow row, Tracker tracker) {
-        return "LoadedMigration " + row.id() + " was interrupted: it runs outside a transaction and "
+    private static String interrupted(AppliedRow row, Tracker tracker, List<String> invalidIndexes) {
+        return "Migration " + row.id() + " was interrupted: it runs outside a transaction and "
                 + "its tracker row is still 'running' (started " + row.appliedAt() + " by " + row.appliedBy() + "), so "
                 + "some of its statements may have taken effect. Check the schema against the file, then either finish "
                 + "its remaining statements by hand and run " + tracker.completeRowSql(row.id())
                 + " (lockstep-cli mark-done " + row.id().cliOptions() + ") or undo the ones that took effect and run "
                 + tracker.deleteRowSql(row.id()) + " (lockstep-cli forget " + row.id().cliOptions()
-                + ") so that the next start applies it again.";
+                + ") so that the next start applies it again."
+                + (invalidIndexes.isEmpty() ? "" : " INVALID indexes in " + tracker.schema() + ", which an "
+                        + "interrupted concurrent build or drop leaves: " + String.join("; ", invalidIndexes) + ".");
     }
 }

@@ -61,7 +61,15 @@ final class ApplyPhase {
             watcher.start(migration);
             try {
                 runHooks(migration);
-                outcome = applier.apply(connection, migration);
+                outcome = applier.apply(connection, migration, plan.resumed().contains(migration)
+                        ? MigrationApplier.Start.RESUMED : MigrationApplier.Start.FRESH);
+            } catch (AppliedThenConnectionLost e) {
+                // Committed, then the connection died: applied, and the run stops.
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                listeners.migrationApplied(migration, took);
+                recorded.accept(new AppliedRow(migration.id(), migration.checksum(), RowState.APPLIED, Instant.now(),
+                        took.toMillis(), appliedBy));
+                throw e;
             } catch (LockstepException e) {
                 listeners.migrationFailed(migration, Duration.ofNanos(System.nanoTime() - started), e);
                 throw e;
@@ -75,7 +83,7 @@ final class ApplyPhase {
                 watcher.stop();
             }
             boolean outOfOrder = plan.outOfOrder().contains(migration);
-            log(migration, index, total, outcome, outOfOrder);
+            log(migration, index, total, outcome, outOfOrder, plan.resumed().contains(migration));
             listeners.migrationApplied(migration, outcome.took());
             applied.add(new AppliedMigration(migration, outcome.took(), outOfOrder));
             recorded.accept(new AppliedRow(migration.id(), migration.checksum(), RowState.APPLIED, Instant.now(),
@@ -85,13 +93,14 @@ final class ApplyPhase {
     }
 
     private static void log(LoadedMigration migration, int index, int total, MigrationApplier.Outcome outcome,
-            boolean outOfOrder) {
+            boolean outOfOrder, boolean resumed) {
         int retries = outcome.lockRetries();
         LOG.log(Level.INFO, "Applied migration " + index + "/" + total + " " + migration.file() + " in "
                 + outcome.took().toMillis() + " ms (" + (migration.transactional() ? "in a transaction"
                         : "outside a transaction")
                 + (outOfOrder ? ", out of order: a higher version was already applied" : "")
                 + (migration.repeatable() ? ", repeatable: new or changed since it last ran" : "")
+                + (resumed ? ", finishing what an interrupted run left" : "")
                 + (retries > 0 ? ", after " + retries + " lock_timeout retr" + (retries == 1 ? "y" : "ies") : "") + ")");
     }
 

@@ -5,8 +5,11 @@ import dev.lockstep.core.LockstepListener;
 import dev.lockstep.core.MigrationFailedException;
 import dev.lockstep.core.RunStoppedException;
 import dev.lockstep.core.internal.files.LoadedMigration;
+import dev.lockstep.core.internal.sql.PartWay;
+import dev.lockstep.core.internal.sql.RelationName;
 import dev.lockstep.core.internal.sql.SqlStatement;
 import java.lang.System.Logger.Level;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -89,21 +92,34 @@ final class LockTimeoutRetries {
                 if (!enabled() || !isLockNotAvailable(e)) {
                     throw e;
                 }
-                pauseOrGiveUp(migration, Optional.empty(), tries, started, e, "Its transaction was rolled back each "
+                pauseOrGiveUp(migration, Optional.empty(), tries, started, e, "it; its transaction was rolled back",
+                        "Its transaction was rolled back each "
                         + "time and nothing was recorded, so the schema is as it was before this migration.");
             }
         }
     }
 
     /**
-     * One statement outside a transaction. One that {@code lock_timeout} cancelled took no effect
-     * and runs again; one whose waits hold up no query runs without the timeout, unless the
-     * migration sets {@code lock_timeout} itself, which then keeps its own value.
+     * One statement outside a transaction, tried again after {@code lock_timeout} cancelled it only
+     * when that provably left nothing behind:
+     * <ul>
+     *   <li>a statement that commits nothing before it ends: the cancellation undid all of it;</li>
+     *   <li>a concurrent index build that names its index: the INVALID index it may have left is
+     *       dropped (concurrently) first, so the next try builds it again instead of skipping it;</li>
+     *   <li>a concurrent index drop: what it left (the index, INVALID) is what the next try drops.</li>
+     * </ul>
+     * Never inside a transaction the file opened (PostgreSQL aborted it, with the statements before
+     * this one in it), nor for any other statement that commits in steps ({@code REINDEX
+     * CONCURRENTLY}, {@code DETACH PARTITION CONCURRENTLY}, {@code DO}, {@code CALL}): those fail,
+     * saying what they may have left. A statement whose waits hold up no query runs without the
+     * timeout, unless the migration sets {@code lock_timeout} itself, which then keeps its own value.
      *
+     * @param openedBy the statement that opened the transaction the file is in, if it is in one
      * @param session the pinned session's statement, to switch the timeout off and on
      * @param failure the run's error for a failed try, naming the file and line
      */
-    void outsideTransaction(LoadedMigration migration, SqlStatement sql, Statement session, StatementAttempt attempt,
+    void outsideTransaction(LoadedMigration migration, SqlStatement sql, Optional<SqlStatement> openedBy,
+            Connection connection, Statement session, StatementAttempt attempt,
             Function<SQLException, MigrationFailedException> failure, String consequence) throws SQLException {
         boolean withoutTimeout = enabled() && sql.copyRows().isEmpty() && sql.facts().withoutLockTimeout().isPresent()
                 && !migration.sessionEffects().settings().contains("lock_timeout");
@@ -111,22 +127,94 @@ final class LockTimeoutRetries {
             session.execute("SET lock_timeout = 0");
         }
         long started = System.nanoTime();
+        Throwable thrown = null;
         try {
             for (int tries = 1;; tries++) {
                 try {
                     attempt.run();
                     return;
                 } catch (SQLException e) {
-                    if (!enabled() || withoutTimeout || !isLockNotAvailable(e)) {
+                    if (!isLockNotAvailable(e)) {
                         throw failure.apply(e);
                     }
-                    pauseOrGiveUp(migration, Optional.of(sql), tries, started, e, consequence);
+                    String effect = beforeAnotherTry(migration, sql, openedBy, connection, e, failure);
+                    pauseOrGiveUp(migration, Optional.of(sql), tries, started, e, effect, consequence);
                 }
             }
+        } catch (RuntimeException | SQLException | Error e) {
+            thrown = e;
+            throw e;
         } finally {
             if (withoutTimeout) {
-                session.execute("SET lock_timeout = '" + lockTimeout.toMillis() + "ms'");
+                restoreTimeout(session, thrown);
             }
+        }
+    }
+
+    /**
+     * After {@code lock_timeout} cancelled a statement outside a transaction: makes sure the next
+     * try starts from nothing, or throws the run's error saying why it is not tried again.
+     *
+     * @return what the cancelled try left, for the log
+     */
+    private String beforeAnotherTry(LoadedMigration migration, SqlStatement sql, Optional<SqlStatement> openedBy,
+            Connection connection, SQLException cancelled, Function<SQLException, MigrationFailedException> failure)
+            throws SQLException {
+        Optional<PartWay> partWay = sql.facts().partWay();
+        String notTried = "PostgreSQL cancelled it because it waited too long for a lock, and it is not tried again: ";
+        if (openedBy.isPresent()) {
+            throw withNote(failure.apply(cancelled), notTried + "it ran inside the transaction the file opened at line "
+                    + openedBy.get().line() + ", which PostgreSQL aborted with everything in it.");
+        }
+        if (!enabled()) {
+            throw failure.apply(cancelled);
+        }
+        if (partWay.isEmpty()) {
+            return "the statement, which took no effect";
+        }
+        PartWay work = partWay.get();
+        if (work.kind() == PartWay.Kind.DROPS_INDEX) {
+            return "the concurrent drop, which the next try finishes";
+        }
+        if (!work.resumable()) {
+            throw withNote(failure.apply(cancelled), notTried + "it commits in steps, so it may have left "
+                    + work.leftover() + ".");
+        }
+        RelationName index = work.index().orElseThrow();
+        if (InvalidIndexes.state(connection, index) != InvalidIndexes.State.INVALID) {
+            return "the index build before it created the index, which took no effect";
+        }
+        try {
+            InvalidIndexes.drop(connection, index.text());
+        } catch (SQLException e) {
+            MigrationFailedException stop = withNote(failure.apply(cancelled), notTried + "the build left the INVALID "
+                    + "index " + index.text() + ", and dropping it failed (" + e.getMessage() + " [SQLState "
+                    + e.getSQLState() + "]). Drop it: DROP INDEX CONCURRENTLY IF EXISTS " + index.text() + ".");
+            stop.addSuppressed(e);
+            throw stop;
+        }
+        return "the index build, which left the INVALID index " + index.text() + ", dropped (concurrently) before "
+                + "the next try";
+    }
+
+    private static MigrationFailedException withNote(MigrationFailedException failure, String note) {
+        MigrationFailedException noted = new MigrationFailedException(failure.getMessage() + "\n  " + note,
+                failure.file(), failure.line(), failure.getCause());
+        for (Throwable suppressed : failure.getSuppressed()) {
+            noted.addSuppressed(suppressed);
+        }
+        return noted;
+    }
+
+    /** Lockstep's {@code lock_timeout} again; an error here never hides the statement's own. */
+    private void restoreTimeout(Statement session, Throwable thrown) throws SQLException {
+        try {
+            session.execute("SET lock_timeout = '" + lockTimeout.toMillis() + "ms'");
+        } catch (SQLException e) {
+            if (thrown == null) {
+                throw e;
+            }
+            thrown.addSuppressed(e);
         }
     }
 
@@ -135,9 +223,10 @@ final class LockTimeoutRetries {
      * the next; past {@code lockstep.ddl.max-wait}, throws the run's error instead.
      *
      * @param sql the statement retried on its own (outside a transaction); empty for the whole migration
+     * @param effect what was cancelled and what it left, for the log
      */
     private void pauseOrGiveUp(LoadedMigration migration, Optional<SqlStatement> sql, int tries, long startedNanos,
-            Exception cancelled, String consequence) {
+            Exception cancelled, String effect, String consequence) {
         Optional<BlockedOn> blockedOn = watcher.takeLastSeen();
         Duration waited = Duration.ofNanos(System.nanoTime() - startedNanos);
         String what = blockedOn.map(BlockedOn::describe).orElse("a lock (no other session could be seen holding it)");
@@ -156,9 +245,7 @@ final class LockTimeoutRetries {
                     sql.map(SqlStatement::line).orElse(0), cancelled);
         }
         LOG.log(Level.WARNING, "Migration " + migration.file() + where + " waited longer than lockstep.ddl.lock-timeout ("
-                + Durations.describe(lockTimeout) + ") for a lock, and PostgreSQL cancelled "
-                + (sql.isEmpty() ? "it; its transaction was rolled back" : "the statement, which took no effect")
-                + ", so the table's queries do not queue behind it. Attempt " + (tries + 1) + " in "
+                + Durations.describe(lockTimeout) + ") for a lock, and PostgreSQL cancelled " + effect + ", so the table's queries do not queue behind it. Attempt " + (tries + 1) + " in "
                 + Durations.describe(pause.get()) + " (waited " + Durations.describe(waited) + " of lockstep.ddl.max-wait "
                 + Durations.describe(maxWait) + "). It waited for " + what);
         retries++;

@@ -14,6 +14,7 @@ import dev.lockstep.core.internal.session.Connector;
 import dev.lockstep.core.internal.session.DatabaseDescription;
 import dev.lockstep.core.internal.session.PinnedSession;
 import dev.lockstep.core.internal.session.SessionState;
+import dev.lockstep.core.internal.session.WritableCheck;
 import dev.lockstep.core.internal.tracker.AppliedRow;
 import dev.lockstep.core.internal.tracker.Tracker;
 import java.lang.System.Logger.Level;
@@ -27,6 +28,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * {@code migrate()}: one run on one pinned connection, in phases.
@@ -35,7 +37,7 @@ import java.util.Optional;
  *   <li>Resolve the tracker's schema once. If the tracker already records every file as applied
  *       ({@link UpToDateCheck}), return: a restart with nothing to do takes no lock and changes no
  *       setting.</li>
- *   <li>Check that the connection is a session of its own, name the session and set what the run
+ *   <li>Refuse a read-only server ({@link WritableCheck}). Check that the connection is a session of its own, name the session and set what the run
  *       needs on it, then wait for the lock ({@link RunLock}); between tries, leave as soon as another
  *       runner has applied everything. A runner that loses its connection while it holds nothing
  *       waits on over a new one.</li>
@@ -164,6 +166,7 @@ public final class MigrateCommand {
                 if (nothingToDo.isPresent()) {
                     return nothingToDo.get();
                 }
+                WritableCheck.require(connection);
                 engine.parts().sessionPinning().require(connection, settings.dataSource());
                 SessionState lockState = session.configure("lockstep " + runner, settings.statementTimeout(),
                         SessionState.customSettingsSetBy(onDisk));
@@ -210,8 +213,19 @@ public final class MigrateCommand {
             }
         }
 
-        private MigrationPlan plan(List<AppliedRow> rows, Tracker tracker) {
-            return MigrationPlan.build(onDisk, rows, settings.versions(), settings.checksum(), tracker);
+        /**
+         * INVALID indexes in the tracker's schema, named with the statement that drops each: an
+         * interrupted concurrent build or drop leaves them (or a build runs right now). Those that a
+         * migration this run finishes will see to are left to it.
+         */
+        private void warnAbout(List<InvalidIndexes.Found> invalid, MigrationPlan plan, Tracker tracker) {
+            if (invalid.isEmpty() || !plan.resumed().isEmpty()) {
+                return;
+            }
+            LOG.log(Level.WARNING, invalid.size() + " INVALID index(es) in schema " + tracker.schema() + ": they take "
+                    + "every write's cost and serve no query. An interrupted CREATE INDEX CONCURRENTLY or DROP INDEX "
+                    + "CONCURRENTLY leaves them (or a build is running right now). Drop each once nothing builds it: "
+                    + invalid.stream().map(InvalidIndexes.Found::describe).collect(Collectors.joining("; ")));
         }
 
         /** Under the lock: the tracker, the plan, the migrations; then the lock released, whatever happened. */
@@ -220,7 +234,10 @@ public final class MigrateCommand {
             Throwable failure = null;
             try {
                 knownRows = TrackerSetup.prepare(connection, tracker, onDisk, settings.baselineVersion(), runner);
-                MigrationPlan plan = plan(knownRows, tracker);
+                List<InvalidIndexes.Found> invalid = InvalidIndexes.inSchema(connection, tracker.schema());
+                MigrationPlan plan = MigrationPlan.build(onDisk, knownRows, settings.versions(), settings.checksum(),
+                        tracker, invalid.stream().map(InvalidIndexes.Found::describe).toList());
+                warnAbout(invalid, plan, tracker);
                 plan.log(tracker);
                 listeners.pendingResolved(Collections.unmodifiableList(plan.pending()), plan.alreadyApplied());
                 List<AppliedMigration> applied = plan.pending().isEmpty() ? List.of()
@@ -245,7 +262,8 @@ public final class MigrateCommand {
                     settings.ddlLockTimeout(), listeners, settings.reportInterval())) {
                 LockTimeoutRetries retries = new LockTimeoutRetries(settings.ddlLockTimeout(), settings.ddlMaxWait(),
                         watcher, listeners);
-                MigrationApplier applier = new MigrationApplier(tracker, runner, lock, runState, retries);
+                MigrationApplier applier = new MigrationApplier(tracker, runner, lock, runState, retries,
+                        new Connector(settings.dataSource(), settings.connectRetries(), settings.connectRetriesInterval()));
                 return new ApplyPhase(settings, listeners, applier, watcher, this::recorded)
                         .apply(connection, plan, runner);
             }

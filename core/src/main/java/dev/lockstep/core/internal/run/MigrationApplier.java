@@ -1,14 +1,19 @@
 package dev.lockstep.core.internal.run;
 
+import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.MigrationFailedException;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.lock.HeldLock;
 import dev.lockstep.core.internal.session.ConnectionFailures;
 import dev.lockstep.core.internal.session.SessionState;
+import dev.lockstep.core.internal.session.Connector;
+import dev.lockstep.core.internal.sql.PartWay;
+import dev.lockstep.core.internal.sql.RelationName;
 import dev.lockstep.core.internal.sql.SqlStatement;
 import dev.lockstep.core.internal.tracker.Tracker;
 import java.io.IOException;
 import java.io.StringReader;
+import java.lang.System.Logger.Level;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -18,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
@@ -40,8 +46,12 @@ import org.postgresql.PGConnection;
  */
 final class MigrationApplier {
 
+    private static final System.Logger LOG = System.getLogger(MigrationApplier.class.getName());
     private static final String QUERY_CANCELED = "57014";
     private static final String ACTIVE_SQL_TRANSACTION = "25001";
+    private static final String IN_FAILED_TRANSACTION = "25P02";
+    /** Statements that run code, from which PostgreSQL refuses what it refuses in a transaction block. */
+    private static final Set<String> RUNS_CODE = Set.of("DO", "CALL", "SELECT");
     private static final int BATCH_STATEMENTS = 1000;
     private static final int BATCH_CHARS = 1 << 20;
     /** pgjdbc names the failed batch entry first in its message (not SQL text), in every language it translates to. */
@@ -55,18 +65,22 @@ final class MigrationApplier {
     private final SessionState runState;
     private final HeldLock lock;
     private final LockTimeoutRetries retries;
+    private final Connector connector;
 
     /**
      * @param lock the run's lock, whose fence fails unless this session holds it
      * @param runState the session state every migration starts from
      * @param retries lock-queue protection; when enabled the session's {@code lock_timeout} is set
+     * @param connector for a new connection when the run's died with a commit's outcome unknown
      */
-    MigrationApplier(Tracker tracker, String appliedBy, HeldLock lock, SessionState runState, LockTimeoutRetries retries) {
+    MigrationApplier(Tracker tracker, String appliedBy, HeldLock lock, SessionState runState, LockTimeoutRetries retries,
+            Connector connector) {
         this.tracker = tracker;
         this.appliedBy = appliedBy;
         this.runState = runState;
         this.lock = lock;
         this.retries = retries;
+        this.connector = connector;
     }
 
     /**
@@ -78,14 +92,26 @@ final class MigrationApplier {
     record Outcome(Duration took, int lockRetries) {
     }
 
+    /** Whether a migration runs from its first statement, or finishes what an interrupted run left. */
+    enum Start {
+        FRESH,
+        /**
+         * Its row is {@code running} from an interrupted run and every statement is a concurrent
+         * index build that names its index or a concurrent drop ({@link LoadedMigration#facts()}
+         * {@code resumable}): a build whose index is valid is done, an INVALID one is dropped and
+         * built again, a drop whose index is gone is done. What an operator would do, by hand.
+         */
+        RESUMED
+    }
+
     /** Applies the migration and records it. */
-    Outcome apply(Connection connection, LoadedMigration migration) throws SQLException {
+    Outcome apply(Connection connection, LoadedMigration migration, Start start) throws SQLException {
         retries.startMigration();
         long started = System.nanoTime();
         if (migration.transactional()) {
             retries.inTransaction(migration, () -> applyInTransaction(connection, migration));
         } else {
-            applyInAutocommit(connection, migration);
+            applyInAutocommit(connection, migration, start);
         }
         return new Outcome(Duration.ofNanos(System.nanoTime() - started), retries.retries());
     }
@@ -120,17 +146,62 @@ final class MigrationApplier {
                 batch.addOwn(tracker.insertAppliedSql(migration, appliedBy));
                 batch.flush();
             }
-            connection.commit();
         } catch (SQLException e) {
             MigrationFailedException failure = transactionFailure(connection, migration, e, batch);
             rollback(connection, failure);
+            ConnectionFailures.setAutoCommitQuietly(connection);
             throw failure;
         } catch (RuntimeException e) {
             rollback(connection, e);
+            ConnectionFailures.setAutoCommitQuietly(connection);
             throw e;
+        }
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            if (!ConnectionFailures.isConnectionLost(e, connection)) {
+                MigrationFailedException failure = transactionFailure(connection, migration, e, null);
+                rollback(connection, failure);
+                throw failure;
+            }
+            throw outcomeOfLostWrite(migration, e, "its COMMIT");
         } finally {
             ConnectionFailures.setAutoCommitQuietly(connection);
         }
+    }
+
+    /**
+     * The connection died after a write that records the migration was sent (the transaction's
+     * {@code COMMIT}, the {@code running} row's {@code UPDATE}): the server may have done it. Reads
+     * the tracker over a new connection and says what it found.
+     */
+    private LockstepException outcomeOfLostWrite(LoadedMigration migration, SQLException lost, String write) {
+        CommitOutcome.Checked checked = CommitOutcome.check(connector, tracker, migration);
+        SQLException reason = ConnectionFailures.serverReason(lost);
+        String cause = reason.getMessage() + " [SQLState " + reason.getSQLState() + "]";
+        LockstepException failure = switch (checked.found()) {
+            case COMMITTED -> new AppliedThenConnectionLost("Migration " + migration.file() + " was applied and "
+                    + "recorded, but the connection to PostgreSQL was lost at " + write + " (" + cause + "): its "
+                    + "tracker row, read again over a new connection, says 'applied'. The run stopped there, as its "
+                    + "session and lock are gone; start again to apply the rest.", lost);
+            case NOT_COMMITTED -> new MigrationFailedException("Migration " + migration.file() + " was not "
+                    + "recorded: the connection to PostgreSQL was lost at " + write + " (" + cause + "), and its "
+                    + "tracker row, read again over a new connection, does not say 'applied'.\n  "
+                    + (migration.transactional() ? "Its transaction did not commit, so the schema is as it was "
+                            + "before this migration. Start again once the database is reachable."
+                            : "Its statements ran and took effect; its row stays 'running'. Check the schema, then "
+                                    + "run " + tracker.completeRowSql(migration.id())), migration.file(), 0, lost);
+            case UNKNOWN -> new MigrationFailedException("Migration " + migration.file() + ": the connection to "
+                    + "PostgreSQL was lost at " + write + " (" + cause + "), so whether it committed is unknown, and "
+                    + "the tracker could not be read to find out (" + checked.readFailure().map(Throwable::getMessage)
+                            .orElse("") + ").\n  Once the database is reachable, SELECT state, checksum FROM "
+                    + tracker.qualifiedName() + " WHERE " + tracker.whereSql(migration.id()) + "; shows it: "
+                    + "'applied' with checksum " + migration.checksum() + " means it is applied and recorded, "
+                    + "anything else that it is not. The next start reads it too, and goes on from what it says.",
+                    migration.file(), 0, lost);
+        };
+        checked.readFailure().ifPresent(failure::addSuppressed);
+        return failure;
     }
 
     private static void rollback(Connection connection, Exception failure) {
@@ -245,30 +316,123 @@ final class MigrationApplier {
         return number.find() ? Integer.parseInt(number.group()) : -1;
     }
 
-    private void applyInAutocommit(Connection connection, LoadedMigration migration) throws SQLException {
+    /**
+     * Each statement in autocommit, the fence before it; a {@code running} row first and
+     * {@code applied} after the last. A transaction the file opens ({@code BEGIN ... COMMIT}) is
+     * followed, so that a failure inside it is reported as the rollback it is.
+     */
+    private void applyInAutocommit(Connection connection, LoadedMigration migration, Start start) throws SQLException {
         long started = System.nanoTime();
         Iterator<SqlStatement> statements = migration.openStatements();
-        tracker.insertRunning(connection, migration, appliedBy);
-        String consequence = "It runs outside a transaction, so the statements before this one took effect, "
-                + "and its tracker row stays 'running' so that no replica re-runs it blindly. Check the schema, then "
-                + "either complete the remaining statements by hand and run "
-                + tracker.completeRowSql(migration.id())
-                + " or undo what took effect (a failed CREATE INDEX CONCURRENTLY leaves an INVALID index to drop) and run "
-                + tracker.deleteRowSql(migration.id());
+        if (start == Start.RESUMED) {
+            tracker.takeOverRunning(connection, migration, appliedBy);
+        } else {
+            tracker.insertRunning(connection, migration, appliedBy);
+        }
+        Optional<SqlStatement> openedBy = Optional.empty();
         try (Statement statement = sqlStatement(connection)) {
             while (statements.hasNext()) {
                 SqlStatement sql = statements.next();
-                fence(statement, migration, Optional.of(sql), consequence);
-                retries.outsideTransaction(migration, sql, statement, () -> execute(connection, statement, sql),
-                        e -> failure(migration, sql, e, consequence), consequence);
+                Optional<SqlStatement> inTransaction = openedBy;
+                String consequence = autocommitConsequence(migration, inTransaction);
+                fence(connection, statement, migration, Optional.of(sql), consequence);
+                if (start == Start.RESUMED && alreadyDone(connection, migration, sql)) {
+                    continue;
+                }
+                retries.outsideTransaction(migration, sql, inTransaction, connection, statement,
+                        () -> execute(connection, statement, sql),
+                        e -> failure(connection, migration, sql, e, inTransaction, consequence), consequence);
+                requireValidIndex(connection, migration, sql, consequence);
+                openedBy = switch (sql.facts().transactionControl()) {
+                    case OPENS, ENDS_AND_OPENS -> Optional.of(sql);
+                    case ENDS -> Optional.empty();
+                    case NONE -> openedBy;
+                };
             }
+            String consequence = autocommitConsequence(migration, Optional.empty());
             Optional<String> restore = runState.restoreSql(migration.sessionEffects());
             if (restore.isPresent()) {
                 statement.execute(restore.get());
             }
-            fence(statement, migration, Optional.empty(), consequence);
+            fence(connection, statement, migration, Optional.empty(), consequence);
         }
-        tracker.markApplied(connection, migration, Duration.ofNanos(System.nanoTime() - started).toMillis());
+        try {
+            tracker.markApplied(connection, migration, Duration.ofNanos(System.nanoTime() - started).toMillis());
+        } catch (SQLException e) {
+            if (!ConnectionFailures.isConnectionLost(e, connection)) {
+                throw e;
+            }
+            throw outcomeOfLostWrite(migration, e, "the UPDATE of its tracker row to 'applied'");
+        }
+    }
+
+    /** What a failure leaves, for a migration outside a transaction, and the SQL that recovers. */
+    private String autocommitConsequence(LoadedMigration migration, Optional<SqlStatement> openedBy) {
+        String tookEffect = openedBy.map(begin -> "the statements before line " + begin.line() + " took effect, and "
+                + "the transaction the file opened at line " + begin.line() + " was rolled back with everything in it")
+                .orElse("the statements before this one took effect");
+        return "It runs outside a transaction, so " + tookEffect + "; its tracker row stays 'running' so that no replica "
+                + "re-runs it blindly. " + (migration.facts().resumable() ? "Every statement in it is a concurrent "
+                        + "index build or drop, so the next start finishes it by itself: it drops an INVALID index a "
+                        + "build left and runs what is not done. To finish it by hand instead, " : "Check the schema, "
+                        + "then either ")
+                + "complete the remaining statements and run " + tracker.completeRowSql(migration.id())
+                + " or undo what took effect and run " + tracker.deleteRowSql(migration.id());
+    }
+
+    /**
+     * Resuming an interrupted migration: whether this statement's work is done. A build whose index
+     * is valid is; a build whose index is INVALID is not, and the index is dropped first; a drop
+     * whose index is gone is.
+     */
+    private static boolean alreadyDone(Connection connection, LoadedMigration migration, SqlStatement sql)
+            throws SQLException {
+        Optional<PartWay> work = sql.facts().partWay();
+        if (work.isEmpty() || work.get().index().isEmpty()) {
+            return false;
+        }
+        RelationName index = work.get().index().get();
+        InvalidIndexes.State state = InvalidIndexes.state(connection, index);
+        if (work.get().kind() == PartWay.Kind.DROPS_INDEX) {
+            if (state == InvalidIndexes.State.ABSENT) {
+                LOG.log(Level.INFO, "Resuming " + migration.file() + ": line " + sql.line() + " is done (index "
+                        + index.text() + " is gone)");
+                return true;
+            }
+            return false;
+        }
+        if (state == InvalidIndexes.State.VALID) {
+            LOG.log(Level.INFO, "Resuming " + migration.file() + ": line " + sql.line() + " is done (index "
+                    + index.text() + " is built and valid)");
+            return true;
+        }
+        if (state == InvalidIndexes.State.INVALID) {
+            LOG.log(Level.WARNING, "Resuming " + migration.file() + ": the interrupted build at line " + sql.line()
+                    + " left the INVALID index " + index.text() + "; dropping it (DROP INDEX CONCURRENTLY) to build "
+                    + "it again");
+            InvalidIndexes.drop(connection, index.text());
+        }
+        return false;
+    }
+
+    /**
+     * After a concurrent build that names its index: the index must be valid. {@code IF NOT EXISTS}
+     * skips an index that an earlier, interrupted build left INVALID, which is never a success.
+     */
+    private static void requireValidIndex(Connection connection, LoadedMigration migration, SqlStatement sql,
+            String consequence) throws SQLException {
+        Optional<PartWay> work = sql.facts().partWay();
+        if (work.isEmpty() || work.get().kind() != PartWay.Kind.BUILDS_INDEX || work.get().index().isEmpty()) {
+            return;
+        }
+        String index = work.get().index().get().text();
+        if (InvalidIndexes.state(connection, work.get().index().get()) == InvalidIndexes.State.INVALID) {
+            throw new MigrationFailedException("Migration " + migration.file() + " failed at line " + sql.line()
+                    + ": the index " + index + " exists but is INVALID (an interrupted concurrent build left it), and "
+                    + "the statement kept it instead of building it.\n  Statement: " + sql.oneLine(200) + "\n  Drop it: "
+                    + "DROP INDEX CONCURRENTLY IF EXISTS " + index + "; then start again, and the build runs. "
+                    + consequence, migration.file(), sql.line(), null);
+        }
     }
 
     private static void execute(Connection connection, Statement statement, SqlStatement sql) throws SQLException {
@@ -279,16 +443,24 @@ final class MigrationApplier {
         }
     }
 
-    /** Outside a transaction the fence runs before each statement; {@code next} empty: after the last. */
-    private void fence(Statement statement, LoadedMigration migration, Optional<SqlStatement> next, String consequence)
-            throws SQLException {
+    /**
+     * Outside a transaction the fence runs before each statement; {@code next} empty: after the
+     * last. The first statement after a connection died is often this one: its error names the
+     * file and the statement it came before.
+     */
+    private void fence(Connection connection, Statement statement, LoadedMigration migration,
+            Optional<SqlStatement> next, String consequence) throws SQLException {
         try {
             statement.execute(lock.fenceSql());
         } catch (SQLException e) {
-            if (!HeldLock.isFenceFailure(e)) {
-                throw e;
+            if (HeldLock.isFenceFailure(e)) {
+                throw lockLost(migration, next, e, consequence);
             }
-            throw lockLost(migration, next, e, consequence);
+            throw new MigrationFailedException("Migration " + migration.file() + " stopped "
+                    + next.map(s -> "before line " + s.line()).orElse("after its last statement") + ": "
+                    + e.getMessage() + " [SQLState " + e.getSQLState() + "]\n  "
+                    + (ConnectionFailures.isConnectionLost(e, connection) ? "The connection to PostgreSQL was lost. "
+                            : "") + consequence, migration.file(), next.map(SqlStatement::line).orElse(0), e);
         }
     }
 
@@ -309,15 +481,55 @@ final class MigrationApplier {
         return statement;
     }
 
+    /**
+     * The error for a failed statement outside a transaction: the file, the line, PostgreSQL's
+     * message and SQLState, what it may have left, and the recovery. A transaction the file opened
+     * is aborted by the failure: it is rolled back here, so the session is usable again.
+     */
+    private static MigrationFailedException failure(Connection connection, LoadedMigration migration, SqlStatement sql,
+            SQLException e, Optional<SqlStatement> openedBy, String consequence) {
+        boolean lost = ConnectionFailures.isConnectionLost(e, connection);
+        String leftover = sql.facts().partWay().map(work -> " It may have left " + work.leftover()
+                + (work.kind() == PartWay.Kind.BUILDS_INDEX && work.index().isPresent() ? " (DROP INDEX CONCURRENTLY "
+                        + "IF EXISTS " + work.index().get().text() + ")" : "") + ".").orElse("");
+        MigrationFailedException failure = failure(migration, sql, e, (lost ? "The connection to PostgreSQL was lost. "
+                : "") + consequence + leftover);
+        if (openedBy.isPresent() && !lost) {
+            try (Statement rollback = connection.createStatement()) {
+                rollback.execute("ROLLBACK");
+            } catch (SQLException rollbackFailure) {
+                failure.addSuppressed(rollbackFailure);
+            }
+        }
+        return failure;
+    }
+
     private static MigrationFailedException failure(LoadedMigration migration, SqlStatement sql, SQLException e,
             String consequence) {
-        String hint = QUERY_CANCELED.equals(e.getSQLState())
-                ? " If lockstep.statement-timeout cancelled it, raise that setting for this migration."
-                : ACTIVE_SQL_TRANSACTION.equals(e.getSQLState()) && migration.transactional()
-                ? " This statement cannot run inside a transaction: add '-- lockstep:transaction=false' as the first "
-                        + "line of the file, so that Lockstep runs it outside one." : "";
         return new MigrationFailedException("Migration " + migration.file() + " failed at line " + sql.line() + ": "
                 + e.getMessage() + " [SQLState " + e.getSQLState() + "]\n  Statement: " + sql.oneLine(200)
-                + "\n  " + consequence + hint, migration.file(), sql.line(), e);
+                + "\n  " + consequence + hint(migration, sql, e), migration.file(), sql.line(), e);
+    }
+
+    /** Advice for what the SQLState says, where it cannot lead to a second error. */
+    private static String hint(LoadedMigration migration, SqlStatement sql, SQLException e) {
+        String first = sql.facts().keywords().isEmpty() ? "" : sql.facts().keywords().get(0);
+        if (QUERY_CANCELED.equals(e.getSQLState())) {
+            return " If lockstep.statement-timeout cancelled it, raise that setting for this migration.";
+        }
+        if (ACTIVE_SQL_TRANSACTION.equals(e.getSQLState()) && RUNS_CODE.contains(first)) {
+            return " A statement that cannot run inside a transaction block (CREATE INDEX CONCURRENTLY, VACUUM and the "
+                    + "like) cannot run from a function or a DO block either, in a transaction or not: write it as a "
+                    + "statement of its own in the file, and Lockstep runs the file outside a transaction.";
+        }
+        if (ACTIVE_SQL_TRANSACTION.equals(e.getSQLState()) && migration.transactional()) {
+            return " This statement cannot run inside a transaction: add '-- lockstep:transaction=false' as the first "
+                    + "line of the file, so that Lockstep runs it outside one.";
+        }
+        if (IN_FAILED_TRANSACTION.equals(e.getSQLState())) {
+            return " The transaction it ran in had already failed: an earlier statement in it failed, and PostgreSQL "
+                    + "ignores everything until the transaction ends.";
+        }
+        return "";
     }
 }

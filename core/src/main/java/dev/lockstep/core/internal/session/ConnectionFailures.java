@@ -39,6 +39,26 @@ public final class ConnectionFailures {
         }
     }
 
+    /**
+     * The server's own reason when a lost connection's error carries it (57P01 "terminating
+     * connection due to administrator command" behind the driver's I/O error); else the error itself.
+     */
+    public static SQLException serverReason(SQLException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e) {
+                for (SQLException each = e; each != null; each = each.getNextException()) {
+                    if (each.getSQLState() != null && SERVER_GOING_AWAY.contains(each.getSQLState())) {
+                        return each;
+                    }
+                    if (each.getNextException() == each) {
+                        break;
+                    }
+                }
+            }
+        }
+        return failure;
+    }
+
     /** Back to autocommit; on a dead connection there is nothing to set, and the failure at hand matters more. */
     public static void setAutoCommitQuietly(Connection connection) {
         try {

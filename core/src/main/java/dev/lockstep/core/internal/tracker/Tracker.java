@@ -253,9 +253,18 @@ public final class Tracker {
                 + escapedLiteral(row.appliedBy()) + ")";
     }
 
+    /** A {@code running} row from an interrupted run, taken over by this run to finish its migration. */
+    public void takeOverRunning(Connection connection, LoadedMigration migration, String appliedBy) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + qualified
+                + " SET applied_by = ?, applied_at = now() WHERE state = 'running' AND " + whereSql(migration.id()))) {
+            update.setString(1, appliedBy);
+            update.executeUpdate();
+        }
+    }
+
     public void markApplied(Connection connection, LoadedMigration migration, long executionMs) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + qualified
-                + " SET state = 'applied', execution_ms = ?, applied_at = now() WHERE " + where(migration.id()))) {
+                + " SET state = 'applied', execution_ms = ?, applied_at = now() WHERE " + whereSql(migration.id()))) {
             update.setLong(1, executionMs);
             update.executeUpdate();
         }
@@ -263,29 +272,30 @@ public final class Tracker {
 
     /** The statement an operator runs to mark an interrupted migration as done. */
     public String completeRowSql(MigrationId id) {
-        return "UPDATE " + qualified + " SET state = 'applied' WHERE " + where(id) + ";";
+        return "UPDATE " + qualified + " SET state = 'applied' WHERE " + whereSql(id) + ";";
     }
 
     /** The statement an operator runs to forget an interrupted or renamed migration's row. */
     public String deleteRowSql(MigrationId id) {
-        return "DELETE FROM " + qualified + " WHERE " + where(id) + ";";
+        return "DELETE FROM " + qualified + " WHERE " + whereSql(id) + ";";
     }
 
     /** The statement an operator runs to accept a renamed file. */
     public String renameRowSql(MigrationId id, String newName) {
-        return "UPDATE " + qualified + " SET name = " + literal(newName) + " WHERE " + where(id) + ";";
+        return "UPDATE " + qualified + " SET name = " + literal(newName) + " WHERE " + whereSql(id) + ";";
     }
 
     /** The statement an operator runs to accept an edited file. */
     public String acceptChecksumSql(MigrationId id, String checksum) {
-        return "UPDATE " + qualified + " SET checksum = " + literal(checksum) + " WHERE " + where(id) + ";";
+        return "UPDATE " + qualified + " SET checksum = " + literal(checksum) + " WHERE " + whereSql(id) + ";";
     }
 
     /**
      * The condition that picks one row. A tracker made by an earlier Lockstep has no
      * {@code version_text} column, and only whole-number versions, which need none.
      */
-    private String where(MigrationId id) {
+    /** The condition that picks one migration's row, as SQL. */
+    public String whereSql(MigrationId id) {
         String text = versionTextColumn(id.version());
         return "version = " + versionColumn(id.version())
                 + (versionTextColumn || !text.isEmpty() ? " AND version_text = " + literal(text) : "")
