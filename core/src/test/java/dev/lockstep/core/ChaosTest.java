@@ -55,7 +55,7 @@ class ChaosTest {
                         + "DROP INDEX CONCURRENTLY IF EXISTS big_v_idx;\n"
                         + "CREATE INDEX CONCURRENTLY big_v_id_idx ON big (v, id);")
                 .add("5_notes.up.sql", "UPDATE big SET note = 'n' WHERE id <= 50000;\nINSERT INTO runs VALUES ('5');")
-                .add("6_big_note.up.sql", "-- lockstep:transaction=false\nINSERT INTO runs VALUES ('6');\n"
+                .add("6_big_note.up.sql", "SET maintenance_work_mem = '32MB';\n"
                         + "CREATE INDEX CONCURRENTLY big_note_idx ON big (note);");
         try (OwnServer server = new OwnServer(data, Map.of("max_connections", "60"))) {
             for (int round = 1; round <= rounds; round++) {
@@ -128,7 +128,7 @@ class ChaosTest {
                     + "5:applied,6:applied");
             assertThat(single(s, "SELECT string_agg(migration || 'x' || n, ',' ORDER BY migration) FROM "
                     + "(SELECT migration, count(*) n FROM runs GROUP BY migration) r"))
-                    .as("each migration ran once").isEqualTo("1x1,3x1,5x1,6x1");
+                    .as("each migration ran once").isEqualTo("1x1,3x1,5x1");
             assertThat(single(s, "SELECT string_agg(c.relname || ':' || i.indisvalid, ',' ORDER BY c.relname) "
                     + "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n "
                     + "ON n.oid = c.relnamespace WHERE n.nspname = '" + schema + "' AND c.relname LIKE 'big%'"))
