@@ -31,7 +31,7 @@ public final class WritableCheck {
         }
         String why = standby ? "it is a standby (pg_is_in_recovery() is true), which takes no writes"
                 : "its sessions are read-only (transaction_read_only is on: default_transaction_read_only is set for "
-                        + "the server, the database or the role)";
+                        + "the server, the database, the role or in the URL's options)";
         throw new LockstepException("Lockstep cannot migrate " + DatabaseDescription.of(connection) + ": " + why
                 + ". Nothing was changed and no lock was taken.\n  Point lockstep.url (or the DataSource) at the primary. "
                 + "With several hosts in one URL for failover, add targetServerType=primary to it, e.g. "
