@@ -120,6 +120,32 @@ class SafeDdlFailureTest extends SchemaTestBase {
         assertThat(Sql.tracker(schema)).containsExactly("1_t_id_uq:applied");
     }
 
+    /** A build that fails (duplicates for a unique index) leaves no broken index behind. */
+    @Test
+    void aFailedUniqueBuildHasTheInvalidIndexItLeftDroppedAtOnce() {
+        Sql.execute(schema, "INSERT INTO t VALUES (1, 1)");
+        files.add("1_t_id_uq.up.sql", "CREATE UNIQUE INDEX CONCURRENTLY t_id_uq ON t (id);");
+        assertThatThrownBy(() -> named().load().migrate())
+                .isInstanceOf(MigrationFailedException.class)
+                .hasMessageContaining("1_t_id_uq.up.sql failed at line 1")
+                .hasMessageContaining("[SQLState 23505]")
+                .hasMessageContaining("The build left the INVALID index t_id_uq, which Lockstep dropped");
+        assertThat(indexValid("t_id_uq")).isNull();
+    }
+
+    /** An INVALID index that was there before a failing build is not the build's to drop. */
+    @Test
+    void anInvalidIndexThatWasThereBeforeAFailingBuildIsLeftAlone() {
+        Sql.execute(schema, "INSERT INTO t VALUES (1, 1)");
+        assertThatThrownBy(() -> Sql.execute(schema, "CREATE UNIQUE INDEX CONCURRENTLY t_id_uq ON t (id)"));
+        files.add("1_other_table.up.sql", "CREATE INDEX CONCURRENTLY t_id_uq ON missing_table (id);");
+        assertThatThrownBy(() -> named().load().migrate())
+                .isInstanceOf(MigrationFailedException.class)
+                .hasMessageContaining("[SQLState 42P01]")
+                .hasMessageNotContaining("dropped");
+        assertThat(indexValid("t_id_uq")).isEqualTo(false);
+    }
+
     /**
      * A transaction the file opens itself, in a {@code transaction=false} file: {@code lock_timeout}
      * aborts it, and it is not retried (that retried into "current transaction is aborted", 25P02,

@@ -6,7 +6,6 @@ import dev.lockstep.core.MigrationFailedException;
 import dev.lockstep.core.RunStoppedException;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.sql.PartWay;
-import dev.lockstep.core.internal.sql.RelationName;
 import dev.lockstep.core.internal.sql.SqlStatement;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -115,11 +114,12 @@ final class LockTimeoutRetries {
      * timeout, unless the migration sets {@code lock_timeout} itself, which then keeps its own value.
      *
      * @param openedBy the statement that opened the transaction the file is in, if it is in one
+     * @param build for a concurrent build that names its index: the index's state before it
      * @param session the pinned session's statement, to switch the timeout off and on
      * @param failure the run's error for a failed try, naming the file and line
      */
     void outsideTransaction(LoadedMigration migration, SqlStatement sql, Optional<SqlStatement> openedBy,
-            Connection connection, Statement session, StatementAttempt attempt,
+            Optional<ConcurrentBuild> build, Connection connection, Statement session, StatementAttempt attempt,
             Function<SQLException, MigrationFailedException> failure, String consequence) throws SQLException {
         boolean withoutTimeout = enabled() && sql.copyRows().isEmpty() && sql.facts().withoutLockTimeout().isPresent()
                 && !migration.sessionEffects().settings().contains("lock_timeout");
@@ -137,7 +137,7 @@ final class LockTimeoutRetries {
                     if (!isLockNotAvailable(e)) {
                         throw failure.apply(e);
                     }
-                    String effect = beforeAnotherTry(migration, sql, openedBy, connection, e, failure);
+                    String effect = beforeAnotherTry(sql, openedBy, build, connection, e, failure);
                     pauseOrGiveUp(migration, Optional.of(sql), tries, started, e, effect, consequence);
                 }
             }
@@ -157,7 +157,7 @@ final class LockTimeoutRetries {
      *
      * @return what the cancelled try left, for the log
      */
-    private String beforeAnotherTry(LoadedMigration migration, SqlStatement sql, Optional<SqlStatement> openedBy,
+    private String beforeAnotherTry(SqlStatement sql, Optional<SqlStatement> openedBy, Optional<ConcurrentBuild> build,
             Connection connection, SQLException cancelled, Function<SQLException, MigrationFailedException> failure)
             throws SQLException {
         Optional<PartWay> partWay = sql.facts().partWay();
@@ -180,21 +180,22 @@ final class LockTimeoutRetries {
             throw withNote(failure.apply(cancelled), notTried + "it commits in steps, so it may have left "
                     + work.leftover() + ".");
         }
-        RelationName index = work.index().orElseThrow();
-        if (InvalidIndexes.state(connection, index) != InvalidIndexes.State.INVALID) {
-            return "the index build before it created the index, which took no effect";
+        ConcurrentBuild named = build.orElseThrow();
+        if (!named.leftInvalidIndex(connection)) {
+            return "the index build before it created its index, so it took no effect";
         }
+        String index = named.index().text();
         try {
-            InvalidIndexes.drop(connection, index.text());
+            named.dropLeftover(connection);
         } catch (SQLException e) {
             MigrationFailedException stop = withNote(failure.apply(cancelled), notTried + "the build left the INVALID "
-                    + "index " + index.text() + ", and dropping it failed (" + e.getMessage() + " [SQLState "
-                    + e.getSQLState() + "]). Drop it: DROP INDEX CONCURRENTLY IF EXISTS " + index.text() + ".");
+                    + "index " + index + ", and dropping it failed (" + e.getMessage() + " [SQLState "
+                    + e.getSQLState() + "]). Drop it: DROP INDEX CONCURRENTLY IF EXISTS " + index + ".");
             stop.addSuppressed(e);
             throw stop;
         }
-        return "the index build, which left the INVALID index " + index.text() + ", dropped (concurrently) before "
-                + "the next try";
+        return "the index build, which left the INVALID index " + index + ", dropped (concurrently) before the "
+                + "next try";
     }
 
     private static MigrationFailedException withNote(MigrationFailedException failure, String note) {

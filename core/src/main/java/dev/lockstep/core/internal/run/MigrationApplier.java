@@ -339,10 +339,13 @@ final class MigrationApplier {
                 if (start == Start.RESUMED && alreadyDone(connection, migration, sql)) {
                     continue;
                 }
-                retries.outsideTransaction(migration, sql, inTransaction, connection, statement,
+                Optional<ConcurrentBuild> build = ConcurrentBuild.before(connection, sql);
+                retries.outsideTransaction(migration, sql, inTransaction, build, connection, statement,
                         () -> execute(connection, statement, sql),
-                        e -> failure(connection, migration, sql, e, inTransaction, consequence), consequence);
-                requireValidIndex(connection, migration, sql, consequence);
+                        e -> failure(connection, migration, sql, e, inTransaction, build, consequence), consequence);
+                if (build.isPresent() && build.get().foundInvalid()) {
+                    throw keptInvalidIndex(migration, sql, build.get(), consequence);
+                }
                 openedBy = switch (sql.facts().transactionControl()) {
                     case OPENS, ENDS_AND_OPENS -> Optional.of(sql);
                     case ENDS -> Optional.empty();
@@ -416,23 +419,17 @@ final class MigrationApplier {
     }
 
     /**
-     * After a concurrent build that names its index: the index must be valid. {@code IF NOT EXISTS}
-     * skips an index that an earlier, interrupted build left INVALID, which is never a success.
+     * A concurrent build that found its index there, INVALID, and succeeded: {@code IF NOT EXISTS}
+     * kept the index an earlier, interrupted build left, which is never a success.
      */
-    private static void requireValidIndex(Connection connection, LoadedMigration migration, SqlStatement sql,
-            String consequence) throws SQLException {
-        Optional<PartWay> work = sql.facts().partWay();
-        if (work.isEmpty() || work.get().kind() != PartWay.Kind.BUILDS_INDEX || work.get().index().isEmpty()) {
-            return;
-        }
-        String index = work.get().index().get().text();
-        if (InvalidIndexes.state(connection, work.get().index().get()) == InvalidIndexes.State.INVALID) {
-            throw new MigrationFailedException("Migration " + migration.file() + " failed at line " + sql.line()
-                    + ": the index " + index + " exists but is INVALID (an interrupted concurrent build left it), and "
-                    + "the statement kept it instead of building it.\n  Statement: " + sql.oneLine(200) + "\n  Drop it: "
-                    + "DROP INDEX CONCURRENTLY IF EXISTS " + index + "; then start again, and the build runs. "
-                    + consequence, migration.file(), sql.line(), null);
-        }
+    private static MigrationFailedException keptInvalidIndex(LoadedMigration migration, SqlStatement sql,
+            ConcurrentBuild build, String consequence) {
+        String index = build.index().text();
+        return new MigrationFailedException("Migration " + migration.file() + " failed at line " + sql.line()
+                + ": the index " + index + " exists but is INVALID (an interrupted concurrent build left it), and "
+                + "the statement kept it instead of building it.\n  Statement: " + sql.oneLine(200) + "\n  Drop it: "
+                + "DROP INDEX CONCURRENTLY IF EXISTS " + index + "; then start again, and the build runs. "
+                + consequence, migration.file(), sql.line(), null);
     }
 
     private static void execute(Connection connection, Statement statement, SqlStatement sql) throws SQLException {
@@ -487,13 +484,14 @@ final class MigrationApplier {
      * is aborted by the failure: it is rolled back here, so the session is usable again.
      */
     private static MigrationFailedException failure(Connection connection, LoadedMigration migration, SqlStatement sql,
-            SQLException e, Optional<SqlStatement> openedBy, String consequence) {
+            SQLException e, Optional<SqlStatement> openedBy, Optional<ConcurrentBuild> build, String consequence) {
         boolean lost = ConnectionFailures.isConnectionLost(e, connection);
-        String leftover = sql.facts().partWay().map(work -> " It may have left " + work.leftover()
-                + (work.kind() == PartWay.Kind.BUILDS_INDEX && work.index().isPresent() ? " (DROP INDEX CONCURRENTLY "
-                        + "IF EXISTS " + work.index().get().text() + ")" : "") + ".").orElse("");
+        List<SQLException> cleanupFailures = new ArrayList<>();
+        String leftover = lost ? sql.facts().partWay().map(MigrationApplier::mayHaveLeft).orElse("")
+                : leftover(connection, sql, build, cleanupFailures);
         MigrationFailedException failure = failure(migration, sql, e, (lost ? "The connection to PostgreSQL was lost. "
                 : "") + consequence + leftover);
+        cleanupFailures.forEach(failure::addSuppressed);
         if (openedBy.isPresent() && !lost) {
             try (Statement rollback = connection.createStatement()) {
                 rollback.execute("ROLLBACK");
@@ -502,6 +500,36 @@ final class MigrationApplier {
             }
         }
         return failure;
+    }
+
+    private static String mayHaveLeft(PartWay work) {
+        return " It may have left " + work.leftover() + (work.kind() == PartWay.Kind.BUILDS_INDEX
+                && work.index().isPresent() ? " (DROP INDEX CONCURRENTLY IF EXISTS " + work.index().get().text() + ")"
+                : "") + ".";
+    }
+
+    /**
+     * On a live connection: a concurrent build that failed and left an INVALID index (absent before)
+     * has it dropped at once, so that no broken index outlives the failure; anything else that
+     * commits in steps is described.
+     */
+    private static String leftover(Connection connection, SqlStatement sql, Optional<ConcurrentBuild> build,
+            List<SQLException> cleanupFailures) {
+        if (build.isEmpty()) {
+            return sql.facts().partWay().map(MigrationApplier::mayHaveLeft).orElse("");
+        }
+        String index = build.get().index().text();
+        try {
+            if (!build.get().leftInvalidIndex(connection)) {
+                return "";
+            }
+            build.get().dropLeftover(connection);
+            return " The build left the INVALID index " + index + ", which Lockstep dropped (DROP INDEX CONCURRENTLY).";
+        } catch (SQLException cleanup) {
+            cleanupFailures.add(cleanup);
+            return " It may have left the INVALID index " + index + "; removing it failed (" + cleanup.getMessage()
+                    + "): DROP INDEX CONCURRENTLY IF EXISTS " + index + ".";
+        }
     }
 
     private static MigrationFailedException failure(LoadedMigration migration, SqlStatement sql, SQLException e,
