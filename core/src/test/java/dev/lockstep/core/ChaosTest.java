@@ -38,6 +38,9 @@ class ChaosTest {
     Path logs;
 
     private final List<String> disruptions = new ArrayList<>();
+    private int failedRunners;
+    private int resumedByRunners;
+    private int finishedByTheNextStart;
 
     @Test
     void runnersKilledTerminatedAndRestartedConvergeWithEveryMigrationAppliedOnceAndEveryIndexValid() throws Exception {
@@ -76,17 +79,24 @@ class ChaosTest {
                     assertThat(runner.waitFor(3, TimeUnit.MINUTES)).as("runner exits").isTrue();
                 }
                 for (int i = 0; i < RUNNERS; i++) {
+                    List<String> output = Files.readAllLines(outputs.get(i));
                     if (runners.get(i) != killed) {
-                        assertFailuresNameTheirFile(Files.readAllLines(outputs.get(i)));
+                        assertFailuresNameTheirFile(output);
                     }
+                    failedRunners += output.stream().anyMatch(line -> line.contains("MigrationFailedException")) ? 1 : 0;
+                    resumedByRunners += output.stream().anyMatch(line -> line.contains("finishing what an interrupted "
+                            + "run left")) ? 1 : 0;
                 }
                 // The next start, without an operator.
-                Lockstep.configure().dataSource(dataSource(server, url)).locations(files.location()).lockKey(LOCK_KEY)
-                        .runnerName("after-" + round).load().migrate();
+                MigrationReport next = Lockstep.configure().dataSource(dataSource(server, url)).locations(files.location())
+                        .lockKey(LOCK_KEY).runnerName("after-" + round).load().migrate();
+                finishedByTheNextStart += next.applied().isEmpty() ? 0 : 1;
                 assertConverged(server, schema);
             }
         }
-        System.out.println("ChaosTest disruptions: " + disruptions);
+        System.out.println("ChaosTest disruptions: " + disruptions + "; runners that failed: " + failedRunners
+                + "; runners that finished an interrupted migration: " + resumedByRunners
+                + "; rounds the next start had work left: " + finishedByTheNextStart);
     }
 
     /** One disruption, chosen at random; returns the runner it killed, if it killed one. */

@@ -157,4 +157,62 @@ class ServerRestartTest {
             assertThat(s.execute("SELECT 1")).isTrue();
         }
     }
+
+    /**
+     * The server restarts while a concurrent build waits for a writer: the error names the file,
+     * the line, the lost connection and the INVALID index; the next start drops it and builds the
+     * index, without an operator.
+     */
+    @Test
+    void aServerRestartedDuringAConcurrentBuildIsReportedAndTheNextStartFinishesTheBuild() throws Exception {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE big (id int, v int); INSERT INTO big SELECT g, g FROM generate_series(1, 10000) g");
+        }
+        files.add("1_big_v_idx.up.sql", "CREATE INDEX CONCURRENTLY big_v_idx ON big (v);");
+        Connection writer = dataSource().getConnection();
+        writer.setAutoCommit(false);
+        try (Statement s = writer.createStatement()) {
+            s.execute("INSERT INTO big VALUES (0, 0)");
+        }
+        CompletableFuture<Object> holder = migrate("holder");
+        assertThat(Poll.until(Duration.ofSeconds(30), () -> count("SELECT count(*) FROM pg_index "
+                + "WHERE indexrelid = to_regclass('big_v_idx') AND NOT indisvalid") == 1)).isTrue();
+
+        restart();
+
+        Object outcome = holder.get(60, TimeUnit.SECONDS);
+        assertThat(outcome).isInstanceOf(MigrationFailedException.class);
+        assertThat(((Exception) outcome).getMessage()).contains("1_big_v_idx.up.sql failed at line 1")
+                .contains("The connection to PostgreSQL was lost").contains("the INVALID index big_v_idx")
+                .contains("the next start finishes it by itself");
+        writer.abort(Runnable::run);
+
+        assertThat(((MigrationReport) migrate("next").get(60, TimeUnit.SECONDS)).applied()).hasSize(1);
+        assertThat(count("SELECT count(*) FROM pg_index WHERE indexrelid = to_regclass('big_v_idx') AND indisvalid"))
+                .isEqualTo(1);
+    }
+
+    /** A long non-transactional file cut by a restart: what took effect is said, and its row stays running. */
+    @Test
+    void aServerRestartedDuringALongNonTransactionalFileLeavesItsRowRunningWithTheFix() throws Exception {
+        files.add("1_long.up.sql", "-- lockstep:transaction=false\nCREATE TABLE a (id int);\n"
+                + "SELECT pg_sleep(60);\nCREATE TABLE b (id int);\n");
+        CompletableFuture<Object> holder = migrate("holder");
+        assertThat(Poll.until(Duration.ofSeconds(30), () -> count("SELECT count(*) FROM pg_stat_activity "
+                + "WHERE application_name LIKE 'lockstep holder@%' AND query LIKE 'SELECT pg_sleep%'") > 0)).isTrue();
+
+        restart();
+
+        Object outcome = holder.get(60, TimeUnit.SECONDS);
+        assertThat(outcome).isInstanceOf(MigrationFailedException.class);
+        assertThat(((Exception) outcome).getMessage()).contains("1_long.up.sql failed at line 3")
+                .contains("[SQLState ").contains("The connection to PostgreSQL was lost")
+                .contains("the statements before the failure took effect").contains("stays 'running'")
+                .doesNotContain("This connection has been closed");
+        Object next = migrate("next").get(60, TimeUnit.SECONDS);
+        assertThat(next).isInstanceOf(LockstepException.class);
+        assertThat(((Exception) next).getMessage()).contains("Migration 1_long was interrupted")
+                .contains("lockstep-cli mark-done");
+        assertThat(count("SELECT count(*) FROM pg_tables WHERE tablename IN ('a', 'b')")).isEqualTo(1);
+    }
 }

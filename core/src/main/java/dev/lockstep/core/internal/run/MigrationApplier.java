@@ -355,7 +355,15 @@ final class MigrationApplier {
             String consequence = autocommitConsequence(migration, Optional.empty());
             Optional<String> restore = runState.restoreSql(migration.sessionEffects());
             if (restore.isPresent()) {
-                statement.execute(restore.get());
+                try {
+                    statement.execute(restore.get());
+                } catch (SQLException e) {
+                    throw new MigrationFailedException("Migration " + migration.file() + " stopped after its last "
+                            + "statement, while Lockstep put the session back: " + e.getMessage() + " [SQLState "
+                            + e.getSQLState() + "]\n  " + (ConnectionFailures.isConnectionLost(e, connection)
+                                    ? "The connection to PostgreSQL was lost. " : "") + "Every statement had run. "
+                            + consequence, migration.file(), 0, e);
+                }
             }
             fence(connection, statement, migration, Optional.empty(), consequence);
         }
@@ -373,7 +381,7 @@ final class MigrationApplier {
     private String autocommitConsequence(LoadedMigration migration, Optional<SqlStatement> openedBy) {
         String tookEffect = openedBy.map(begin -> "the statements before line " + begin.line() + " took effect, and "
                 + "the transaction the file opened at line " + begin.line() + " was rolled back with everything in it")
-                .orElse("the statements before this one took effect");
+                .orElse("the statements before the failure took effect");
         return "It runs outside a transaction, so " + tookEffect + "; its tracker row stays 'running' so that no replica "
                 + "re-runs it blindly. " + (migration.facts().resumable() ? "Every statement in it is a concurrent "
                         + "index build or drop, so the next start finishes it by itself: it drops an INVALID index a "
