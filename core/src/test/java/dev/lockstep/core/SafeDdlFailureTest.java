@@ -129,8 +129,29 @@ class SafeDdlFailureTest extends SchemaTestBase {
                 .isInstanceOf(MigrationFailedException.class)
                 .hasMessageContaining("1_t_id_uq.up.sql failed at line 1")
                 .hasMessageContaining("[SQLState 23505]")
-                .hasMessageContaining("The build left the INVALID index t_id_uq, which Lockstep dropped");
+                .hasMessageContaining("The build left the INVALID index t_id_uq, which Lockstep dropped")
+                .hasMessageContaining("Nothing took effect")
+                .hasMessageContaining("its tracker row was removed");
         assertThat(indexValid("t_id_uq")).isNull();
+        assertThat(trackerRows()).as("nothing half-recorded").isZero();
+    }
+
+    /** Outside a transaction, a failure before anything changed the database records nothing either. */
+    @Test
+    void aNonTransactionalFileWhoseFirstChangeFailsLeavesNoRunningRow() {
+        files.add("1_first.up.sql", "-- lockstep:transaction=false\nSET statement_timeout = '5s';\n"
+                + "ALTER TABLE t ADD COLUMN id int;\nCREATE TABLE later (id int);\n");
+        assertThatThrownBy(() -> named().load().migrate())
+                .hasMessageContaining("1_first.up.sql failed at line 3")
+                .hasMessageContaining("[SQLState 42701]")
+                .hasMessageContaining("Nothing took effect: the statement's own work was undone, and no statement "
+                        + "before it changed the database, so its tracker row was removed")
+                .hasMessageNotContaining("'running'");
+        assertThat(trackerRows()).isZero();
+
+        files.add("1_first.up.sql", "-- lockstep:transaction=false\nALTER TABLE t ADD COLUMN note text;\n"
+                + "CREATE TABLE later (id int);\n");
+        assertThat(named().load().migrate().applied()).hasSize(1);
     }
 
     /** An INVALID index that was there before a failing build is not the build's to drop. */

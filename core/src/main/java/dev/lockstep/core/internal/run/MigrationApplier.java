@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
@@ -47,11 +46,6 @@ import org.postgresql.PGConnection;
 final class MigrationApplier {
 
     private static final System.Logger LOG = System.getLogger(MigrationApplier.class.getName());
-    private static final String QUERY_CANCELED = "57014";
-    private static final String ACTIVE_SQL_TRANSACTION = "25001";
-    private static final String IN_FAILED_TRANSACTION = "25P02";
-    /** Statements that run code, from which PostgreSQL refuses what it refuses in a transaction block. */
-    private static final Set<String> RUNS_CODE = Set.of("DO", "CALL", "SELECT");
     private static final int BATCH_STATEMENTS = 1000;
     private static final int BATCH_CHARS = 1 << 20;
     /** pgjdbc names the failed batch entry first in its message (not SQL text), in every language it translates to. */
@@ -66,6 +60,7 @@ final class MigrationApplier {
     private final HeldLock lock;
     private final LockTimeoutRetries retries;
     private final Connector connector;
+    private final AutocommitFailures failures;
 
     /**
      * @param lock the run's lock, whose fence fails unless this session holds it
@@ -81,6 +76,7 @@ final class MigrationApplier {
         this.lock = lock;
         this.retries = retries;
         this.connector = connector;
+        this.failures = new AutocommitFailures(tracker);
     }
 
     /**
@@ -227,7 +223,7 @@ final class MigrationApplier {
         }
         Optional<SqlStatement> failed = batch == null ? Optional.empty() : batch.failedStatement(batchFailure);
         if (failed.isPresent()) {
-            return failure(migration, failed.get(), cause, consequence);
+            return StatementErrors.failed(migration, failed.get(), cause, consequence);
         }
         String where = batch == null || !batch.failedInOwnStatements(batchFailure) ? ""
                 : " after its last statement, while Lockstep put the session back and recorded it";
@@ -330,10 +326,13 @@ final class MigrationApplier {
             tracker.insertRunning(connection, migration, appliedBy);
         }
         Optional<SqlStatement> openedBy = Optional.empty();
+        // Whether a statement before this one may have changed the database (a resumed run's earlier ones may have).
+        boolean earlierTookEffect = start == Start.RESUMED;
         try (Statement statement = sqlStatement(connection)) {
             while (statements.hasNext()) {
                 SqlStatement sql = statements.next();
                 Optional<SqlStatement> inTransaction = openedBy;
+                boolean tookEffect = earlierTookEffect;
                 String consequence = autocommitConsequence(migration, inTransaction);
                 fence(connection, statement, migration, Optional.of(sql), consequence);
                 if (start == Start.RESUMED && alreadyDone(connection, migration, sql)) {
@@ -342,10 +341,12 @@ final class MigrationApplier {
                 Optional<ConcurrentBuild> build = ConcurrentBuild.before(connection, sql);
                 retries.outsideTransaction(migration, sql, inTransaction, build, connection, statement,
                         () -> execute(connection, statement, sql),
-                        e -> failure(connection, migration, sql, e, inTransaction, build, consequence), consequence);
+                        e -> failures.of(connection, migration, sql, e, new AutocommitFailures.Context(inTransaction,
+                                build, tookEffect, consequence)), consequence);
                 if (build.isPresent() && build.get().foundInvalid()) {
                     throw keptInvalidIndex(migration, sql, build.get(), consequence);
                 }
+                earlierTookEffect |= !sql.facts().changesOnlyTheSession();
                 openedBy = switch (sql.facts().transactionControl()) {
                     case OPENS, ENDS_AND_OPENS -> Optional.of(sql);
                     case ENDS -> Optional.empty();
@@ -484,88 +485,5 @@ final class MigrationApplier {
         // Migration text is SQL, not JDBC: no {fn ...} escapes may be rewritten in it.
         statement.setEscapeProcessing(false);
         return statement;
-    }
-
-    /**
-     * The error for a failed statement outside a transaction: the file, the line, PostgreSQL's
-     * message and SQLState, what it may have left, and the recovery. A transaction the file opened
-     * is aborted by the failure: it is rolled back here, so the session is usable again.
-     */
-    private static MigrationFailedException failure(Connection connection, LoadedMigration migration, SqlStatement sql,
-            SQLException e, Optional<SqlStatement> openedBy, Optional<ConcurrentBuild> build, String consequence) {
-        boolean lost = ConnectionFailures.isConnectionLost(e, connection);
-        List<SQLException> cleanupFailures = new ArrayList<>();
-        String leftover = lost ? sql.facts().partWay().map(MigrationApplier::mayHaveLeft).orElse("")
-                : leftover(connection, sql, build, cleanupFailures);
-        MigrationFailedException failure = failure(migration, sql, e, (lost ? "The connection to PostgreSQL was lost. "
-                : "") + consequence + leftover);
-        cleanupFailures.forEach(failure::addSuppressed);
-        if (openedBy.isPresent() && !lost) {
-            try (Statement rollback = connection.createStatement()) {
-                rollback.execute("ROLLBACK");
-            } catch (SQLException rollbackFailure) {
-                failure.addSuppressed(rollbackFailure);
-            }
-        }
-        return failure;
-    }
-
-    private static String mayHaveLeft(PartWay work) {
-        return " It may have left " + work.leftover() + (work.kind() == PartWay.Kind.BUILDS_INDEX
-                && work.index().isPresent() ? " (DROP INDEX CONCURRENTLY IF EXISTS " + work.index().get().text() + ")"
-                : "") + ".";
-    }
-
-    /**
-     * On a live connection: a concurrent build that failed and left an INVALID index (absent before)
-     * has it dropped at once, so that no broken index outlives the failure; anything else that
-     * commits in steps is described.
-     */
-    private static String leftover(Connection connection, SqlStatement sql, Optional<ConcurrentBuild> build,
-            List<SQLException> cleanupFailures) {
-        if (build.isEmpty()) {
-            return sql.facts().partWay().map(MigrationApplier::mayHaveLeft).orElse("");
-        }
-        String index = build.get().index().text();
-        try {
-            if (!build.get().leftInvalidIndex(connection)) {
-                return "";
-            }
-            build.get().dropLeftover(connection);
-            return " The build left the INVALID index " + index + ", which Lockstep dropped (DROP INDEX CONCURRENTLY).";
-        } catch (SQLException cleanup) {
-            cleanupFailures.add(cleanup);
-            return " It may have left the INVALID index " + index + "; removing it failed (" + cleanup.getMessage()
-                    + "): DROP INDEX CONCURRENTLY IF EXISTS " + index + ".";
-        }
-    }
-
-    private static MigrationFailedException failure(LoadedMigration migration, SqlStatement sql, SQLException e,
-            String consequence) {
-        return new MigrationFailedException("Migration " + migration.file() + " failed at line " + sql.line() + ": "
-                + e.getMessage() + " [SQLState " + e.getSQLState() + "]\n  Statement: " + sql.oneLine(200)
-                + "\n  " + consequence + hint(migration, sql, e), migration.file(), sql.line(), e);
-    }
-
-    /** Advice for what the SQLState says, where it cannot lead to a second error. */
-    private static String hint(LoadedMigration migration, SqlStatement sql, SQLException e) {
-        String first = sql.facts().keywords().isEmpty() ? "" : sql.facts().keywords().get(0);
-        if (QUERY_CANCELED.equals(e.getSQLState())) {
-            return " If lockstep.statement-timeout cancelled it, raise that setting for this migration.";
-        }
-        if (ACTIVE_SQL_TRANSACTION.equals(e.getSQLState()) && RUNS_CODE.contains(first)) {
-            return " A statement that cannot run inside a transaction block (CREATE INDEX CONCURRENTLY, VACUUM and the "
-                    + "like) cannot run from a function or a DO block either, in a transaction or not: write it as a "
-                    + "statement of its own in the file, and Lockstep runs the file outside a transaction.";
-        }
-        if (ACTIVE_SQL_TRANSACTION.equals(e.getSQLState()) && migration.transactional()) {
-            return " This statement cannot run inside a transaction: add '-- lockstep:transaction=false' as the first "
-                    + "line of the file, so that Lockstep runs it outside one.";
-        }
-        if (IN_FAILED_TRANSACTION.equals(e.getSQLState())) {
-            return " The transaction it ran in had already failed: an earlier statement in it failed, and PostgreSQL "
-                    + "ignores everything until the transaction ends.";
-        }
-        return "";
     }
 }

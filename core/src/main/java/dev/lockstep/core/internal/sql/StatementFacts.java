@@ -34,6 +34,15 @@ public record StatementFacts(List<String> keywords, Optional<String> outsideTran
         lint = List.copyOf(lint);
     }
 
+    /**
+     * Whether running it changes nothing that outlives the session: {@code SET}, {@code RESET}, or
+     * {@code BEGIN} (a transaction opened changes nothing by itself).
+     */
+    public boolean changesOnlyTheSession() {
+        return !keywords.isEmpty() && (keywords.get(0).equals("SET") || keywords.get(0).equals("RESET"))
+                || transactionControl == TransactionControl.OPENS;
+    }
+
     /** Its leading words as one string, e.g. {@code START TRANSACTION}. */
     public String leadingWords() {
         return String.join(" ", keywords);

@@ -253,6 +253,13 @@ public final class Tracker {
                 + escapedLiteral(row.appliedBy()) + ")";
     }
 
+    /** Removes a migration's row: a non-transactional migration that failed before anything took effect. */
+    public void deleteRow(Connection connection, MigrationId id) throws SQLException {
+        try (Statement delete = connection.createStatement()) {
+            delete.executeUpdate("DELETE FROM " + qualified + " WHERE " + whereSql(id));
+        }
+    }
+
     /** A {@code running} row from an interrupted run, taken over by this run to finish its migration. */
     public void takeOverRunning(Connection connection, LoadedMigration migration, String appliedBy) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + qualified
