@@ -1,31 +1,19 @@
 package dev.lockstep.core.internal.run;
 
-import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.MigrationFailedException;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.lock.HeldLock;
 import dev.lockstep.core.internal.session.ConnectionFailures;
-import dev.lockstep.core.internal.session.SessionState;
 import dev.lockstep.core.internal.session.Connector;
-import dev.lockstep.core.internal.sql.PartWay;
-import dev.lockstep.core.internal.sql.RelationName;
+import dev.lockstep.core.internal.session.SessionState;
 import dev.lockstep.core.internal.sql.SqlStatement;
 import dev.lockstep.core.internal.tracker.Tracker;
-import java.io.IOException;
-import java.io.StringReader;
-import java.lang.System.Logger.Level;
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.postgresql.PGConnection;
 
 /**
  * Applies one migration on the pinned connection and records it.
@@ -37,19 +25,16 @@ import org.postgresql.PGConnection;
  *   <li>Not transactional: {@code INSERT} a {@code running} row, each statement in autocommit after
  *       the fence, the session put back, {@code UPDATE} the row to {@code applied}. If the process dies
  *       half-way the {@code running} row stays, and the next run stops and asks an operator, rather
- *       than re-running statements that may have taken effect.</li>
+ *       than re-running statements that may have taken effect; unless every statement is concurrent
+ *       index work, which the next run finishes ({@link Resumption}). What a failed statement left is
+ *       {@link AutocommitFailures}' to put right and say.</li>
  * </ul>
  * Either way a failure names the file and the line of the failing statement, taken from the
  * failure itself: a failed migration is never run a second time to find it. Whether to try again
- * after {@code lock_timeout} is {@link LockTimeoutRetries}' to decide.
+ * after {@code lock_timeout} is {@link LockTimeoutRetries}' to decide. When the connection dies
+ * after the write that records a migration was sent, {@link CommitOutcome} reads what became of it.
  */
 final class MigrationApplier {
-
-    private static final System.Logger LOG = System.getLogger(MigrationApplier.class.getName());
-    private static final int BATCH_STATEMENTS = 1000;
-    private static final int BATCH_CHARS = 1 << 20;
-    /** pgjdbc names the failed batch entry first in its message (not SQL text), in every language it translates to. */
-    private static final Pattern FIRST_NUMBER = Pattern.compile("\\d+");
 
     private static final String ROLLED_BACK = "Nothing was recorded and its transaction was rolled back, so the schema is "
             + "as it was before this migration. Fix the file and start again.";
@@ -121,10 +106,10 @@ final class MigrationApplier {
     private void applyInTransaction(Connection connection, LoadedMigration migration) throws SQLException {
         Iterator<SqlStatement> statements = migration.openStatements();
         connection.setAutoCommit(false);
-        Batch batch = null;
+        StatementBatch batch = null;
         try {
             try (Statement statement = sqlStatement(connection)) {
-                batch = new Batch(statement);
+                batch = new StatementBatch(statement);
                 while (statements.hasNext()) {
                     SqlStatement sql = statements.next();
                     if (sql.copyRows().isPresent()) {
@@ -160,44 +145,10 @@ final class MigrationApplier {
                 rollback(connection, failure);
                 throw failure;
             }
-            throw outcomeOfLostWrite(migration, e, "its COMMIT");
+            throw CommitOutcome.report(connector, tracker, migration, e, "its COMMIT");
         } finally {
             ConnectionFailures.setAutoCommitQuietly(connection);
         }
-    }
-
-    /**
-     * The connection died after a write that records the migration was sent (the transaction's
-     * {@code COMMIT}, the {@code running} row's {@code UPDATE}): the server may have done it. Reads
-     * the tracker over a new connection and says what it found.
-     */
-    private LockstepException outcomeOfLostWrite(LoadedMigration migration, SQLException lost, String write) {
-        CommitOutcome.Checked checked = CommitOutcome.check(connector, tracker, migration);
-        SQLException reason = ConnectionFailures.serverReason(lost);
-        String cause = reason.getMessage() + " [SQLState " + reason.getSQLState() + "]";
-        LockstepException failure = switch (checked.found()) {
-            case COMMITTED -> new AppliedThenConnectionLost("Migration " + migration.file() + " was applied and "
-                    + "recorded, but the connection to PostgreSQL was lost at " + write + " (" + cause + "): its "
-                    + "tracker row, read again over a new connection, says 'applied'. The run stopped there, as its "
-                    + "session and lock are gone; start again to apply the rest.", lost);
-            case NOT_COMMITTED -> new MigrationFailedException("Migration " + migration.file() + " was not "
-                    + "recorded: the connection to PostgreSQL was lost at " + write + " (" + cause + "), and its "
-                    + "tracker row, read again over a new connection, does not say 'applied'.\n  "
-                    + (migration.transactional() ? "Its transaction did not commit, so the schema is as it was "
-                            + "before this migration. Start again once the database is reachable."
-                            : "Its statements ran and took effect; its row stays 'running'. Check the schema, then "
-                                    + "run " + tracker.completeRowSql(migration.id())), migration.file(), 0, lost);
-            case UNKNOWN -> new MigrationFailedException("Migration " + migration.file() + ": the connection to "
-                    + "PostgreSQL was lost at " + write + " (" + cause + "), so whether it committed is unknown, and "
-                    + "the tracker could not be read to find out (" + checked.readFailure().map(Throwable::getMessage)
-                            .orElse("") + ").\n  Once the database is reachable, SELECT state, checksum FROM "
-                    + tracker.qualifiedName() + " WHERE " + tracker.whereSql(migration.id()) + "; shows it: "
-                    + "'applied' with checksum " + migration.checksum() + " means it is applied and recorded, "
-                    + "anything else that it is not. The next start reads it too, and goes on from what it says.",
-                    migration.file(), 0, lost);
-        };
-        checked.readFailure().ifPresent(failure::addSuppressed);
-        return failure;
     }
 
     private static void rollback(Connection connection, Exception failure) {
@@ -209,7 +160,7 @@ final class MigrationApplier {
     }
 
     private MigrationFailedException transactionFailure(Connection connection, LoadedMigration migration,
-            SQLException batchFailure, Batch batch) {
+            SQLException batchFailure, StatementBatch batch) {
         SQLException cause = batchFailure.getNextException() != null ? batchFailure.getNextException() : batchFailure;
         boolean lost = ConnectionFailures.isConnectionLost(cause, connection);
         String consequence = lost
@@ -229,87 +180,6 @@ final class MigrationApplier {
                 : " after its last statement, while Lockstep put the session back and recorded it";
         return new MigrationFailedException("Migration " + migration.file() + " failed" + where + ": " + cause.getMessage()
                 + " [SQLState " + cause.getSQLState() + "]\n  " + consequence, migration.file(), 0, batchFailure);
-    }
-
-    /**
-     * Statements on their way to the server in one JDBC batch (one round trip), at most
-     * {@value #BATCH_STATEMENTS} of them or about {@value #BATCH_CHARS} characters, so that the
-     * driver never holds a whole large file. Knows which statement each batch entry was, so a
-     * failure names its line without running anything again.
-     */
-    private static final class Batch {
-        private final Statement statement;
-        /** The migration's statements in the batch being filled or sent, by entry. */
-        private final List<SqlStatement> entries = new ArrayList<>();
-        private int ownEntries;
-        private long chars;
-        /** The COPY whose rows are being sent, if one is. */
-        private Optional<SqlStatement> copying = Optional.empty();
-
-        Batch(Statement statement) {
-            this.statement = statement;
-        }
-
-        void add(SqlStatement sql) throws SQLException {
-            statement.addBatch(sql.text());
-            entries.add(sql);
-            chars += sql.text().length();
-            if (entries.size() >= BATCH_STATEMENTS || chars >= BATCH_CHARS) {
-                flush();
-            }
-        }
-
-        /** Lockstep's own statements, after the migration's. */
-        void addOwn(String sql) throws SQLException {
-            statement.addBatch(sql);
-            ownEntries++;
-        }
-
-        void flush() throws SQLException {
-            if (!entries.isEmpty() || ownEntries > 0) {
-                statement.executeBatch();
-            }
-            entries.clear();
-            ownEntries = 0;
-            chars = 0;
-        }
-
-        void copy(Connection connection, SqlStatement sql) throws SQLException {
-            copying = Optional.of(sql);
-            copyIn(connection, sql);
-            copying = Optional.empty();
-        }
-
-        /** The migration statement that failed; empty when the failure does not say, or was Lockstep's. */
-        Optional<SqlStatement> failedStatement(SQLException failure) {
-            if (copying.isPresent()) {
-                return copying;
-            }
-            int index = failedEntry(failure);
-            return index >= 0 && index < entries.size() ? Optional.of(entries.get(index)) : Optional.empty();
-        }
-
-        boolean failedInOwnStatements(SQLException failure) {
-            return copying.isEmpty() && failedEntry(failure) >= entries.size();
-        }
-    }
-
-    /** Sends the rows that followed {@code COPY ... FROM stdin} in the file through the driver's copy API. */
-    private static void copyIn(Connection connection, SqlStatement sql) throws SQLException {
-        try {
-            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql.text(), new StringReader(sql.copyRows().orElseThrow()));
-        } catch (IOException e) {
-            throw new SQLException("could not send the rows of COPY: " + e.getMessage(), "08006", e);
-        }
-    }
-
-    /** The 0-based batch entry that failed, or -1 when the failure does not say. */
-    private static int failedEntry(SQLException failure) {
-        if (!(failure instanceof BatchUpdateException) || failure.getMessage() == null) {
-            return -1;
-        }
-        Matcher number = FIRST_NUMBER.matcher(failure.getMessage());
-        return number.find() ? Integer.parseInt(number.group()) : -1;
     }
 
     /**
@@ -335,7 +205,7 @@ final class MigrationApplier {
                 boolean tookEffect = earlierTookEffect;
                 String consequence = autocommitConsequence(migration, inTransaction);
                 fence(connection, statement, migration, Optional.of(sql), consequence);
-                if (start == Start.RESUMED && alreadyDone(connection, migration, sql)) {
+                if (start == Start.RESUMED && Resumption.alreadyDone(connection, migration, sql)) {
                     continue;
                 }
                 Optional<ConcurrentBuild> build = ConcurrentBuild.before(connection, sql);
@@ -374,7 +244,7 @@ final class MigrationApplier {
             if (!ConnectionFailures.isConnectionLost(e, connection)) {
                 throw e;
             }
-            throw outcomeOfLostWrite(migration, e, "the UPDATE of its tracker row to 'applied'");
+            throw CommitOutcome.report(connector, tracker, migration, e, "the UPDATE of its tracker row to 'applied'");
         }
     }
 
@@ -393,41 +263,6 @@ final class MigrationApplier {
     }
 
     /**
-     * Resuming an interrupted migration: whether this statement's work is done. A build whose index
-     * is valid is; a build whose index is INVALID is not, and the index is dropped first; a drop
-     * whose index is gone is.
-     */
-    private static boolean alreadyDone(Connection connection, LoadedMigration migration, SqlStatement sql)
-            throws SQLException {
-        Optional<PartWay> work = sql.facts().partWay();
-        if (work.isEmpty() || work.get().index().isEmpty()) {
-            return false;
-        }
-        RelationName index = work.get().index().get();
-        InvalidIndexes.State state = InvalidIndexes.state(connection, index);
-        if (work.get().kind() == PartWay.Kind.DROPS_INDEX) {
-            if (state == InvalidIndexes.State.ABSENT) {
-                LOG.log(Level.INFO, "Resuming " + migration.file() + ": line " + sql.line() + " is done (index "
-                        + index.text() + " is gone)");
-                return true;
-            }
-            return false;
-        }
-        if (state == InvalidIndexes.State.VALID) {
-            LOG.log(Level.INFO, "Resuming " + migration.file() + ": line " + sql.line() + " is done (index "
-                    + index.text() + " is built and valid)");
-            return true;
-        }
-        if (state == InvalidIndexes.State.INVALID) {
-            LOG.log(Level.WARNING, "Resuming " + migration.file() + ": the interrupted build at line " + sql.line()
-                    + " left the INVALID index " + index.text() + "; dropping it (DROP INDEX CONCURRENTLY) to build "
-                    + "it again");
-            InvalidIndexes.drop(connection, index.text());
-        }
-        return false;
-    }
-
-    /**
      * A concurrent build that found its index there, INVALID, and succeeded: {@code IF NOT EXISTS}
      * kept the index an earlier, interrupted build left, which is never a success.
      */
@@ -443,7 +278,7 @@ final class MigrationApplier {
 
     private static void execute(Connection connection, Statement statement, SqlStatement sql) throws SQLException {
         if (sql.copyRows().isPresent()) {
-            copyIn(connection, sql);
+            StatementBatch.copyIn(connection, sql);
         } else {
             statement.execute(sql.text());
         }

@@ -1,0 +1,58 @@
+package dev.lockstep.core.internal.run;
+
+import dev.lockstep.core.internal.files.LoadedMigration;
+import dev.lockstep.core.internal.sql.PartWay;
+import dev.lockstep.core.internal.sql.RelationName;
+import dev.lockstep.core.internal.sql.SqlStatement;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * Finishing an interrupted migration whose statements are all concurrent index builds (naming
+ * their index) or drops: the catalog says which statements are done, and an INVALID index an
+ * interrupted build left is dropped before it is built again ({@link MigrationApplier.Start#RESUMED}).
+ */
+final class Resumption {
+
+    private static final System.Logger LOG = System.getLogger(Resumption.class.getName());
+
+    private Resumption() {
+    }
+
+    /**
+     * Resuming an interrupted migration: whether this statement's work is done. A build whose index
+     * is valid is; a build whose index is INVALID is not, and the index is dropped first; a drop
+     * whose index is gone is.
+     */
+    static boolean alreadyDone(Connection connection, LoadedMigration migration, SqlStatement sql)
+            throws SQLException {
+        Optional<PartWay> work = sql.facts().partWay();
+        if (work.isEmpty() || work.get().index().isEmpty()) {
+            return false;
+        }
+        RelationName index = work.get().index().get();
+        InvalidIndexes.State state = InvalidIndexes.state(connection, index);
+        if (work.get().kind() == PartWay.Kind.DROPS_INDEX) {
+            if (state == InvalidIndexes.State.ABSENT) {
+                LOG.log(Level.INFO, "Resuming " + migration.file() + ": line " + sql.line() + " is done (index "
+                        + index.text() + " is gone)");
+                return true;
+            }
+            return false;
+        }
+        if (state == InvalidIndexes.State.VALID) {
+            LOG.log(Level.INFO, "Resuming " + migration.file() + ": line " + sql.line() + " is done (index "
+                    + index.text() + " is built and valid)");
+            return true;
+        }
+        if (state == InvalidIndexes.State.INVALID) {
+            LOG.log(Level.WARNING, "Resuming " + migration.file() + ": the interrupted build at line " + sql.line()
+                    + " left the INVALID index " + index.text() + "; dropping it (DROP INDEX CONCURRENTLY) to build "
+                    + "it again");
+            InvalidIndexes.drop(connection, index.text());
+        }
+        return false;
+    }
+}
