@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,18 +50,7 @@ class ChaosTest {
         long seed = Long.getLong("lockstep.chaos.seed", System.nanoTime());
         System.out.println("ChaosTest: " + rounds + " rounds, -Dlockstep.chaos.seed=" + seed);
         Random random = new Random(seed);
-        MigrationDir files = new MigrationDir(migrations)
-                .add("1_big.up.sql", "CREATE TABLE runs (migration text);\nCREATE TABLE big (id int, v int, w int);\n"
-                        + "INSERT INTO big SELECT g, g % 1000, g FROM generate_series(1, 200000) g;\n"
-                        + "INSERT INTO runs VALUES ('1');")
-                .add("2_big_v.up.sql", "CREATE INDEX CONCURRENTLY big_v_idx ON big (v);")
-                .add("3_note.up.sql", "ALTER TABLE big ADD COLUMN note text;\nINSERT INTO runs VALUES ('3');")
-                .add("4_indexes.up.sql", "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS big_w_uq ON big (w);\n"
-                        + "DROP INDEX CONCURRENTLY IF EXISTS big_v_idx;\n"
-                        + "CREATE INDEX CONCURRENTLY big_v_id_idx ON big (v, id);")
-                .add("5_notes.up.sql", "UPDATE big SET note = 'n' WHERE id <= 50000;\nINSERT INTO runs VALUES ('5');")
-                .add("6_big_note.up.sql", "SET maintenance_work_mem = '32MB';\n"
-                        + "CREATE INDEX CONCURRENTLY big_note_idx ON big (note);");
+        MigrationDir files = chaosFiles();
         try (OwnServer server = new OwnServer(data, Map.of("max_connections", "60"))) {
             for (int round = 1; round <= rounds; round++) {
                 String schema = "round_" + round;
@@ -97,6 +88,61 @@ class ChaosTest {
         System.out.println("ChaosTest disruptions: " + disruptions + "; runners that failed: " + failedRunners
                 + "; runners that finished an interrupted migration: " + resumedByRunners
                 + "; rounds the next start had work left: " + finishedByTheNextStart);
+    }
+
+    private MigrationDir chaosFiles() {
+        return new MigrationDir(migrations)
+                .add("1_big.up.sql", "CREATE TABLE runs (migration text);\nCREATE TABLE big (id int, v int, w int);\n"
+                        + "INSERT INTO big SELECT g, g % 1000, g FROM generate_series(1, 200000) g;\n"
+                        + "INSERT INTO runs VALUES ('1');")
+                .add("2_big_v.up.sql", "CREATE INDEX CONCURRENTLY big_v_idx ON big (v);")
+                .add("3_note.up.sql", "ALTER TABLE big ADD COLUMN note text;\nINSERT INTO runs VALUES ('3');")
+                .add("4_indexes.up.sql", "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS big_w_uq ON big (w);\n"
+                        + "DROP INDEX CONCURRENTLY IF EXISTS big_v_idx;\n"
+                        + "CREATE INDEX CONCURRENTLY big_v_id_idx ON big (v, id);")
+                .add("5_notes.up.sql", "UPDATE big SET note = 'n' WHERE id <= 50000;\nINSERT INTO runs VALUES ('5');")
+                .add("6_big_note.up.sql", "SET maintenance_work_mem = '32MB';\n"
+                        + "CREATE INDEX CONCURRENTLY big_note_idx ON big (note);");
+    }
+
+    /**
+     * Negative control: the same three runners, in this JVM, with the lock replaced by a no-op and
+     * nothing broken: they cannot all succeed and converge, so the checks above can fail.
+     */
+    @Test
+    void withTheLockReplacedByANoOpTheSameRunnersDoNotConverge() throws Exception {
+        MigrationDir files = chaosFiles();
+        try (OwnServer server = new OwnServer(data, Map.of())) {
+            execute(server, "CREATE SCHEMA nolock");
+            String url = server.url() + "?currentSchema=nolock";
+            List<CompletableFuture<Object>> runs = new ArrayList<>();
+            CountDownLatch start = new CountDownLatch(1);
+            for (int i = 0; i < RUNNERS; i++) {
+                String name = "nolock-" + i;
+                runs.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        start.await();
+                        return TestEngines.withLocks(Lockstep.configure().dataSource(dataSource(server, url))
+                                .locations(files.location()).runnerName(name), NoLock.FACTORY).migrate();
+                    } catch (InterruptedException | RuntimeException e) {
+                        return e;
+                    }
+                }));
+            }
+            start.countDown();
+            boolean allSucceeded = true;
+            for (CompletableFuture<Object> run : runs) {
+                allSucceeded &= run.get(3, TimeUnit.MINUTES) instanceof MigrationReport;
+            }
+            boolean converged;
+            try {
+                assertConverged(server, "nolock");
+                converged = true;
+            } catch (AssertionError | SQLException e) {
+                converged = false;
+            }
+            assertThat(allSucceeded && converged).as("without the lock, runners fail or migrate twice").isFalse();
+        }
     }
 
     /** One disruption, chosen at random; returns the runner it killed, if it killed one. */
