@@ -129,8 +129,8 @@ class SafeDdlFailureTest extends SchemaTestBase {
                 .isInstanceOf(MigrationFailedException.class)
                 .hasMessageContaining("1_t_id_uq.up.sql failed at line 1")
                 .hasMessageContaining("[SQLState 23505]")
-                .hasMessageContaining("The build left the INVALID index t_id_uq, which Lockstep dropped")
-                .hasMessageContaining("Nothing took effect")
+                .hasMessageContaining("Nothing took effect: the INVALID index t_id_uq the build left was dropped "
+                        + "(DROP INDEX CONCURRENTLY), and no statement before it changed the database")
                 .hasMessageContaining("its tracker row was removed");
         assertThat(indexValid("t_id_uq")).isNull();
         assertThat(trackerRows()).as("nothing half-recorded").isZero();
@@ -144,7 +144,7 @@ class SafeDdlFailureTest extends SchemaTestBase {
         assertThatThrownBy(() -> named().load().migrate())
                 .hasMessageContaining("1_first.up.sql failed at line 3")
                 .hasMessageContaining("[SQLState 42701]")
-                .hasMessageContaining("Nothing took effect: the statement's own work was undone, and no statement "
+                .hasMessageContaining("Nothing took effect: the statement's own work was rolled back, and no statement "
                         + "before it changed the database, so its tracker row was removed")
                 .hasMessageNotContaining("'running'");
         assertThat(trackerRows()).isZero();

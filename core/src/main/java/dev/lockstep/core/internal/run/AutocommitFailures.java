@@ -61,9 +61,9 @@ final class AutocommitFailures {
             try {
                 tracker.deleteRow(connection, migration.id());
                 consequence = "Nothing took effect: " + (context.openedBy().isPresent() ? "the transaction the file "
-                        + "opened at line " + context.openedBy().get().line() + " was rolled back" : "the statement's "
-                        + "own work was undone") + leftover.said() + ", and no statement before it changed the "
-                        + "database, so its tracker row was removed. Fix the file and start again.";
+                        + "opened at line " + context.openedBy().get().line() + " was rolled back" : leftover.undone())
+                        + ", and no statement before it changed the database, so its tracker row was removed. Fix the "
+                        + "file and start again.";
             } catch (SQLException rowFailure) {
                 cleanup.add(rowFailure);
             }
@@ -86,32 +86,44 @@ final class AutocommitFailures {
     /**
      * What the failed statement left.
      *
-     * @param none whether it provably left nothing
-     * @param said the sentence that says so, empty when there is nothing to say
+     * @param none whether it provably left nothing (now)
+     * @param said a sentence that says what it left and what became of it, empty when there is nothing to say
+     * @param undone when it left nothing, how that came about, as a clause
      */
-    private record Leftover(boolean none, String said) {
+    private record Leftover(boolean none, String said, String undone) {
+
+        static final String ROLLED_BACK = "the statement's own work was rolled back";
+
+        static Leftover nothing() {
+            return new Leftover(true, "", ROLLED_BACK);
+        }
+
+        static Leftover unknown(String said) {
+            return new Leftover(false, said, "");
+        }
     }
 
     private static Leftover leftover(Connection connection, SqlStatement sql, Optional<ConcurrentBuild> build,
             List<SQLException> cleanup) {
         Optional<PartWay> work = sql.facts().partWay();
         if (work.isEmpty()) {
-            return new Leftover(true, "");
+            return Leftover.nothing();
         }
         if (build.isEmpty()) {
-            return new Leftover(false, mayHaveLeft(work.get()));
+            return Leftover.unknown(mayHaveLeft(work.get()));
         }
         String index = build.get().index().text();
         try {
             if (!build.get().leftInvalidIndex(connection)) {
-                return new Leftover(true, "");
+                return new Leftover(true, "", "the build stopped before it created its index");
             }
             build.get().dropLeftover(connection);
             return new Leftover(true, " The build left the INVALID index " + index + ", which Lockstep dropped "
-                    + "(DROP INDEX CONCURRENTLY).");
+                    + "(DROP INDEX CONCURRENTLY).", "the INVALID index " + index + " the build left was dropped "
+                    + "(DROP INDEX CONCURRENTLY)");
         } catch (SQLException e) {
             cleanup.add(e);
-            return new Leftover(false, " It may have left the INVALID index " + index + "; removing it failed ("
+            return Leftover.unknown(" It may have left the INVALID index " + index + "; removing it failed ("
                     + e.getMessage() + "): DROP INDEX CONCURRENTLY IF EXISTS " + index + ".");
         }
     }
