@@ -160,11 +160,14 @@ class SafeDdlFailureTest extends SchemaTestBase {
         Sql.execute(schema, "INSERT INTO t VALUES (1, 1)");
         assertThatThrownBy(() -> Sql.execute(schema, "CREATE UNIQUE INDEX CONCURRENTLY t_id_uq ON t (id)"));
         files.add("1_other_table.up.sql", "CREATE INDEX CONCURRENTLY t_id_uq ON missing_table (id);");
-        assertThatThrownBy(() -> named().load().migrate())
+        List<String> log = LogCapture.during(LogCapture.ENGINE, () -> assertThatThrownBy(() -> named().load().migrate())
                 .isInstanceOf(MigrationFailedException.class)
                 .hasMessageContaining("[SQLState 42P01]")
-                .hasMessageNotContaining("dropped");
+                .hasMessageNotContaining("dropped"));
         assertThat(indexValid("t_id_uq")).isEqualTo(false);
+        // Every run with work names the INVALID indexes in the tracker's schema.
+        assertThat(log).anySatisfy(line -> assertThat(line).contains("1 INVALID index(es) in schema " + schema.name())
+                .contains("t_id_uq on t (DROP INDEX CONCURRENTLY IF EXISTS t_id_uq)"));
     }
 
     /**
@@ -221,6 +224,8 @@ class SafeDdlFailureTest extends SchemaTestBase {
             writer.rollback();
         }
         assertThat(Sql.tracker(schema)).containsExactly("1_t_v_idx:running");
+        assertThatThrownBy(() -> named().load().validate())
+                .hasMessageContaining("1_t_v_idx.up.sql (interrupted; migrate finishes it");
 
         List<String> log = LogCapture.during(LogCapture.ENGINE, () -> assertThat(named().load().migrate().applied())
                 .hasSize(1));

@@ -215,16 +215,17 @@ public final class MigrateCommand {
 
         /**
          * INVALID indexes in the tracker's schema, named with the statement that drops each: an
-         * interrupted concurrent build or drop leaves them (or a build runs right now). Those that a
-         * migration this run finishes will see to are left to it.
+         * interrupted concurrent build or drop leaves them (or a build runs right now).
          */
         private void warnAbout(List<InvalidIndexes.Found> invalid, MigrationPlan plan, Tracker tracker) {
-            if (invalid.isEmpty() || !plan.resumed().isEmpty()) {
+            if (invalid.isEmpty()) {
                 return;
             }
             LOG.log(Level.WARNING, invalid.size() + " INVALID index(es) in schema " + tracker.schema() + ": they take "
                     + "every write's cost and serve no query. An interrupted CREATE INDEX CONCURRENTLY or DROP INDEX "
-                    + "CONCURRENTLY leaves them (or a build is running right now). Drop each once nothing builds it: "
+                    + "CONCURRENTLY leaves them (or a build is running right now). "
+                    + (plan.resumed().isEmpty() ? "Drop each " : "The interrupted migration(s) this run finishes drop "
+                            + "those they left; drop any other ") + "once nothing builds it: "
                     + invalid.stream().map(InvalidIndexes.Found::describe).collect(Collectors.joining("; ")));
         }
 

@@ -45,7 +45,9 @@ public final class ValidateCommand {
                         + "are not applied in " + view.tracker().displayName() + view.absence() + ": "
                         + plan.pending().stream()
                                 .map(m -> m.file() + (plan.outOfOrder().contains(m) ? " (out of order)"
-                                        : m.repeatable() ? " (repeatable, changed since it last ran)" : ""))
+                                        : m.repeatable() ? " (repeatable, changed since it last ran)"
+                                        : plan.resumed().contains(m) ? " (interrupted; migrate finishes it, as every "
+                                                + "statement in it is concurrent index work)" : ""))
                                 .collect(Collectors.joining(", "))
                         + ". Nothing was written. Apply them first: migrate (lockstep.mode=migrate, the default, or "
                         + "lockstep-cli migrate).");
