@@ -36,12 +36,17 @@ class ServerRoleTest {
                 });
     }
 
+    /** A replica with nothing to do starts (nothing is written); one with a pending file is refused before the lock. */
     @Test
     void aStandbyIsRefusedBeforeTheLockNamingTargetServerType() throws Exception {
         MigrationDir files = new MigrationDir(migrations).add("1_t.up.sql", "CREATE TABLE t (id int);");
         try (OwnServer server = new OwnServer(data, Map.of())) {
-            server.restartAsStandby();
             AtomicBoolean locked = new AtomicBoolean();
+            runner(server, files, locked).load().migrate();
+            server.restartAsStandby();
+            locked.set(false);
+            assertThat(runner(server, files, locked).load().migrate().applied()).isEmpty();
+            files.add("2_u.up.sql", "CREATE TABLE u (id int);");
             assertThatThrownBy(() -> runner(server, files, locked).load().migrate())
                     .isInstanceOf(LockstepException.class)
                     .hasMessageContaining("it is a standby (pg_is_in_recovery() is true)")
