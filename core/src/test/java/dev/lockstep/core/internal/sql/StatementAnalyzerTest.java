@@ -275,4 +275,33 @@ class StatementAnalyzerTest {
         assertThat(partWay.flatMap(PartWay::index).map(RelationName::text).orElse(null)).isEqualTo(index);
         assertThat(partWay.map(PartWay::resumable).orElse(false)).isEqualTo(resumable);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            CREATE INDEX CONCURRENTLY i ON t (a)                     | the INVALID index i
+            CREATE INDEX CONCURRENTLY ON s.t (a)                     | an INVALID index on s.t (the build named none
+            DROP INDEX CONCURRENTLY s.i                              | the index s.i, INVALID and not yet dropped
+            REINDEX INDEX CONCURRENTLY i                             | an INVALID copy of the index named i_ccnew (or _ccold)
+            REINDEX TABLE CONCURRENTLY t                             | an INVALID copy of the index named <index>_ccnew (or _ccold)
+            ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY           | a partition of p pending detach
+            CALL p()                                                 | whatever it committed before it stopped
+            VACUUM t                                                 | the part of its work done before it stopped
+            """)
+    void whatAStatementMayLeaveIsSaidInItsOwnTerms(String sql, String leftover) {
+        assertThat(StatementAnalyzer.analyze(sql).partWay().orElseThrow().leftover()).startsWith(leftover);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            SET search_path = app             | true
+            reset ALL                         | true
+            BEGIN                             | true
+            START TRANSACTION                 | true
+            COMMIT                            | false
+            CREATE TABLE t (id int)           | false
+            SELECT set_config('a.b', 'c', false) | false
+            """)
+    void onlySetResetAndBeginChangeNothingBeyondTheSession(String sql, boolean onlySession) {
+        assertThat(StatementAnalyzer.analyze(sql).changesOnlyTheSession()).isEqualTo(onlySession);
+    }
 }
