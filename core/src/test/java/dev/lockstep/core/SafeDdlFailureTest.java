@@ -48,6 +48,18 @@ class SafeDdlFailureTest extends SchemaTestBase {
                 + schema.name() + "@%' AND state = 'active' AND query LIKE '" + sqlLike + "'") > 0;
     }
 
+    /**
+     * Starts a run whose build waits for the writer, and terminates its backend once the build has
+     * created its (still INVALID) index, as a server restart or a failover would.
+     */
+    private CompletableFuture<MigrationReport> terminatedMidBuild(String index) throws Exception {
+        CompletableFuture<MigrationReport> run = CompletableFuture.supplyAsync(() -> named().load().migrate());
+        assertThat(Poll.until(Duration.ofSeconds(30), () -> Boolean.FALSE.equals(indexValid(index)))).isTrue();
+        Sql.value(schema, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE "
+                + "'lockstep " + schema.name() + "@%'");
+        return run;
+    }
+
     private Object indexValid(String index) {
         return Sql.value(schema, "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('" + index + "')");
     }
@@ -207,11 +219,7 @@ class SafeDdlFailureTest extends SchemaTestBase {
     void aBuildWhoseBackendIsTerminatedNamesItsErrorAndIndexAndTheNextStartFinishesIt() throws Exception {
         files.add("1_t_v_idx.up.sql", "CREATE INDEX CONCURRENTLY t_v_idx ON t (v);");
         try (Connection writer = openWriter()) {
-            CompletableFuture<MigrationReport> run = CompletableFuture.supplyAsync(() -> named().load().migrate());
-            assertThat(Poll.until(Duration.ofSeconds(30), () -> running("CREATE INDEX CONCURRENTLY%"))).isTrue();
-            assertThat(Poll.until(Duration.ofSeconds(30), () -> Boolean.FALSE.equals(indexValid("t_v_idx")))).isTrue();
-            Sql.value(schema, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE "
-                    + "'lockstep " + schema.name() + "@%'");
+            CompletableFuture<MigrationReport> run = terminatedMidBuild("t_v_idx");
             assertThatThrownBy(() -> run.get(30, TimeUnit.SECONDS))
                     .cause()
                     .isInstanceOf(MigrationFailedException.class)
@@ -239,10 +247,7 @@ class SafeDdlFailureTest extends SchemaTestBase {
     void anInterruptedMixedMigrationStillStopsAndNamesTheInvalidIndexesInItsSchema() throws Exception {
         files.add("1_mixed.up.sql", "CREATE TABLE u (id int);\nCREATE INDEX CONCURRENTLY t_v_idx ON t (v);");
         try (Connection writer = openWriter()) {
-            CompletableFuture<MigrationReport> run = CompletableFuture.supplyAsync(() -> named().load().migrate());
-            assertThat(Poll.until(Duration.ofSeconds(30), () -> Boolean.FALSE.equals(indexValid("t_v_idx")))).isTrue();
-            Sql.value(schema, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE "
-                    + "'lockstep " + schema.name() + "@%'");
+            CompletableFuture<MigrationReport> run = terminatedMidBuild("t_v_idx");
             assertThatThrownBy(() -> run.get(30, TimeUnit.SECONDS)).cause().hasMessageContaining("[SQLState 57P01]");
             writer.rollback();
         }
