@@ -32,8 +32,6 @@ public record FileFacts(Optional<String> outsideTransaction, int statementCount,
 
     /** The reason a file that says {@code -- lockstep:transaction=false} gives. */
     static final String DIRECTIVE = "-- lockstep:transaction=false";
-    /** Statements that change only the session, which a rerun sets again. */
-    private static final Set<String> SESSION_ONLY = Set.of("SET", "RESET");
 
     public FileFacts {
         lintIgnored = Set.copyOf(lintIgnored);
@@ -62,8 +60,7 @@ public record FileFacts(Optional<String> outsideTransaction, int statementCount,
             count++;
             session.add(facts.session());
             LintedStatement.of(statement).ifPresent(lint::add);
-            resumable &= facts.partWay().map(PartWay::resumable)
-                    .orElse(!facts.keywords().isEmpty() && SESSION_ONLY.contains(facts.keywords().get(0)));
+            resumable &= facts.partWay().map(PartWay::resumable).orElse(facts.changesOnlyTheSession());
             if (needsAutocommit == null && facts.outsideTransaction().isPresent()) {
                 needsAutocommit = statement;
             }

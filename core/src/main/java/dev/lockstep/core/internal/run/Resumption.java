@@ -34,12 +34,13 @@ final class Resumption {
         }
         RelationName index = work.get().index().get();
         InvalidIndexes.State state = InvalidIndexes.state(connection, index);
-        if (work.get().kind() == PartWay.Kind.DROPS_INDEX) {
-            if (state == InvalidIndexes.State.ABSENT) {
-                LOG.log(Level.INFO, "Resuming " + migration.file() + ": line " + sql.line() + " is done (index "
-                        + index.text() + " is gone)");
-                return true;
-            }
+        boolean drop = work.get().kind() == PartWay.Kind.DROPS_INDEX;
+        if (drop && state == InvalidIndexes.State.ABSENT) {
+            LOG.log(Level.INFO, "Resuming " + migration.file() + ": line " + sql.line() + " is done (index "
+                    + index.text() + " is gone)");
+            return true;
+        }
+        if (drop) {
             return false;
         }
         if (state == InvalidIndexes.State.VALID) {

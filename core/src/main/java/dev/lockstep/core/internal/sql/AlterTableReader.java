@@ -23,10 +23,12 @@ final class AlterTableReader {
             "SERIAL4", "SERIAL8");
 
     /**
+     * @param table the table it alters; empty when the statement names none
      * @param lock the table and the strongest lock its actions take; empty when the statement names no table
      * @param detachesConcurrently whether an action is {@code DETACH PARTITION ... CONCURRENTLY} (or {@code FINALIZE})
      */
-    record Result(Optional<LockTaken> lock, boolean detachesConcurrently, List<LintEvent> lint) {
+    record Result(Optional<RelationName> table, Optional<LockTaken> lock, boolean detachesConcurrently,
+            List<LintEvent> lint) {
     }
 
     private final RelationName table;
@@ -44,15 +46,15 @@ final class AlterTableReader {
         Optional<RelationName> table = c.name();
         c.acceptPunctuation('*');
         if (table.isEmpty()) {
-            return new Result(Optional.empty(), false, List.of());
+            return new Result(Optional.empty(), Optional.empty(), false, List.of());
         }
         AlterTableReader reader = new AlterTableReader(table.get());
         LockMode strongest = LockMode.ACCESS_SHARE;
         for (TokenCursor action : c.restByTopLevelCommas()) {
             strongest = LockMode.stronger(strongest, reader.action(action));
         }
-        return new Result(Optional.of(new LockTaken(table.get().text(), strongest)), reader.detachesConcurrently,
-                reader.lint);
+        return new Result(table, Optional.of(new LockTaken(table.get().text(), strongest)),
+                reader.detachesConcurrently, reader.lint);
     }
 
     /** One action; returns the lock it takes. */

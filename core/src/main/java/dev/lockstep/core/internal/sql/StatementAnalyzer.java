@@ -328,7 +328,7 @@ public final class StatementAnalyzer {
             if (result.detachesConcurrently()) {
                 outside("ALTER TABLE ... DETACH PARTITION CONCURRENTLY");
                 exempt("DETACH PARTITION CONCURRENTLY");
-                partWay(PartWay.Kind.DETACHES, Optional.empty(), result.lock().map(l -> new RelationName(l.relation(), l.relation())));
+                partWay(PartWay.Kind.DETACHES, Optional.empty(), result.table());
             }
         }
     }

@@ -256,7 +256,7 @@ public final class Tracker {
     /** Removes a migration's row: a non-transactional migration that failed before anything took effect. */
     public void deleteRow(Connection connection, MigrationId id) throws SQLException {
         try (Statement delete = connection.createStatement()) {
-            delete.executeUpdate("DELETE FROM " + qualified + " WHERE " + whereSql(id));
+            delete.executeUpdate(deleteRowSql(id));
         }
     }
 
