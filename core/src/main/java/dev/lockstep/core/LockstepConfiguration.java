@@ -1,6 +1,7 @@
 package dev.lockstep.core;
 
 import dev.lockstep.core.internal.files.MigrationScanner;
+import dev.lockstep.core.internal.files.Placeholders;
 import dev.lockstep.core.internal.run.EngineParts;
 import dev.lockstep.core.internal.run.RunSettings;
 import dev.lockstep.core.internal.tracker.Identifiers;
@@ -40,6 +41,7 @@ public final class LockstepConfiguration {
     private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
     private final List<LockstepListener> listeners = new ArrayList<>();
     private final List<MigrationHook> hooks = new ArrayList<>();
+    private Map<String, String> placeholders = Map.of();
 
     LockstepConfiguration() {
     }
@@ -185,6 +187,16 @@ public final class LockstepConfiguration {
         return this;
     }
 
+    /**
+     * Values for {@code ${name}} in the migration files, put in before a file is analysed and run
+     * (its checksum stays that of the file as written). With none set (the default) nothing is
+     * replaced; with some set, a {@code ${name}} without a value is an error naming the file and line.
+     */
+    public LockstepConfiguration placeholders(Map<String, String> placeholders) {
+        this.placeholders = Map.copyOf(placeholders);
+        return this;
+    }
+
     public LockstepConfiguration listener(LockstepListener listener) {
         this.listeners.add(listener);
         return this;
@@ -268,7 +280,7 @@ public final class LockstepConfiguration {
         return new RunSettings(dataSource, locations, Optional.ofNullable(schema), table, Optional.ofNullable(lockKey),
                 lockTimeout, reportInterval, Optional.ofNullable(statementTimeout), ddlLockTimeout, ddlMaxWait, baseline,
                 connectRetries, connectRetriesInterval, versions, checksum, Optional.ofNullable(runnerName), loader,
-                listeners, hooks);
+                listeners, hooks, Placeholders.of(placeholders), Optional.empty(), false);
     }
 
     private static void requireNonNegative(String setting, Duration value) {

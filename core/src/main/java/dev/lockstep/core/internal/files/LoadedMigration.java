@@ -1,5 +1,6 @@
 package dev.lockstep.core.internal.files;
 
+import dev.lockstep.core.internal.sql.FileProblem;
 import dev.lockstep.core.LintRule;
 import dev.lockstep.core.Migration;
 import dev.lockstep.core.MigrationVersion;
@@ -28,18 +29,82 @@ public final class LoadedMigration implements Migration {
     private final MigrationId id;
     private final String file;
     private final String checksum;
-    private final FileFacts facts;
+    private final Supplier<FileFacts> facts;
     private final StatementSource statements;
     private final Supplier<String> text;
+    /** The file's text as written, read afresh, for {@link #withPlaceholders}; null when it has no {@code ${}. */
+    private final Supplier<String> written;
 
     public LoadedMigration(MigrationId id, String file, String checksum, FileFacts facts, StatementSource statements,
             Supplier<String> text) {
+        this(id, file, checksum, () -> facts, statements, text, null);
+    }
+
+    LoadedMigration(MigrationId id, String file, String checksum, Supplier<FileFacts> facts,
+            StatementSource statements, Supplier<String> text, Supplier<String> written) {
         this.id = id;
         this.file = file;
         this.checksum = checksum;
         this.facts = facts;
         this.statements = statements;
         this.text = text;
+        this.written = written;
+    }
+
+    /**
+     * This migration with other placeholder values (a tenant's): itself when its file has no
+     * {@code ${}, else a copy whose text, statements and facts come from the file with these values,
+     * read and analysed once, when first needed; the checksum stays the file's.
+     */
+    public LoadedMigration withPlaceholders(Placeholders placeholders) {
+        if (written == null) {
+            return this;
+        }
+        Supplier<String> substituted = () -> {
+            try {
+                return placeholders.apply(written.get());
+            } catch (FileProblem e) {
+                throw new dev.lockstep.core.LockstepException(file + (e.line() > 0 ? ", line " + e.line() : "")
+                        + ": " + e.getMessage(), e);
+            }
+        };
+        Supplier<FileFacts> analysed = new Once<>(() -> {
+            try {
+                return FileFacts.of(substituted.get());
+            } catch (FileProblem e) {
+                throw new dev.lockstep.core.LockstepException(file + (e.line() > 0 ? ", line " + e.line() : "")
+                        + ": " + e.getMessage(), e);
+            }
+        });
+        return new LoadedMigration(id, file, checksum, analysed,
+                () -> new dev.lockstep.core.internal.sql.SqlSplitter(substituted.get(),
+                        dev.lockstep.core.internal.sql.SqlSplitter.DirectiveComments.IGNORED),
+                substituted, written);
+    }
+
+    /** Computes a value on first use and keeps it; safe from several threads. */
+    private static final class Once<T> implements Supplier<T> {
+        private final Supplier<T> compute;
+        private volatile T value;
+
+        Once(Supplier<T> compute) {
+            this.compute = compute;
+        }
+
+        @Override
+        public T get() {
+            T known = value;
+            if (known == null) {
+                synchronized (this) {
+                    known = value;
+                    if (known == null) {
+                        known = compute.get();
+                        value = known;
+                    }
+                }
+            }
+            return known;
+        }
     }
 
     /** A migration read from text held in memory (for tests and tools that have no file). */
@@ -72,17 +137,17 @@ public final class LoadedMigration implements Migration {
 
     @Override
     public boolean transactional() {
-        return facts.transactional();
+        return facts.get().transactional();
     }
 
     @Override
     public int statementCount() {
-        return facts.statementCount();
+        return facts.get().statementCount();
     }
 
     @Override
     public Set<LintRule> lintIgnored() {
-        return facts.lintIgnored();
+        return facts.get().lintIgnored();
     }
 
     public MigrationId id() {
@@ -91,12 +156,12 @@ public final class LoadedMigration implements Migration {
 
     /** What one pass over the file found: transaction mode, session changes, what the lint needs. */
     public FileFacts facts() {
-        return facts;
+        return facts.get();
     }
 
     /** The session settings and role its text changes, so the run can put them back after it. */
     public SessionEffects sessionEffects() {
-        return facts.sessionEffects();
+        return facts.get().sessionEffects();
     }
 
     /**

@@ -31,10 +31,16 @@ public final class MigrationLoader {
 
     private final MigrationScanner scanner;
     private final VersionsMode versions;
+    private final Placeholders placeholders;
 
     public MigrationLoader(MigrationScanner scanner, VersionsMode versions) {
+        this(scanner, versions, Placeholders.NONE);
+    }
+
+    public MigrationLoader(MigrationScanner scanner, VersionsMode versions, Placeholders placeholders) {
         this.scanner = scanner;
         this.versions = versions;
+        this.placeholders = placeholders;
     }
 
     /**
@@ -118,16 +124,18 @@ public final class MigrationLoader {
      * Reads the file once, checking everything that can be checked without a database; keeps what
      * the run needs to decide, not the statements (see {@link LoadedMigration}).
      */
-    private static LoadedMigration read(SqlFile file, MigrationFileName fileName) {
+    private LoadedMigration read(SqlFile file, MigrationFileName fileName) {
         CheckedText read = CheckedText.of(file);
         String checksum = read.checksum();
+        FileFacts facts = FileFacts.of(placeholders.apply(read.text()));
         return new LoadedMigration(new MigrationId(fileName.version(), fileName.name()), file.displayName(), checksum,
-                FileFacts.of(read.text()), () -> statementsOf(file, checksum), () -> textOf(file, checksum));
+                () -> facts, () -> statementsOf(file, checksum), () -> placeholders.apply(textOf(file, checksum)),
+                placeholders.appearIn(read.text()) ? () -> textOf(file, checksum) : null);
     }
 
     /** The statements read afresh when the migration runs, refusing a file that changed since. */
-    private static Iterator<SqlStatement> statementsOf(SqlFile file, String checksum) {
-        return new SqlSplitter(textOf(file, checksum), SqlSplitter.DirectiveComments.IGNORED);
+    private Iterator<SqlStatement> statementsOf(SqlFile file, String checksum) {
+        return new SqlSplitter(placeholders.apply(textOf(file, checksum)), SqlSplitter.DirectiveComments.IGNORED);
     }
 
     /** The file's text read afresh, refusing a file that changed since it was checked. */
