@@ -47,11 +47,17 @@ public final class Lockstep {
 
     /** @param parts how runs serialize; {@link EngineParts#STANDARD} but in Lockstep's own tests */
     Lockstep(RunSettings settings, EngineParts parts) {
+        this(settings, parts, null);
+    }
+
+    /** @param files a fleet's files, read once for all its tenants; null: the settings' locations, read per run */
+    Lockstep(RunSettings settings, EngineParts parts, Engine.Files files) {
         this.progress = new RunProgress();
         List<LockstepListener> all = new ArrayList<>();
         all.add(progress);
         all.addAll(settings.listeners());
-        this.engine = new Engine(settings, parts, new Listeners(all));
+        Engine standard = new Engine(settings, parts, new Listeners(all));
+        this.engine = files == null ? standard : new Engine(settings, parts, standard.listeners(), files);
     }
 
     public static LockstepConfiguration configure() {
@@ -165,9 +171,9 @@ public final class Lockstep {
         engine.listeners().add(listener);
     }
 
-    private static void logSummary(MigrationReport report) {
+    private void logSummary(MigrationReport report) {
         if (report.applied().isEmpty()) {
-            LOG.log(Level.INFO, "Schema is up to date: " + report.alreadyApplied() + " migration(s) already applied in "
+            LOG.log(engine.settings().routine(), "Schema is up to date: " + report.alreadyApplied() + " migration(s) already applied in "
                     + report.tracker() + ", nothing to apply (" + report.total().toMillis() + " ms)");
         } else {
             LOG.log(Level.INFO, "Applied " + report.applied().size() + " migration(s) to " + report.tracker()

@@ -19,6 +19,11 @@ public final class TestEngines {
         return new Lockstep(configuration.check(), new EngineParts(locks, SessionPinning.POOLER_CHECK));
     }
 
+    /** The fleet with another lock in place of each tenant's advisory lock. */
+    public static LockstepFleet fleetWithLocks(FleetConfiguration configuration, RunLock.Factory locks) {
+        return configuration.parts(new EngineParts(locks, SessionPinning.POOLER_CHECK)).load();
+    }
+
     /** The engine without the pooler check, to show what the fence does on its own. */
     public static Lockstep withoutPoolerCheck(LockstepConfiguration configuration) {
         return new Lockstep(configuration.check(), new EngineParts(AdvisoryLock::new, (connection, pool) -> { }));

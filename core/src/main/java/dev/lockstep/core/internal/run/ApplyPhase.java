@@ -83,7 +83,7 @@ final class ApplyPhase {
                 watcher.stop();
             }
             boolean outOfOrder = plan.outOfOrder().contains(migration);
-            log(migration, index, total, outcome, outOfOrder, plan.resumed().contains(migration));
+            log(settings.routine(), migration, index, total, outcome, outOfOrder, plan.resumed().contains(migration));
             listeners.migrationApplied(migration, outcome.took());
             applied.add(new AppliedMigration(migration, outcome.took(), outOfOrder));
             recorded.accept(new AppliedRow(migration.id(), migration.checksum(), RowState.APPLIED, Instant.now(),
@@ -92,10 +92,10 @@ final class ApplyPhase {
         return applied;
     }
 
-    private static void log(LoadedMigration migration, int index, int total, MigrationApplier.Outcome outcome,
-            boolean outOfOrder, boolean resumed) {
+    private static void log(Level level, LoadedMigration migration, int index, int total,
+            MigrationApplier.Outcome outcome, boolean outOfOrder, boolean resumed) {
         int retries = outcome.lockRetries();
-        LOG.log(Level.INFO, "Applied migration " + index + "/" + total + " " + migration.file() + " in "
+        LOG.log(retries > 0 || outOfOrder || resumed ? Level.INFO : level, "Applied migration " + index + "/" + total + " " + migration.file() + " in "
                 + outcome.took().toMillis() + " ms (" + (migration.transactional() ? "in a transaction"
                         : "outside a transaction")
                 + (outOfOrder ? ", out of order: a higher version was already applied" : "")

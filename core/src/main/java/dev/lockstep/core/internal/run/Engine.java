@@ -9,11 +9,18 @@ import java.util.List;
  * What every command of one engine shares: its settings, its collaborators, its listeners (the
  * engine's own progress first) and the loader of its files.
  */
-public record Engine(RunSettings settings, EngineParts parts, Listeners listeners, MigrationLoader loader) {
+public record Engine(RunSettings settings, EngineParts parts, Listeners listeners, Files files) {
+
+    /** Where an engine's migrations come from: its locations, read on each call, or a fleet's files read once. */
+    @FunctionalInterface
+    public interface Files {
+        /** @throws dev.lockstep.core.MigrationFileException listing every bad file */
+        List<LoadedMigration> load();
+    }
 
     public Engine(RunSettings settings, EngineParts parts, Listeners listeners) {
-        this(settings, parts, listeners, new MigrationLoader(new MigrationScanner(settings.classLoader()),
-                settings.versions()));
+        this(settings, parts, listeners, () -> new MigrationLoader(new MigrationScanner(settings.classLoader()),
+                settings.versions(), settings.placeholders()).load(settings.locations()));
     }
 
     /**
@@ -22,7 +29,7 @@ public record Engine(RunSettings settings, EngineParts parts, Listeners listener
      * @throws dev.lockstep.core.MigrationFileException listing every bad file
      */
     public List<LoadedMigration> scan() {
-        return loader.load(settings.locations());
+        return files.load();
     }
 
     /** Who runs the migrations: the runner's name and the host, for {@code applied_by} and {@code application_name}. */

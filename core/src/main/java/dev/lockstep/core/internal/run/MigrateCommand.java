@@ -90,6 +90,19 @@ public final class MigrateCommand {
         }
     }
 
+    /**
+     * What migrations run with, set once the lock is held: {@code lock_timeout} for their
+     * statements, and a tenant's schema first in {@code search_path}, so its unqualified names land there.
+     */
+    private Map<String, String> runSettings() {
+        Map<String, String> wanted = new java.util.LinkedHashMap<>();
+        if (!settings.ddlLockTimeout().isZero()) {
+            wanted.put("lock_timeout", settings.ddlLockTimeout().toMillis() + "ms");
+        }
+        settings.searchPath().ifPresent(path -> wanted.put("search_path", path));
+        return wanted;
+    }
+
     /** What this run knows of the tracker without a query: rows it read, plus what it applied since. */
     public List<AppliedRow> knownRows() {
         return knownRows;
@@ -159,7 +172,7 @@ public final class MigrateCommand {
             session = PinnedSession.pin(connection, settings.dataSource());
             try {
                 Tracker tracker = Tracker.resolve(connection, settings.schema(), settings.table());
-                LOG.log(Level.INFO, "Lockstep run on " + DatabaseDescription.of(connection) + ": tracker "
+                LOG.log(settings.routine(), "Lockstep run on " + DatabaseDescription.of(connection) + ": tracker "
                         + tracker.displayName() + ", " + onDisk.size() + " migration file(s), runner '" + runner + "'");
                 upToDate = new UpToDateCheck(engine, connection, tracker, onDisk, rows -> knownRows = rows);
                 Optional<MigrationReport> nothingToDo = upToDate.check(Duration.ZERO, startedNanos);
@@ -171,8 +184,7 @@ public final class MigrateCommand {
                 SessionState lockState = session.configure("lockstep " + runner, settings.statementTimeout(),
                         SessionState.customSettingsSetBy(onDisk));
                 // lock_timeout only once the run holds the lock: it is for the migrations' statements.
-                SessionState runState = lockState.with(settings.ddlLockTimeout().isZero() ? Map.of()
-                        : Map.of("lock_timeout", settings.ddlLockTimeout().toMillis() + "ms"));
+                SessionState runState = lockState.with(runSettings());
                 LockAcquisition<MigrationReport> acquisition = acquire(tracker);
                 if (acquisition instanceof LockAcquisition.NotNeeded<MigrationReport> notNeeded) {
                     return notNeeded.doneByOthers();
@@ -256,7 +268,7 @@ public final class MigrateCommand {
         private List<AppliedMigration> applyPending(Tracker tracker, MigrationPlan plan, HeldLock lock,
                 SessionState runState) throws SQLException {
             PendingLintWarnings.log(connection, tracker, onDisk, plan.pending());
-            if (!settings.ddlLockTimeout().isZero()) {
+            if (!runSettings().isEmpty()) {
                 runState.restore(connection);
             }
             try (LockWaitWatcher watcher = new LockWaitWatcher(settings.dataSource(), backendPid(),

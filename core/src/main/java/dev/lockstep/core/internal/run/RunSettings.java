@@ -5,6 +5,7 @@ import dev.lockstep.core.LockstepListener;
 import dev.lockstep.core.MigrationHook;
 import dev.lockstep.core.MigrationVersion;
 import dev.lockstep.core.VersionsMode;
+import dev.lockstep.core.internal.files.Placeholders;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,11 +35,33 @@ public record RunSettings(
         Optional<String> runnerName,
         ClassLoader classLoader,
         List<LockstepListener> listeners,
-        List<MigrationHook> hooks) {
+        List<MigrationHook> hooks,
+        Placeholders placeholders,
+        Optional<String> searchPath,
+        boolean fleetMember) {
 
     public RunSettings {
         locations = List.copyOf(locations);
         listeners = List.copyOf(listeners);
         hooks = List.copyOf(hooks);
+    }
+
+    /**
+     * One tenant's settings, from a fleet's: its database, tracker schema, the session's
+     * {@code search_path} and its placeholder values. Its routine lines (the run's first line, "up
+     * to date") go to DEBUG, so a fleet of thousands logs a summary, not thousands of lines.
+     */
+    public RunSettings forTenant(DataSource tenantDataSource, Optional<String> tenantSchema,
+            Optional<String> tenantSearchPath, Placeholders tenantPlaceholders, List<LockstepListener> more) {
+        List<LockstepListener> all = new java.util.ArrayList<>(listeners);
+        all.addAll(more);
+        return new RunSettings(tenantDataSource, locations, tenantSchema, table, lockKey, lockTimeout, reportInterval,
+                statementTimeout, ddlLockTimeout, ddlMaxWait, baselineVersion, connectRetries, connectRetriesInterval,
+                versions, checksum, runnerName, classLoader, all, hooks, tenantPlaceholders, tenantSearchPath, true);
+    }
+
+    /** INFO for a run of its own, DEBUG for one of a fleet's many. */
+    public System.Logger.Level routine() {
+        return fleetMember ? System.Logger.Level.DEBUG : System.Logger.Level.INFO;
     }
 }

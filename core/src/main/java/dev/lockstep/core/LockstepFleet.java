@@ -1,0 +1,362 @@
+package dev.lockstep.core;
+
+import dev.lockstep.core.internal.files.LoadedMigration;
+import dev.lockstep.core.internal.files.MigrationLoader;
+import dev.lockstep.core.internal.files.MigrationScanner;
+import dev.lockstep.core.internal.files.Placeholders;
+import dev.lockstep.core.internal.fleet.TenantBoard;
+import dev.lockstep.core.internal.fleet.TenantDatabases;
+import dev.lockstep.core.internal.fleet.Waves;
+import dev.lockstep.core.internal.run.EngineParts;
+import dev.lockstep.core.internal.run.RunSettings;
+import dev.lockstep.core.internal.tracker.Identifiers;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/**
+ * Migrates many tenants (a schema or a database each) with one set of files: in parallel, each
+ * tenant under a lock of its own (its tracker's), so replicas starting together share the fleet
+ * instead of queueing behind one lock; canaries first. Each tenant's run is a {@link Lockstep} run
+ * with everything that promises; the files are read and checked once for the whole fleet.
+ * A run killed mid-fleet leaves each tenant as its own run left it; the next run picks up each
+ * where it stands. Build one with {@link #configure(LockstepConfiguration)}.
+ */
+public final class LockstepFleet {
+
+    private static final System.Logger LOG = System.getLogger(LockstepFleet.class.getName());
+
+    private final String name;
+    private final RunSettings settings;
+    private final EngineParts parts;
+    private final TenantDatabases databases;
+    private final TenantSource tenants;
+    private final String tenantsQuery;
+    private final String tenantsDescription;
+    private final Optional<String> templateDatabase;
+    private final int parallelism;
+    private final int canaryCount;
+    private final List<String> canaryNames;
+    private final FleetFailurePolicy onFailure;
+    private final List<FleetListener> listeners;
+    private final TenantBoard board = new TenantBoard();
+    private volatile List<LoadedMigration> files;
+
+    LockstepFleet(String name, RunSettings settings, EngineParts parts, TenantDatabases databases,
+            TenantSource tenants, String tenantsQuery, String tenantsDescription, Optional<String> templateDatabase,
+            int parallelism, int canaryCount, List<String> canaryNames, FleetFailurePolicy onFailure,
+            List<FleetListener> listeners) {
+        this.name = name;
+        this.settings = settings;
+        this.parts = parts;
+        this.databases = databases;
+        this.tenants = tenants;
+        this.tenantsQuery = tenantsQuery;
+        this.tenantsDescription = tenantsDescription;
+        this.templateDatabase = templateDatabase;
+        this.parallelism = parallelism;
+        this.canaryCount = canaryCount;
+        this.canaryNames = canaryNames;
+        this.onFailure = onFailure;
+        this.listeners = new java.util.concurrent.CopyOnWriteArrayList<>(listeners);
+    }
+
+    /** A fleet that runs the migrations {@code migrations} describes in every tenant. */
+    public static FleetConfiguration configure(LockstepConfiguration migrations) {
+        return new FleetConfiguration(migrations);
+    }
+
+    /**
+     * Migrates every tenant: canaries first, then the rest, blocking until all are done.
+     *
+     * @return every tenant's status; under {@link FleetFailurePolicy#CONTINUE} failed tenants are in it
+     * @throws FleetFailedException when a canary fails, or a tenant under {@code STOP_ON_FIRST_FAILURE}
+     * @throws LockstepException when the files or the tenant list cannot be read (before any tenant runs)
+     */
+    public FleetReport migrate() {
+        Plan plan = plan();
+        runCanaries(plan);
+        return runRest(plan);
+    }
+
+    /**
+     * Migrates the canaries, blocking, then the rest in the background: for a service that may
+     * serve once its canaries are migrated and asks {@link #awaitMigrated} per request.
+     *
+     * @return the whole run's report, when the rest are done
+     * @throws FleetFailedException when a canary fails (nothing else is started)
+     */
+    public CompletableFuture<FleetReport> migrateCanariesThenRestInBackground() {
+        Plan plan = plan();
+        runCanaries(plan);
+        CompletableFuture<FleetReport> rest = new CompletableFuture<>();
+        Thread background = new Thread(() -> {
+            try {
+                rest.complete(runRest(plan));
+            } catch (RuntimeException | Error e) {
+                rest.completeExceptionally(e);
+            }
+        }, "lockstep-" + name + "-background");
+        background.setDaemon(true);
+        background.start();
+        return rest;
+    }
+
+    /** Where a tenant stands; {@link TenantState#UNKNOWN} for a name the fleet does not know. */
+    public TenantState state(String tenant) {
+        return board.state(tenant);
+    }
+
+    public Optional<TenantStatus> status(String tenant) {
+        return board.status(tenant);
+    }
+
+    /**
+     * Waits up to {@code timeout} for the tenant's run to end; returns its state then: a request
+     * handler serves on {@code MIGRATED} and answers 503 on anything else.
+     */
+    public TenantState awaitMigrated(String tenant, Duration timeout) throws InterruptedException {
+        return board.await(tenant, timeout);
+    }
+
+    /** Tenants in the fleet's order, {@code size} from {@code offset}, for paging through thousands. */
+    public List<TenantStatus> tenants(int offset, int size) {
+        return board.page(offset, size);
+    }
+
+    /** How many tenants are pending, migrating, migrated and failed. */
+    public Map<TenantState, Integer> counts() {
+        return board.counts();
+    }
+
+    public List<TenantStatus> failed() {
+        return board.failed();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** {@code schema} or {@code database}. */
+    public String mode() {
+        return databases.mode();
+    }
+
+    public void addListener(FleetListener listener) {
+        if (!listeners.contains(listener)) {
+            listeners.add(listener);
+        }
+    }
+
+    /**
+     * Adds a tenant now and migrates it under its own lock: a new schema (created) migrated, or
+     * for database-per-tenant a new database, cloned from the template database when one is set
+     * (the template is migrated first; PostgreSQL refuses the clone while anyone is connected to
+     * the template, so a clone never copies a half-migrated template), then migrated, which applies
+     * what the clone lacks. A tenant that exists already is migrated.
+     *
+     * @throws LockstepException when the tenant could not be created or migrated, saying why
+     */
+    public TenantStatus createTenant(String tenant) {
+        Identifiers.validate("tenant", tenant);
+        if (databases instanceof TenantDatabases.Databases) {
+            templateDatabase.ifPresent(template -> {
+                TenantStatus templateStatus = migrateOne(template);
+                if (templateStatus.state() != TenantState.MIGRATED) {
+                    throw new LockstepException("Could not create tenant " + tenant + ": its template database "
+                            + template + " failed to migrate: " + templateStatus.error().orElse(""));
+                }
+            });
+            createDatabase(tenant);
+        }
+        board.register(List.of(tenant));
+        TenantStatus status = migrateOne(tenant);
+        if (status.state() != TenantState.MIGRATED) {
+            throw new LockstepException("Could not migrate new tenant " + tenant + ": " + status.error().orElse(""));
+        }
+        return status;
+    }
+
+    private void createDatabase(String tenant) {
+        String sql = "CREATE DATABASE " + Identifiers.quote(tenant)
+                + templateDatabase.map(t -> " TEMPLATE " + Identifiers.quote(t)).orElse("");
+        try (Connection connection = settings.dataSource().getConnection(); Statement s = connection.createStatement()) {
+            connection.setAutoCommit(true);
+            s.execute(sql);
+            LOG.log(Level.INFO, "Fleet " + name + ": created database " + tenant
+                    + templateDatabase.map(t -> " from template " + t).orElse(""));
+        } catch (SQLException e) {
+            if ("42P04".equals(e.getSQLState())) {
+                return; // it exists: migrating it is what is left to do
+            }
+            throw new LockstepException("Could not create tenant database " + tenant + " (" + sql + "): "
+                    + e.getMessage() + " [SQLState " + e.getSQLState() + "]" + ("55006".equals(e.getSQLState())
+                            ? ". Another session is connected to the template; PostgreSQL clones only an idle "
+                                    + "template. Try again when it is idle" : ""), e);
+        }
+    }
+
+    /** Which tenants run, which of them are canaries, and the files; read before any tenant runs. */
+    private record Plan(List<String> canaries, List<String> rest, long started) {
+    }
+
+    private Plan plan() {
+        long started = System.nanoTime();
+        files();
+        List<String> all = readTenants();
+        Set<String> canaries = new LinkedHashSet<>();
+        if (!canaryNames.isEmpty()) {
+            List<String> unknown = canaryNames.stream().filter(c -> !all.contains(c)).toList();
+            if (!unknown.isEmpty()) {
+                throw new LockstepConfigurationException("fleet.canaries", unknown + " are not tenants of fleet " + name
+                        + " (" + tenantsDescription + " gave " + all.size() + " tenant(s)); name tenants it has");
+            }
+            canaries.addAll(canaryNames);
+        } else {
+            all.stream().limit(canaryCount).forEach(canaries::add);
+        }
+        List<String> rest = all.stream().filter(t -> !canaries.contains(t)).toList();
+        board.register(all);
+        LOG.log(Level.INFO, "Fleet " + name + ": " + all.size() + " tenant(s) (" + databases.mode()
+                + "-per-tenant, from " + tenantsDescription + "), " + files.size() + " migration file(s), parallelism "
+                + parallelism + (canaries.isEmpty() ? "" : ", canaries " + canaries) + ", on failure "
+                + onFailure.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        return new Plan(List.copyOf(canaries), rest, started);
+    }
+
+    private void runCanaries(Plan plan) {
+        boolean migrated = runWave(plan.canaries(), true);
+        if (!migrated) {
+            FleetReport report = report(plan);
+            TenantStatus failed = report.failed().get(0);
+            throw new FleetFailedException("Fleet " + name + " stopped: canary tenant " + failed.tenant()
+                    + " failed, so none of the other " + plan.rest().size() + " tenant(s) was started: "
+                    + failed.error().orElse(""), report, null);
+        }
+    }
+
+    private FleetReport runRest(Plan plan) {
+        boolean stopOnFailure = onFailure == FleetFailurePolicy.STOP_ON_FIRST_FAILURE;
+        runWave(plan.rest(), stopOnFailure);
+        FleetReport report = report(plan);
+        if (report.failed().isEmpty()) {
+            LOG.log(Level.INFO, "Fleet " + name + ": " + report.summary());
+            return report;
+        }
+        String failures = report.failed().stream().map(f -> f.tenant() + ": " + f.error().orElse(""))
+                .collect(Collectors.joining("\n  "));
+        if (stopOnFailure) {
+            throw new FleetFailedException("Fleet " + name + " stopped on the first failure (" + report.summary()
+                    + "); set fleet.on-failure=continue to migrate the other tenants anyway. Failed:\n  " + failures,
+                    report, null);
+        }
+        LOG.log(Level.ERROR, "Fleet " + name + ": " + report.summary() + ". Failed tenant(s), which the next start "
+                + "tries again:\n  " + failures);
+        return report;
+    }
+
+    private boolean runWave(List<String> wave, boolean stopOnFailure) {
+        try {
+            return new Waves(parallelism, name).run(wave, this::migrateOne, stopOnFailure);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockstepException("Fleet " + name + " was interrupted (the application is shutting down); "
+                    + "tenants in flight stopped after their migration in flight, the others were not started");
+        }
+    }
+
+    private FleetReport report(Plan plan) {
+        List<String> order = new ArrayList<>(plan.canaries());
+        order.addAll(plan.rest());
+        return new FleetReport(board.of(order), Duration.ofNanos(System.nanoTime() - plan.started()));
+    }
+
+    /** One tenant's run; never throws: its outcome is its status. */
+    private TenantStatus migrateOne(String tenant) {
+        board.migrating(tenant);
+        long started = System.nanoTime();
+        TenantStatus status;
+        try {
+            MigrationReport report = engineFor(tenant).migrate();
+            status = new TenantStatus(tenant, TenantState.MIGRATED, report.applied().size(),
+                    Duration.ofNanos(System.nanoTime() - started), Optional.empty());
+        } catch (RuntimeException e) {
+            status = new TenantStatus(tenant, TenantState.FAILED, 0, Duration.ofNanos(System.nanoTime() - started),
+                    Optional.of(String.valueOf(e.getMessage())));
+            LOG.log(Level.WARNING, "Fleet " + name + ": tenant " + tenant + " failed: " + e.getMessage());
+        }
+        board.finished(status);
+        for (FleetListener listener : listeners) {
+            try {
+                listener.tenantFinished(status);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "A fleet listener failed; the fleet goes on", e);
+            }
+        }
+        return status;
+    }
+
+    private Lockstep engineFor(String tenant) {
+        TenantDatabases.Reach reach = databases.reach(tenant);
+        Placeholders placeholders = settings.placeholders().with(reach.placeholders());
+        List<LoadedMigration> tenantFiles = files().stream().map(m -> m.withPlaceholders(placeholders)).toList();
+        RunSettings tenantSettings = settings.forTenant(reach.dataSource(), reach.schema(), reach.searchPath(),
+                placeholders, List.of());
+        return new Lockstep(tenantSettings, parts, () -> tenantFiles);
+    }
+
+    /** The files, read and checked once, with a sample tenant's placeholder values so a bad one fails before any tenant runs. */
+    private List<LoadedMigration> files() {
+        List<LoadedMigration> read = files;
+        if (read == null) {
+            Placeholders sample = settings.placeholders().with(databases.placeholders("tenant"));
+            read = new MigrationLoader(new MigrationScanner(settings.classLoader()), settings.versions(), sample)
+                    .load(settings.locations());
+            files = read;
+        }
+        return read;
+    }
+
+    private List<String> readTenants() {
+        List<String> found;
+        try {
+            found = tenantsQuery != null ? query(tenantsQuery) : List.copyOf(tenants.tenants());
+        } catch (LockstepException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new LockstepException("Fleet " + name + ": could not read its tenants from " + tenantsDescription
+                    + ": " + e.getMessage(), e);
+        }
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(found));
+        if (distinct.size() < found.size()) {
+            LOG.log(Level.WARNING, "Fleet " + name + ": " + tenantsDescription + " names some tenants more than once; "
+                    + "each runs once");
+        }
+        return distinct;
+    }
+
+    private List<String> query(String sql) throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (Connection connection = settings.dataSource().getConnection(); Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                found.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new LockstepException("Fleet " + name + ": the tenants query failed: " + e.getMessage() + " [SQLState "
+                    + e.getSQLState() + "]; fix tenants.query: " + sql, e);
+        }
+        return found;
+    }
+}
