@@ -15,6 +15,8 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -62,6 +64,7 @@ public final class LockstepAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    @Conditional(NoTargets.class)
     Lockstep lockstep(LockstepProperties properties, Environment environment, ResourceLoader resourceLoader,
             ListableBeanFactory beanFactory, @LockstepDataSource ObjectProvider<DataSource> lockstepDataSource,
             ObjectProvider<DataSource> dataSources, ObjectProvider<LockstepCustomizer> customizers,
@@ -81,23 +84,53 @@ public final class LockstepAutoConfiguration {
         return configuration.load();
     }
 
+    /** {@code lockstep.targets}: named migration sets, each an engine or, with tenants, a fleet. */
+    @Bean
+    @ConditionalOnMissingBean
+    @Conditional(HasTargets.class)
+    LockstepTargets lockstepTargets(LockstepProperties properties, Environment environment,
+            ResourceLoader resourceLoader, ListableBeanFactory beanFactory,
+            @LockstepDataSource ObjectProvider<DataSource> lockstepDataSource, ObjectProvider<DataSource> dataSources,
+            ObjectProvider<LockstepCustomizer> customizers, ObjectProvider<MigrationHook> hooks) {
+        DataSource marked = lockstepDataSource.getIfAvailable();
+        return new LockstepTargetsFactory(properties, beanFactory, marked != null ? marked : dataSources.getIfUnique(),
+                environment.getProperty("spring.application.name"), resourceLoader.getClassLoader(),
+                hooks.orderedStream().toList(), customizers.orderedStream().toList()).build();
+    }
+
     /** Flyway's or Liquibase's migration waits for the engine, whose creation checks that they are not both at work. */
     @Bean
     static BeanFactoryPostProcessor lockstepBeforeOtherMigrationTools() {
         return OtherMigrationTools::checkBeforeTheyMigrate;
     }
 
-    /** The run at startup; every {@link LockstepListener} bean hears it, whoever built the engine. */
-    private static StartupMigration startupMigration(Lockstep lockstep, LockstepProperties properties,
-            ObjectProvider<LockstepListener> listeners, Runnable afterRun) {
-        listeners.orderedStream().forEach(lockstep::addListener);
-        return new StartupMigration(lockstep, properties.getMode(), properties.isFailOnError(), afterRun);
+    /**
+     * The run at startup: the engine's, every {@link LockstepListener} bean hearing it whoever built
+     * the engine; or every target's in order, after each {@link LockstepTargetsListeners} bean
+     * attached its listeners.
+     */
+    private static StartupMigration startupMigration(ObjectProvider<Lockstep> lockstep,
+            ObjectProvider<LockstepTargets> targets, LockstepProperties properties,
+            ObjectProvider<LockstepListener> listeners, ObjectProvider<LockstepTargetsListeners> targetListeners,
+            Runnable afterRun) {
+        LockstepTargets named = targets.getIfAvailable();
+        if (named != null) {
+            named.all().forEach(target -> target.engine().ifPresent(engine ->
+                    listeners.orderedStream().forEach(engine::addListener)));
+            targetListeners.orderedStream().forEach(attach -> attach.attach(named));
+            return new StartupMigration(() -> named.runAll(properties.getMode(), properties.getFleet().getStartup()),
+                    properties.isFailOnError(), afterRun);
+        }
+        Lockstep engine = lockstep.getObject();
+        listeners.orderedStream().forEach(engine::addListener);
+        return new StartupMigration(engine, properties.getMode(), properties.isFailOnError(), afterRun);
     }
 
     @Bean
     @ConditionalOnBooleanProperty("lockstep.exit-after-run")
-    LockstepExitAfterRun lockstepExitAfterRun(Lockstep lockstep) {
-        return new LockstepExitAfterRun(lockstep);
+    LockstepExitAfterRun lockstepExitAfterRun(ObjectProvider<Lockstep> lockstep, ObjectProvider<LockstepTargets> targets) {
+        LockstepTargets named = targets.getIfAvailable();
+        return named != null ? new LockstepExitAfterRun(named) : new LockstepExitAfterRun(lockstep.getObject());
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -106,10 +139,12 @@ public final class LockstepAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        LockstepInitializer lockstepInitializer(Lockstep lockstep, LockstepProperties properties,
-                ObjectProvider<LockstepListener> listeners) {
-            return new LockstepInitializer(startupMigration(lockstep, properties, listeners, () -> {
-            }));
+        LockstepInitializer lockstepInitializer(ObjectProvider<Lockstep> lockstep,
+                ObjectProvider<LockstepTargets> targets, LockstepProperties properties,
+                ObjectProvider<LockstepListener> listeners, ObjectProvider<LockstepTargetsListeners> targetListeners) {
+            return new LockstepInitializer(startupMigration(lockstep, targets, properties, listeners, targetListeners,
+                    () -> {
+                    }));
         }
     }
 
@@ -125,9 +160,12 @@ public final class LockstepAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        LockstepApplicationRunner lockstepApplicationRunner(Lockstep lockstep, LockstepProperties properties,
-                ObjectProvider<LockstepListener> listeners, MigrationGate gate) {
-            return new LockstepApplicationRunner(startupMigration(lockstep, properties, listeners, gate::open));
+        LockstepApplicationRunner lockstepApplicationRunner(ObjectProvider<Lockstep> lockstep,
+                ObjectProvider<LockstepTargets> targets, LockstepProperties properties,
+                ObjectProvider<LockstepListener> listeners, ObjectProvider<LockstepTargetsListeners> targetListeners,
+                MigrationGate gate) {
+            return new LockstepApplicationRunner(startupMigration(lockstep, targets, properties, listeners,
+                    targetListeners, gate::open));
         }
 
         @Configuration(proxyBeanMethods = false)
@@ -181,6 +219,28 @@ public final class LockstepAutoConfiguration {
     static final class RunAtApplicationRunner extends RunAtCondition {
         RunAtApplicationRunner() {
             super(RunAt.APPLICATION_RUNNER);
+        }
+    }
+
+    /** Whether {@code lockstep.targets} names any target, read as the properties bind it. */
+    static boolean hasTargets(Environment environment) {
+        return Binder.get(environment).bind("lockstep.targets", Bindable.mapOf(String.class, TargetProperties.class))
+                .map(targets -> !targets.isEmpty()).orElse(false);
+    }
+
+    static final class HasTargets extends SpringBootCondition {
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            boolean has = hasTargets(context.getEnvironment());
+            return new ConditionOutcome(has, "lockstep.targets " + (has ? "names targets" : "is empty"));
+        }
+    }
+
+    static final class NoTargets extends SpringBootCondition {
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            boolean has = hasTargets(context.getEnvironment());
+            return new ConditionOutcome(!has, "lockstep.targets " + (has ? "names targets" : "is empty"));
         }
     }
 

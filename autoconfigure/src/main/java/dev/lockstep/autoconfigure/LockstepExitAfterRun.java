@@ -22,18 +22,28 @@ class LockstepExitAfterRun implements ApplicationListener<ApplicationReadyEvent>
 
     private static final Log LOG = LogFactory.getLog(LockstepExitAfterRun.class);
 
-    private final Lockstep lockstep;
+    /** Says how the startup run ended, and whether it failed. */
+    private final java.util.function.Supplier<String> outcome;
+    private final java.util.function.BooleanSupplier failed;
 
     LockstepExitAfterRun(Lockstep lockstep) {
-        this.lockstep = lockstep;
+        this.outcome = () -> lockstep.progress().phase().label() + ", " + lockstep.progress().applied()
+                + " migration(s) applied in the tracker";
+        this.failed = () -> lockstep.progress().phase() == RunProgress.Phase.FAILED;
+    }
+
+    LockstepExitAfterRun(LockstepTargets targets) {
+        this.outcome = () -> targets.all().size() + " target(s)";
+        this.failed = () -> targets.all().stream().anyMatch(t ->
+                t.engine().map(e -> e.progress().phase() == RunProgress.Phase.FAILED).orElse(false)
+                        || t.fleet().map(f -> !f.failed().isEmpty()).orElse(false));
     }
 
     @Override
     public void onApplicationEvent(ApplicationReadyEvent event) {
-        RunProgress.Snapshot progress = lockstep.progress();
-        int status = progress.phase() == RunProgress.Phase.FAILED ? 1 : 0;
-        LOG.info("lockstep.exit-after-run: the startup run ended (" + progress.phase().label() + ", " + progress.applied()
-                + " migration(s) applied in the tracker); closing the application and exiting with status " + status);
+        int status = failed.getAsBoolean() ? 1 : 0;
+        LOG.info("lockstep.exit-after-run: the startup run ended (" + outcome.get() + "); closing the application "
+                + "and exiting with status " + status);
         System.exit(SpringApplication.exit(event.getApplicationContext(), () -> status));
     }
 }

@@ -4,8 +4,11 @@ import dev.lockstep.core.ChecksumPolicy;
 import dev.lockstep.core.VersionsMode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
@@ -124,6 +127,19 @@ public class LockstepProperties {
     private final Lock lock = new Lock();
 
     private final Ddl ddl = new Ddl();
+
+    /**
+     * Values for ${name} in migration files. With none set, nothing in a file is replaced.
+     */
+    private Map<String, String> placeholders = new LinkedHashMap<>();
+
+    /**
+     * Named migration sets, run in the order written; with any set, they replace the single run of lockstep.*.
+     */
+    private Map<String, TargetProperties> targets = new LinkedHashMap<>();
+
+    @NestedConfigurationProperty
+    private final FleetProperties fleet = new FleetProperties();
 
     /** What the startup run does. */
     public enum Mode {
@@ -294,6 +310,26 @@ public class LockstepProperties {
 
     public Lock getLock() {
         return lock;
+    }
+
+    public Map<String, String> getPlaceholders() {
+        return placeholders;
+    }
+
+    public void setPlaceholders(Map<String, String> placeholders) {
+        this.placeholders = placeholders;
+    }
+
+    public Map<String, TargetProperties> getTargets() {
+        return targets;
+    }
+
+    public void setTargets(Map<String, TargetProperties> targets) {
+        this.targets = targets;
+    }
+
+    public FleetProperties getFleet() {
+        return fleet;
     }
 
     public Ddl getDdl() {

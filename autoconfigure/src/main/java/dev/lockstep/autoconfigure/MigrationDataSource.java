@@ -66,6 +66,18 @@ final class MigrationDataSource {
         return builder.build();
     }
 
+    /** A DataSource of Lockstep's own for one URL, unpooled: a target's {@code url}. */
+    static DataSource ofUrl(String url, String user, String password, ClassLoader classLoader) {
+        DataSourceBuilder<?> builder = DataSourceBuilder.create(classLoader).type(SimpleDriverDataSource.class).url(url);
+        if (hasText(user)) {
+            builder.username(user);
+        }
+        if (password != null) {
+            builder.password(password);
+        }
+        return builder.build();
+    }
+
     private static boolean hasText(String value) {
         return StringUtils.hasText(value);
     }

@@ -27,16 +27,29 @@ final class StartupMigration {
     /** How long the hook lets a migration in flight finish; PostgreSQL rolls back one cut short. */
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(25);
 
-    private final Lockstep lockstep;
-    private final LockstepProperties.Mode mode;
+    private final Runnable work;
     private final boolean failOnError;
     private final Runnable afterRun;
 
     StartupMigration(Lockstep lockstep, LockstepProperties.Mode mode, boolean failOnError, Runnable afterRun) {
-        this.lockstep = lockstep;
-        this.mode = mode;
+        this(() -> run(lockstep, mode), failOnError, afterRun);
+    }
+
+    /** @param work the run: one engine's, or every target's in order */
+    StartupMigration(Runnable work, boolean failOnError, Runnable afterRun) {
+        this.work = work;
         this.failOnError = failOnError;
         this.afterRun = afterRun;
+    }
+
+    /** One engine's startup run in the configured mode. */
+    static void run(Lockstep lockstep, LockstepProperties.Mode mode) {
+        switch (mode) {
+            case VALIDATE -> lockstep.validate();
+            case PREVIEW -> LOG.info("Lockstep preview (lockstep.mode=preview: nothing is applied, the application "
+                    + "starts on the schema as it is):\n" + lockstep.preview().describe());
+            default -> lockstep.migrate();
+        }
     }
 
     void run() {
@@ -45,12 +58,7 @@ final class StartupMigration {
         ShutdownHook hook = new ShutdownHook(migrating, ended);
         boolean hooked = hook.register();
         try {
-            switch (mode) {
-                case VALIDATE -> lockstep.validate();
-                case PREVIEW -> LOG.info("Lockstep preview (lockstep.mode=preview: nothing is applied, the application "
-                        + "starts on the schema as it is):\n" + lockstep.preview().describe());
-                default -> lockstep.migrate();
-            }
+            work.run();
             afterRun.run();
         } catch (LockstepException e) {
             if (hook.fired) {

@@ -2,6 +2,7 @@ package dev.lockstep.autoconfigure.actuate.health;
 
 import dev.lockstep.autoconfigure.LockstepAutoConfiguration;
 
+import dev.lockstep.autoconfigure.LockstepTargets;
 import dev.lockstep.core.Lockstep;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -28,11 +29,16 @@ public final class LockstepHealthAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "lockstepHealthIndicator")
-    LockstepHealthIndicator lockstepHealthIndicator(ObjectProvider<Lockstep> lockstep, Environment environment) {
+    LockstepHealthIndicator lockstepHealthIndicator(ObjectProvider<Lockstep> lockstep,
+            ObjectProvider<LockstepTargets> targets, Environment environment) {
         boolean reporting = environment.getProperty(ENABLED_PROPERTY, Boolean.class,
                 environment.getProperty("management.health.defaults.enabled", Boolean.class, true));
         if (!reporting) {
             return LockstepHealthIndicator.disabled(ENABLED_PROPERTY + "=false");
+        }
+        LockstepTargets named = targets.getIfAvailable();
+        if (named != null) {
+            return new LockstepHealthIndicator(named);
         }
         Lockstep engine = lockstep.getIfUnique();
         if (engine != null) {

@@ -4,8 +4,15 @@ import dev.lockstep.core.BlockedOn;
 import dev.lockstep.core.LockHolder;
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.RunProgress.Snapshot;
+import dev.lockstep.autoconfigure.LockstepTargets;
+import dev.lockstep.core.LockstepFleet;
+import dev.lockstep.core.TenantState;
+import dev.lockstep.core.TenantStatus;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
@@ -22,31 +29,97 @@ import org.springframework.boot.health.contributor.Health;
  */
 public class LockstepHealthIndicator extends AbstractHealthIndicator {
 
+    private static final int FAILED_TENANTS_SHOWN = 20;
+
     private final Lockstep lockstep;
+    private final LockstepTargets targets;
     private final String disabledReason;
 
     /** Reports the runs of this engine. */
     public LockstepHealthIndicator(Lockstep lockstep) {
-        this(lockstep, null);
+        this(lockstep, null, null);
     }
 
-    private LockstepHealthIndicator(Lockstep lockstep, String disabledReason) {
+    /**
+     * With {@code lockstep.targets}: {@code targets} holds each target's details, an engine's as
+     * above, a fleet's as tenant counts ({@code tenants}) and the first failed tenants with their
+     * errors ({@code failed}). The status is the worst of the targets': a failed tenant makes it DOWN.
+     */
+    public LockstepHealthIndicator(LockstepTargets targets) {
+        this(null, targets, null);
+    }
+
+    private LockstepHealthIndicator(Lockstep lockstep, LockstepTargets targets, String disabledReason) {
         super("Lockstep health check failed");
         this.lockstep = lockstep;
+        this.targets = targets;
         this.disabledReason = disabledReason;
     }
 
     /** Reports that no engine runs here, and why. */
     public static LockstepHealthIndicator disabled(String reason) {
-        return new LockstepHealthIndicator(null, reason);
+        return new LockstepHealthIndicator(null, null, reason);
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
+        if (targets != null) {
+            targetsHealth(builder);
+            return;
+        }
         if (lockstep == null) {
             builder.up().withDetail("phase", "disabled").withDetail("reason", disabledReason);
             return;
         }
+        engineHealth(lockstep, builder);
+    }
+
+    private void targetsHealth(Health.Builder builder) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        Status worst = Status.UP;
+        for (LockstepTargets.Target target : targets.all()) {
+            Health.Builder one = Health.unknown();
+            if (target.engine().isPresent()) {
+                engineHealth(target.engine().get(), one);
+            } else {
+                fleetHealth(target.fleet().orElseThrow(), one);
+            }
+            Health health = one.build();
+            worst = worse(worst, health.getStatus());
+            Map<String, Object> described = new LinkedHashMap<>();
+            described.put("status", health.getStatus().getCode());
+            described.putAll(health.getDetails());
+            details.put(target.name(), described);
+        }
+        builder.status(worst).withDetail("targets", details);
+    }
+
+    private static Status worse(Status a, Status b) {
+        List<Status> order = List.of(Status.DOWN, Status.OUT_OF_SERVICE, Status.UNKNOWN, Status.UP);
+        return order.indexOf(a) <= order.indexOf(b) ? a : b;
+    }
+
+    private static void fleetHealth(LockstepFleet fleet, Health.Builder builder) {
+        Map<TenantState, Integer> counts = fleet.counts();
+        List<TenantStatus> failed = fleet.failed();
+        if (!failed.isEmpty()) {
+            builder.down();
+        } else if (!fleet.started() || counts.get(TenantState.PENDING) + counts.get(TenantState.MIGRATING) > 0) {
+            builder.outOfService();
+        } else {
+            builder.up();
+        }
+        Map<String, Integer> tenants = new LinkedHashMap<>();
+        counts.forEach((state, count) -> tenants.put(state.name().toLowerCase(Locale.ROOT), count));
+        builder.withDetail("mode", fleet.mode() + "-per-tenant").withDetail("tenants", tenants);
+        if (!failed.isEmpty()) {
+            Map<String, String> errors = new LinkedHashMap<>();
+            failed.stream().limit(FAILED_TENANTS_SHOWN).forEach(f -> errors.put(f.tenant(), f.error().orElse("")));
+            builder.withDetail("failed", errors);
+        }
+    }
+
+    private static void engineHealth(Lockstep lockstep, Health.Builder builder) {
         Snapshot s = lockstep.progress();
         switch (s.phase()) {
             case COMPLETED, PREVIEWED -> builder.up();

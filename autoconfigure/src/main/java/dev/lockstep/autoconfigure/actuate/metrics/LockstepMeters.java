@@ -14,7 +14,12 @@ package dev.lockstep.autoconfigure.actuate.metrics;
  *       {@code transactional}.</li>
  *   <li>{@value #PENDING}: gauge, migrations the current run has still to apply.</li>
  *   <li>{@value #APPLIED}: gauge, migrations recorded in the tracker.</li>
+ *   <li>{@value #FLEET_TENANTS}: gauge, a fleet's tenants in each state; tags {@code target},
+ *       {@code state} = {@code pending}, {@code migrating}, {@code migrated}, {@code failed}.</li>
+ *   <li>{@value #FLEET_TENANT_RUN}: timer, one tenant's run, across tenants; tags {@code target},
+ *       {@code outcome}.</li>
  * </ul>
+ * With {@code lockstep.targets}, a target without tenants has the meters above with a {@code target} tag.
  */
 public final class LockstepMeters {
 
@@ -25,6 +30,10 @@ public final class LockstepMeters {
     public static final String PENDING = "lockstep.migrations.pending";
     public static final String APPLIED = "lockstep.migrations.applied";
 
+    public static final String FLEET_TENANTS = "lockstep.fleet.tenants";
+    public static final String FLEET_TENANT_RUN = "lockstep.fleet.tenant.run";
+    public static final String TARGET = "target";
+    public static final String STATE = "state";
     public static final String OUTCOME = "outcome";
     public static final String TRANSACTIONAL = "transactional";
 

@@ -13,6 +13,7 @@ import dev.lockstep.core.MigrationReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import org.apache.commons.logging.Log;
@@ -28,9 +29,16 @@ public class LockstepMetrics implements LockstepListener {
     private static final Log LOG = LogFactory.getLog(LockstepMetrics.class);
 
     private final MeterRegistry registry;
+    private final Tags extra;
 
     public LockstepMetrics(MeterRegistry registry, Lockstep lockstep) {
+        this(registry, lockstep, Tags.empty());
+    }
+
+    /** @param extra tags every meter carries: {@code target=<name>} for a named target */
+    public LockstepMetrics(MeterRegistry registry, Lockstep lockstep, Tags extra) {
         this.registry = registry;
+        this.extra = extra;
         try {
             for (String outcome : new String[] {"acquired", "timeout", "error"}) {
                 lockWait(outcome);
@@ -42,9 +50,9 @@ public class LockstepMetrics implements LockstepListener {
             }
             ddlRetries(true);
             ddlRetries(false);
-            Gauge.builder(LockstepMeters.PENDING, lockstep, l -> l.progress().pending())
+            Gauge.builder(LockstepMeters.PENDING, lockstep, l -> l.progress().pending()).tags(extra)
                     .description("Migrations the current run has still to apply").register(registry);
-            Gauge.builder(LockstepMeters.APPLIED, lockstep, l -> l.progress().applied())
+            Gauge.builder(LockstepMeters.APPLIED, lockstep, l -> l.progress().applied()).tags(extra)
                     .description("Migrations recorded in the tracker").register(registry);
         } catch (RuntimeException e) {
             LOG.warn("Could not register Lockstep's meters; migrations are not affected", e);
@@ -94,22 +102,22 @@ public class LockstepMetrics implements LockstepListener {
 
     private Timer lockWait(String outcome) {
         return Timer.builder(LockstepMeters.LOCK_WAIT).description("Time a run waited for the migration lock")
-                .tag(OUTCOME, outcome).register(registry);
+                .tag(OUTCOME, outcome).tags(extra).register(registry);
     }
 
     private Timer apply(String outcome, boolean transactional) {
         return Timer.builder(LockstepMeters.MIGRATION_APPLY).description("Time to apply one migration")
-                .tag(OUTCOME, outcome).tag(TRANSACTIONAL, String.valueOf(transactional)).register(registry);
+                .tag(OUTCOME, outcome).tag(TRANSACTIONAL, String.valueOf(transactional)).tags(extra).register(registry);
     }
 
     private Counter ddlRetries(boolean transactional) {
         return Counter.builder(LockstepMeters.DDL_RETRIES)
                 .description("Migration attempts cancelled by lockstep.ddl.lock-timeout and tried again")
-                .tag(TRANSACTIONAL, String.valueOf(transactional)).register(registry);
+                .tag(TRANSACTIONAL, String.valueOf(transactional)).tags(extra).register(registry);
     }
 
     private Timer run(String outcome) {
         return Timer.builder(LockstepMeters.RUN).description("Time of a whole Lockstep run")
-                .tag(OUTCOME, outcome).register(registry);
+                .tag(OUTCOME, outcome).tags(extra).register(registry);
     }
 }

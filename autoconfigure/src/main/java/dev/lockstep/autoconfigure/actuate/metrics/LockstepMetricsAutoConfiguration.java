@@ -2,7 +2,10 @@ package dev.lockstep.autoconfigure.actuate.metrics;
 
 import dev.lockstep.autoconfigure.LockstepAutoConfiguration;
 
+import dev.lockstep.autoconfigure.LockstepTargets;
+import dev.lockstep.autoconfigure.LockstepTargetsListeners;
 import dev.lockstep.core.Lockstep;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -15,12 +18,26 @@ import org.springframework.context.annotation.Bean;
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
 @ConditionalOnClass(MeterRegistry.class)
-@ConditionalOnBean({MeterRegistry.class, Lockstep.class})
+@ConditionalOnBean(MeterRegistry.class)
 public final class LockstepMetricsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    @ConditionalOnBean(Lockstep.class)
     LockstepMetrics lockstepMetrics(MeterRegistry registry, Lockstep lockstep) {
         return new LockstepMetrics(registry, lockstep);
+    }
+
+    /** Each target's meters, tagged with its name: an engine's as above, a fleet's per state and across tenants. */
+    @Bean
+    @ConditionalOnBean(LockstepTargets.class)
+    LockstepTargetsListeners lockstepTargetMetrics(MeterRegistry registry) {
+        return targets -> {
+            for (LockstepTargets.Target target : targets.all()) {
+                target.engine().ifPresent(engine -> engine.addListener(new LockstepMetrics(registry, engine,
+                        Tags.of(LockstepMeters.TARGET, target.name()))));
+                target.fleet().ifPresent(fleet -> fleet.addListener(new LockstepFleetMetrics(registry, fleet)));
+            }
+        };
     }
 }

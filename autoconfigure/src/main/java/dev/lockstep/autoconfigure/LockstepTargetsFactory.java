@@ -1,0 +1,194 @@
+package dev.lockstep.autoconfigure;
+
+import dev.lockstep.core.FleetConfiguration;
+import dev.lockstep.core.Lockstep;
+import dev.lockstep.core.LockstepConfiguration;
+import dev.lockstep.core.LockstepConfigurationException;
+import dev.lockstep.core.LockstepFleet;
+import dev.lockstep.core.MigrationHook;
+import dev.lockstep.core.TenantDataSources;
+import dev.lockstep.core.TenantSource;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.util.StringUtils;
+
+/**
+ * Builds {@link LockstepTargets} from {@code lockstep.targets}: per target its DataSource (a bean
+ * by name, its own URL, or the application's), its files, tracker and lock, and with tenants a
+ * fleet. Every other setting comes from {@code lockstep.*}. Errors name the property.
+ */
+final class LockstepTargetsFactory {
+
+    private static final Log LOG = LogFactory.getLog(LockstepTargetsFactory.class);
+
+    private final LockstepProperties properties;
+    private final ListableBeanFactory beans;
+    private final DataSource application;
+    private final String runnerName;
+    private final ClassLoader classLoader;
+    private final List<MigrationHook> hooks;
+    private final List<LockstepCustomizer> customizers;
+
+    LockstepTargetsFactory(LockstepProperties properties, ListableBeanFactory beans, DataSource application,
+            String runnerName, ClassLoader classLoader, List<MigrationHook> hooks,
+            List<LockstepCustomizer> customizers) {
+        this.properties = properties;
+        this.beans = beans;
+        this.application = application;
+        this.runnerName = runnerName;
+        this.classLoader = classLoader;
+        this.hooks = hooks;
+        this.customizers = customizers;
+    }
+
+    LockstepTargets build() {
+        List<LockstepTargets.Target> targets = new ArrayList<>();
+        properties.getTargets().forEach((name, target) -> targets.add(build(name, target)));
+        return new LockstepTargets(targets);
+    }
+
+    private LockstepTargets.Target build(String name, TargetProperties target) {
+        String prefix = "lockstep.targets." + name + ".";
+        if (target.getLocations().isEmpty()) {
+            throw new LockstepConfigurationException(prefix + "locations", "is not set; give the folder of this "
+                    + "target's files, e.g. classpath:db/" + name + " (targets never share lockstep.locations by default, "
+                    + "so two sets of files are not applied to each other's database)");
+        }
+        DataSource dataSource = dataSource(prefix, target);
+        LockstepConfiguration configuration = Lockstep.configure()
+                .dataSource(dataSource)
+                .runnerName(runnerName)
+                .classLoader(classLoader);
+        LockstepPropertiesBinding.apply(properties, configuration);
+        configuration.locations(target.getLocations());
+        configuration.schema(target.getSchema());
+        if (target.getTable() != null) {
+            configuration.table(target.getTable());
+        }
+        configuration.lockKey(target.getLockKey());
+        Map<String, String> placeholders = new LinkedHashMap<>(properties.getPlaceholders());
+        placeholders.putAll(target.getPlaceholders());
+        configuration.placeholders(placeholders);
+        hooks.forEach(configuration::hook);
+        customizers.forEach(customizer -> customizer.customize(configuration));
+        if (!target.hasTenants()) {
+            if (target.getTenants().getUrlTemplate() != null || target.getTenants().getDataSourcesBean() != null) {
+                throw new LockstepConfigurationException(prefix + "tenants", "says how to reach a tenant but not which "
+                        + "tenants there are; set tenants.list, tenants.query or tenants.bean");
+            }
+            return new LockstepTargets.Target(name, Optional.of(configuration.load()), Optional.empty());
+        }
+        return new LockstepTargets.Target(name, Optional.empty(), Optional.of(fleet(name, prefix, target,
+                configuration, dataSource)));
+    }
+
+    private LockstepFleet fleet(String name, String prefix, TargetProperties target,
+            LockstepConfiguration configuration, DataSource dataSource) {
+        TargetProperties.Tenants tenants = target.getTenants();
+        FleetConfiguration fleet = LockstepFleet.configure(configuration).name(name);
+        if (!tenants.getList().isEmpty()) {
+            fleet.tenants(tenants.getList());
+        } else if (tenants.getQuery() != null) {
+            fleet.tenantsQuery(tenants.getQuery());
+        } else {
+            fleet.tenants(bean(prefix + "tenants.bean", tenants.getBean(), TenantSource.class));
+        }
+        if (tenants.getMode() == TargetProperties.Tenants.Mode.DATABASE) {
+            if (tenants.getDataSourcesBean() != null) {
+                fleet.databasePerTenant(bean(prefix + "tenants.data-sources-bean", tenants.getDataSourcesBean(),
+                        TenantDataSources.class));
+            } else if (tenants.getUrlTemplate() != null) {
+                fleet.databasePerTenant(tenants.getUrlTemplate(), first(target.getUser(), properties.getUser()),
+                        first(target.getPassword(), properties.getPassword()));
+            } else {
+                throw new LockstepConfigurationException(prefix + "tenants.url-template", "is not set, and "
+                        + "tenants.mode=database needs to know where a tenant's database is: set it, e.g. "
+                        + "jdbc:postgresql://db:5432/${tenant}, or tenants.data-sources-bean");
+            }
+            if (tenants.getTemplateDatabase() != null) {
+                fleet.templateDatabase(tenants.getTemplateDatabase());
+            }
+        }
+        FleetProperties settings = properties.getFleet();
+        fleet.parallelism(parallelism(settings.getParallelism(), dataSource, tenants.getMode()));
+        if (!settings.getCanaryTenants().isEmpty()) {
+            fleet.canaries(settings.getCanaryTenants());
+        } else {
+            fleet.canaries(settings.getCanaries());
+        }
+        fleet.onFailure(settings.getOnFailure());
+        return fleet.load();
+    }
+
+    /**
+     * The fleet's parallelism: the setting or 4, and with schema-per-tenant never more than half
+     * the pool's size (a tenant waiting for a table lock holds two connections), so the
+     * application's own requests still get connections.
+     */
+    static int parallelism(Integer configured, DataSource dataSource, TargetProperties.Tenants.Mode mode) {
+        int wanted = configured != null ? configured : FleetConfiguration.DEFAULT_PARALLELISM;
+        Optional<Integer> poolSize = maximumPoolSize(dataSource);
+        if (mode == TargetProperties.Tenants.Mode.DATABASE || poolSize.isEmpty()) {
+            return wanted;
+        }
+        int allowed = Math.max(1, poolSize.get() / 2);
+        if (wanted > allowed) {
+            if (configured != null) {
+                LOG.warn("lockstep.fleet.parallelism=" + configured + " is more than the pool allows (maximum "
+                        + poolSize.get() + " connections, and a tenant may hold two); using " + allowed);
+            }
+            return allowed;
+        }
+        return wanted;
+    }
+
+    /** HikariCP's (or any pool's) getMaximumPoolSize(), read without a compile-time dependency on the pool. */
+    private static Optional<Integer> maximumPoolSize(DataSource dataSource) {
+        try {
+            Method getter = dataSource.getClass().getMethod("getMaximumPoolSize");
+            Object size = getter.invoke(dataSource);
+            return size instanceof Integer i && i > 0 ? Optional.of(i) : Optional.empty();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private DataSource dataSource(String prefix, TargetProperties target) {
+        if (StringUtils.hasText(target.getUrl())) {
+            return MigrationDataSource.ofUrl(target.getUrl(), first(target.getUser(), properties.getUser()),
+                    first(target.getPassword(), properties.getPassword()), classLoader);
+        }
+        if (StringUtils.hasText(target.getDataSource())) {
+            return bean(prefix + "data-source", target.getDataSource(), DataSource.class);
+        }
+        if (application == null) {
+            throw new LockstepConfigurationException(prefix + "data-source", "is not set and the application has no "
+                    + "single DataSource; name the DataSource bean to migrate (the DataSource beans are "
+                    + Arrays.toString(beans.getBeanNamesForType(DataSource.class)) + "), or set " + prefix + "url");
+        }
+        return application;
+    }
+
+    private <T> T bean(String property, String name, Class<T> type) {
+        try {
+            return beans.getBean(name, type);
+        } catch (NoSuchBeanDefinitionException e) {
+            throw new LockstepConfigurationException(property, "names no " + type.getSimpleName() + " bean '" + name
+                    + "'; the " + type.getSimpleName() + " beans are " + Arrays.toString(beans.getBeanNamesForType(type)));
+        }
+    }
+
+    private static String first(String value, String fallback) {
+        return value != null ? value : fallback;
+    }
+}

@@ -1,0 +1,212 @@
+package dev.lockstep.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockstep.autoconfigure.actuate.endpoint.LockstepEndpoint;
+import dev.lockstep.autoconfigure.actuate.endpoint.LockstepEndpointAutoConfiguration;
+import dev.lockstep.autoconfigure.actuate.health.LockstepHealthAutoConfiguration;
+import dev.lockstep.autoconfigure.actuate.health.LockstepHealthIndicator;
+import dev.lockstep.autoconfigure.actuate.metrics.LockstepMeters;
+import dev.lockstep.autoconfigure.actuate.metrics.LockstepMetricsAutoConfiguration;
+import dev.lockstep.core.Lockstep;
+import dev.lockstep.core.LockstepFleet;
+import dev.lockstep.core.TenantState;
+import dev.lockstep.test.TestPostgres;
+import dev.lockstep.test.TestSchema;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** {@code lockstep.targets}: named migration sets on their own DataSources, in order, and a fleet of tenants. */
+class LockstepTargetsTests {
+
+    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(LockstepAutoConfiguration.class,
+                    LockstepHealthAutoConfiguration.class, LockstepMetricsAutoConfiguration.class,
+                    LockstepEndpointAutoConfiguration.class))
+            .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+            .withPropertyValues("management.endpoints.web.exposure.include=lockstep");
+
+    @TempDir
+    Path folder;
+
+    private final String prefix = "boot_fleet_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL)
+            + "_";
+    private TestSchema orders;
+    private TestSchema billing;
+
+    @BeforeEach
+    void createSchemas() {
+        orders = TestPostgres.get().newSchema();
+        billing = TestPostgres.get().newSchema();
+    }
+
+    @AfterEach
+    void dropSchemas() throws SQLException {
+        try (Connection c = TestPostgres.get().connect(); Statement s = c.createStatement()) {
+            for (int i = 1; i <= 3; i++) {
+                s.execute("DROP SCHEMA IF EXISTS \"" + prefix + i + "\" CASCADE");
+            }
+        }
+        orders.close();
+        billing.close();
+    }
+
+    @Test
+    void twoTargetsOnTwoDataSourcesRunInTheOrderWrittenEachWithItsOwnHealthAndMeters() throws Exception {
+        String ordersFiles = files("orders", "0001_orders.up.sql", "CREATE TABLE orders (id int);");
+        String billingFiles = files("billing", "0001_invoices.up.sql", "CREATE TABLE invoices (id int);");
+        // Written billing first: the order of the properties is the order of the runs.
+        contextRunner.withBean("billingDataSource", DataSource.class, billing::dataSource)
+                .withBean("ordersDataSource", DataSource.class, orders::dataSource)
+                .withPropertyValues("lockstep.targets.billing.data-source=billingDataSource",
+                        "lockstep.targets.billing.locations=" + billingFiles,
+                        "lockstep.targets.orders.data-source=ordersDataSource",
+                        "lockstep.targets.orders.locations=" + ordersFiles)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(Lockstep.class);
+                    assertThat(exists(orders, "orders")).isTrue();
+                    assertThat(exists(billing, "invoices")).isTrue();
+                    assertThat(exists(orders, "invoices")).as("billing's files stay in billing's database").isFalse();
+                    assertThat(appliedAt(billing)).as("billing, written first, ran first")
+                            .isBefore(appliedAt(orders));
+
+                    Health health = context.getBean(LockstepHealthIndicator.class).health(true);
+                    assertThat(health.getStatus()).isEqualTo(Status.UP);
+                    @SuppressWarnings("unchecked")
+                    Map<String, Map<String, Object>> targets = (Map<String, Map<String, Object>>) health.getDetails()
+                            .get("targets");
+                    assertThat(targets.keySet()).containsExactly("billing", "orders");
+                    assertThat(targets.get("orders")).containsEntry("status", "UP").containsEntry("applied", 1);
+
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get(LockstepMeters.RUN).tag(LockstepMeters.TARGET, "orders")
+                            .tag("outcome", "success").timer().count()).isEqualTo(1);
+
+                    Object described = context.getBean(LockstepEndpoint.class).migrations();
+                    assertThat(((LockstepEndpoint.TargetsDescriptor) described).targets())
+                            .containsOnlyKeys("billing", "orders");
+                });
+    }
+
+    @Test
+    void aTargetWithTenantsMigratesEachSchemaWithPlaceholdersAndReportsTheFleet() throws Exception {
+        String tenantFiles = files("tenants", "0001_accounts.up.sql",
+                "CREATE TABLE accounts (id int);\nCOMMENT ON TABLE accounts IS '${tenant} of ${app}';");
+        contextRunner.withBean(DataSource.class, orders::dataSource)
+                .withPropertyValues("lockstep.targets.tenants.locations=" + tenantFiles,
+                        "lockstep.targets.tenants.tenants.list=" + prefix + "1," + prefix + "2," + prefix + "3",
+                        "lockstep.targets.tenants.placeholders.app=shop",
+                        "lockstep.fleet.canaries=1")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    LockstepFleet fleet = context.getBean(LockstepTargets.class).fleet("tenants").orElseThrow();
+                    assertThat(fleet.state(prefix + "3")).isEqualTo(TenantState.MIGRATED);
+                    assertThat(comment(prefix + "2")).isEqualTo(prefix + "2 of shop");
+
+                    Health health = context.getBean(LockstepHealthIndicator.class).health(true);
+                    assertThat(health.getStatus()).isEqualTo(Status.UP);
+                    assertThat(health.getDetails().get("targets").toString()).contains("migrated=3");
+
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get(LockstepMeters.FLEET_TENANTS).tag(LockstepMeters.STATE, "migrated")
+                            .gauge().value()).isEqualTo(3);
+                    assertThat(registry.get(LockstepMeters.FLEET_TENANT_RUN).tag("outcome", "success").timer()
+                            .count()).isEqualTo(3);
+
+                    var page = (LockstepEndpoint.FleetDescriptor) context.getBean(LockstepEndpoint.class)
+                            .target("tenants", 1, 1);
+                    assertThat(page.tenants()).extracting(LockstepEndpoint.TenantDescriptor::tenant)
+                            .containsExactly(prefix + "2");
+                });
+    }
+
+    @Test
+    void underContinueAFailedTenantLetsTheApplicationStartWithHealthDownNamingIt() throws Exception {
+        String tenantFiles = files("tenants", "0001_accounts.up.sql", "CREATE TABLE accounts (id int);");
+        try (Connection c = TestPostgres.get().connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA \"" + prefix + "2\"");
+            s.execute("CREATE TABLE \"" + prefix + "2\".accounts (id int)");
+        }
+        contextRunner.withBean(DataSource.class, orders::dataSource)
+                .withPropertyValues("lockstep.targets.tenants.locations=" + tenantFiles,
+                        "lockstep.targets.tenants.tenants.list=" + prefix + "1," + prefix + "2," + prefix + "3",
+                        "lockstep.fleet.on-failure=continue")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Health health = context.getBean(LockstepHealthIndicator.class).health(true);
+                    assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                    assertThat(health.getDetails().get("targets").toString()).contains("failed=1")
+                            .contains(prefix + "2=").contains("0001_accounts.up.sql");
+                    LockstepFleet fleet = context.getBean(LockstepTargets.class).fleet("tenants").orElseThrow();
+                    assertThat(fleet.state(prefix + "3")).isEqualTo(TenantState.MIGRATED);
+                });
+    }
+
+    @Test
+    void aTargetWithoutLocationsFailsStartupNamingTheProperty() {
+        contextRunner.withBean(DataSource.class, orders::dataSource)
+                .withPropertyValues("lockstep.targets.orders.schema=" + orders.name())
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("lockstep.targets.orders.locations"));
+    }
+
+    @Test
+    void aDataSourceNameThatIsNoBeanFailsStartupListingTheBeans() throws Exception {
+        String ordersFiles = files("orders", "0001_orders.up.sql", "CREATE TABLE orders (id int);");
+        contextRunner.withBean("ordersDataSource", DataSource.class, orders::dataSource)
+                .withPropertyValues("lockstep.targets.orders.data-source=orderDataSource",
+                        "lockstep.targets.orders.locations=" + ordersFiles)
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("lockstep.targets.orders.data-source")
+                        .hasMessageContaining("ordersDataSource"));
+    }
+
+    private String files(String set, String name, String sql) throws IOException {
+        Path dir = folder.resolve(set);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(name), sql);
+        return "filesystem:" + dir;
+    }
+
+    private static boolean exists(TestSchema schema, String table) throws SQLException {
+        try (Connection c = schema.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT to_regclass('" + schema.name() + "." + table + "') IS NOT NULL")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    private static java.sql.Timestamp appliedAt(TestSchema schema) throws SQLException {
+        try (Connection c = schema.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT max(applied_at) FROM lockstep_applied_migrations")) {
+            rs.next();
+            return rs.getTimestamp(1);
+        }
+    }
+
+    private static String comment(String schema) throws SQLException {
+        try (Connection c = TestPostgres.get().connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT obj_description('\"" + schema + "\".accounts'::regclass)")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
