@@ -52,6 +52,7 @@ public final class LockstepFleet {
     private final List<FleetListener> listeners;
     private final TenantBoard board = new TenantBoard();
     private volatile List<LoadedMigration> files;
+    private volatile boolean started;
 
     LockstepFleet(String name, RunSettings settings, EngineParts parts, TenantDatabases databases,
             TenantSource tenants, String tenantsQuery, String tenantsDescription, Optional<String> templateDatabase,
@@ -148,6 +149,11 @@ public final class LockstepFleet {
         return name;
     }
 
+    /** Whether a fleet run has started (its tenants are known); before that, every count is zero. */
+    public boolean started() {
+        return started;
+    }
+
     /** {@code schema} or {@code database}. */
     public String mode() {
         return databases.mode();
@@ -212,7 +218,7 @@ public final class LockstepFleet {
     }
 
     private Plan plan() {
-        long started = System.nanoTime();
+        long startedNanos = System.nanoTime();
         files();
         List<String> all = readTenants();
         Set<String> canaries = new LinkedHashSet<>();
@@ -228,11 +234,12 @@ public final class LockstepFleet {
         }
         List<String> rest = all.stream().filter(t -> !canaries.contains(t)).toList();
         board.register(all);
+        this.started = true;
         LOG.log(Level.INFO, "Fleet " + name + ": " + all.size() + " tenant(s) (" + databases.mode()
                 + "-per-tenant, from " + tenantsDescription + "), " + files.size() + " migration file(s), parallelism "
                 + parallelism + (canaries.isEmpty() ? "" : ", canaries " + canaries) + ", on failure "
                 + onFailure.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-        return new Plan(List.copyOf(canaries), rest, started);
+        return new Plan(List.copyOf(canaries), rest, startedNanos);
     }
 
     private void runCanaries(Plan plan) {
@@ -305,6 +312,22 @@ public final class LockstepFleet {
             }
         }
         return status;
+    }
+
+    /**
+     * The tenants the list, query or source gives now, in order, without running anything: for
+     * tools that look at each tenant ({@code lockstep-cli info} and {@code validate} per tenant).
+     */
+    public List<String> tenantNames() {
+        return readTenants();
+    }
+
+    /**
+     * One tenant's engine, with the fleet's files and the tenant's database, tracker, search path
+     * and placeholders: for {@code info()}, {@code validate()} or {@code preview()} of one tenant.
+     */
+    public Lockstep tenant(String tenant) {
+        return engineFor(tenant);
     }
 
     private Lockstep engineFor(String tenant) {
