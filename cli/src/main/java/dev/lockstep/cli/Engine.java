@@ -1,6 +1,10 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.core.FleetConfiguration;
+import dev.lockstep.core.FleetFailurePolicy;
 import dev.lockstep.core.Lockstep;
+import dev.lockstep.core.LockstepFleet;
+import java.util.Arrays;
 import dev.lockstep.core.LockstepConfiguration;
 import dev.lockstep.core.LockstepConfigurationException;
 import dev.lockstep.core.LockstepListener;
@@ -15,6 +19,55 @@ final class Engine {
     }
 
     static Lockstep build(Settings settings, LockstepListener progress) {
+        return load(configuration(settings).listener(progress), settings);
+    }
+
+    /** Whether the settings name tenants: migrate, info and validate then run per tenant. */
+    static boolean hasTenants(Settings settings) {
+        return settings.get("tenants") != null || settings.get("tenants-query") != null;
+    }
+
+    /** The fleet the tenant settings describe: schema-per-tenant, or database-per-tenant with --tenant-url-template. */
+    static LockstepFleet fleet(Settings settings) {
+        LockstepConfiguration configuration = configuration(settings);
+        load(configuration, settings); // the same checks, and the same advice, as for one database
+        FleetConfiguration fleet = LockstepFleet.configure(configuration).name("cli");
+        if (settings.get("tenants") != null) {
+            fleet.tenants(Arrays.stream(settings.get("tenants").split(",")).map(String::trim)
+                    .filter(t -> !t.isEmpty()).toList());
+        } else {
+            fleet.tenantsQuery(settings.get("tenants-query"));
+        }
+        if (settings.get("tenant-url-template") != null) {
+            fleet.databasePerTenant(settings.get("tenant-url-template"), settings.get("user"), settings.get("password"));
+        }
+        fleet.parallelism(number(settings, "parallelism", FleetConfiguration.DEFAULT_PARALLELISM));
+        fleet.canaries(number(settings, "canaries", 0));
+        if (settings.get("on-failure") != null) {
+            String policy = settings.get("on-failure");
+            fleet.onFailure(switch (policy) {
+                case "continue" -> FleetFailurePolicy.CONTINUE;
+                case "stop-on-first-failure" -> FleetFailurePolicy.STOP_ON_FIRST_FAILURE;
+                default -> throw new UsageException("--on-failure='" + policy + "': give continue or "
+                        + "stop-on-first-failure");
+            });
+        }
+        return fleet.load();
+    }
+
+    private static int number(Settings settings, String name, int fallback) {
+        String value = settings.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + "='" + value + "' is no whole number");
+        }
+    }
+
+    private static LockstepConfiguration configuration(Settings settings) {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         String url = settings.required("url");
         try {
@@ -30,7 +83,7 @@ final class Engine {
             dataSource.setPassword(settings.get("password"));
         }
         LockstepConfiguration configuration = Lockstep.configure().dataSource(dataSource).runnerName("lockstep-cli")
-                .classLoader(Engine.class.getClassLoader()).listener(progress);
+                .classLoader(Engine.class.getClassLoader());
         for (LockstepSetting<?> setting : LockstepSettings.all()) {
             String value = settings.get(setting.name());
             if (value == null) {
@@ -43,6 +96,10 @@ final class Engine {
                         + setting.expected());
             }
         }
+        return configuration;
+    }
+
+    private static Lockstep load(LockstepConfiguration configuration, Settings settings) {
         try {
             return configuration.load();
         } catch (LockstepConfigurationException e) {

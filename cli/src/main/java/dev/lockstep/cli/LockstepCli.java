@@ -128,6 +128,9 @@ public final class LockstepCli {
                         new Progress(out)));
             }
             Settings settings = Settings.resolve(flags, environment);
+            if (Engine.hasTenants(settings) && TenantCommands.SUPPORTED.contains(name)) {
+                return new TenantCommands(out, Engine.fleet(settings)).execute(name);
+            }
             return execute(name, Engine.build(settings, new Progress(out)));
         } catch (UsageException | LockstepConfigurationException e) {
             err.println("lockstep: " + e.getMessage());

@@ -30,6 +30,13 @@ final class Settings {
         KNOWN.put("url", "JDBC URL of the database, e.g. jdbc:postgresql://db:5432/orders (required)");
         KNOWN.put("user", "login user");
         KNOWN.put("password", "login password");
+        KNOWN.put("tenants", "tenants, comma-separated: migrate, info and validate run per tenant (schema-per-tenant "
+                + "unless --tenant-url-template)");
+        KNOWN.put("tenants-query", "a query on --url whose first column lists the tenants, instead of --tenants");
+        KNOWN.put("tenant-url-template", "database-per-tenant: a tenant's JDBC URL, ${tenant} for its name");
+        KNOWN.put("parallelism", "tenants migrated at once (default 4)");
+        KNOWN.put("canaries", "how many tenants (the first) migrate first; a failed one stops the rest (default 0)");
+        KNOWN.put("on-failure", "stop-on-first-failure (default) or continue");
         for (LockstepSetting<?> setting : LockstepSettings.all()) {
             KNOWN.put(setting.name(), setting.description()
                     + setting.defaultText().map(value -> " (default " + value + ")").orElse(""));

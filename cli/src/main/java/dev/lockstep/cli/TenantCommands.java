@@ -1,0 +1,86 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.core.FleetReport;
+import dev.lockstep.core.Lockstep;
+import dev.lockstep.core.LockstepException;
+import dev.lockstep.core.LockstepFleet;
+import dev.lockstep.core.MigrationInfo;
+import dev.lockstep.core.MigrationState;
+import dev.lockstep.core.ValidationException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code migrate}, {@code info} and {@code validate} over a fleet's tenants: one line per tenant
+ * that needs attention (all of them for info), and one summary line.
+ */
+final class TenantCommands {
+
+    static final Set<String> SUPPORTED = Set.of("migrate", "info", "validate");
+
+    private final PrintStream out;
+    private final LockstepFleet fleet;
+
+    TenantCommands(PrintStream out, LockstepFleet fleet) {
+        this.out = out;
+        this.fleet = fleet;
+    }
+
+    ExitCode execute(String command) {
+        return switch (command) {
+            case "migrate" -> migrate();
+            case "info" -> info();
+            default -> validate();
+        };
+    }
+
+    private ExitCode migrate() {
+        FleetReport report = fleet.migrate();
+        report.failed().forEach(f -> out.println(f.tenant() + ": FAILED: " + f.error().orElse("")));
+        out.println(report.summary());
+        return report.failed().isEmpty() ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    private ExitCode info() {
+        List<String> tenants = fleet.tenantNames();
+        int failed = 0;
+        for (String tenant : tenants) {
+            try {
+                List<MigrationInfo> infos = fleet.tenant(tenant).info();
+                long applied = infos.stream().filter(i -> i.state() == MigrationState.APPLIED).count();
+                long pending = infos.stream().filter(i -> i.state() == MigrationState.PENDING
+                        || i.state() == MigrationState.OUT_OF_ORDER).count();
+                long other = infos.size() - applied - pending;
+                out.println(tenant + ": " + applied + " applied, " + pending + " pending"
+                        + (other > 0 ? ", " + other + " to look at (info --tenants=" + tenant + " lists them)" : ""));
+            } catch (LockstepException e) {
+                failed++;
+                out.println(tenant + ": could not be read: " + e.getMessage());
+            }
+        }
+        out.println(tenants.size() + " tenant(s)" + (failed > 0 ? ", " + failed + " could not be read" : ""));
+        return failed == 0 ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    private ExitCode validate() {
+        List<String> tenants = fleet.tenantNames();
+        int pending = 0;
+        int failed = 0;
+        for (String tenant : tenants) {
+            Lockstep engine = fleet.tenant(tenant);
+            try {
+                engine.validate();
+            } catch (ValidationException e) {
+                pending++;
+                out.println(tenant + ": PENDING: " + e.getMessage());
+            } catch (LockstepException e) {
+                failed++;
+                out.println(tenant + ": INVALID: " + e.getMessage());
+            }
+        }
+        out.println(tenants.size() + " tenant(s): " + (tenants.size() - pending - failed) + " valid, " + pending
+                + " with pending migrations, " + failed + " invalid");
+        return failed > 0 ? ExitCode.FAILED : pending > 0 ? ExitCode.PENDING : ExitCode.OK;
+    }
+}
