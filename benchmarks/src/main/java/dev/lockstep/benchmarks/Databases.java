@@ -59,11 +59,16 @@ final class Databases {
 
     /** A small pool, as a service would have; created before a measurement starts. */
     HikariDataSource pool(String database) {
+        return pool(database, 4);
+    }
+
+    /** A pool of at most {@code size} connections, opened as they are first asked for. */
+    HikariDataSource pool(String database, int size) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url(database));
         config.setUsername(server.user());
         config.setPassword(server.password());
-        config.setMaximumPoolSize(4);
+        config.setMaximumPoolSize(size);
         config.setMinimumIdle(0);
         return new HikariDataSource(config);
     }

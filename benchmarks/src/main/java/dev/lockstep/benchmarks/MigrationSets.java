@@ -54,6 +54,45 @@ final class MigrationSets {
         return write(root.resolve("generated-" + count), String.valueOf(count), sqls, names);
     }
 
+    /** The tables of {@link #tenant}, in the order its files create them. */
+    static final List<String> TENANT_TABLES = List.of("customers", "orders", "invoices", "payments", "events");
+
+    /**
+     * One tenant's migrations for the fleet scenario: {@code count} small files, four per table
+     * ({@code CREATE TABLE} with a few columns, {@code CREATE INDEX}, {@code ALTER TABLE ... ADD
+     * COLUMN}, {@code INSERT}), every name unqualified, so each lands in the schema that runs it.
+     * No {@code CONCURRENTLY}: every file runs in a transaction, with every tool's defaults.
+     */
+    static MigrationSet tenant(Path root, int count) throws IOException {
+        List<String> sqls = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int round = i / (4 * TENANT_TABLES.size());
+            String t = TENANT_TABLES.get((i / 4) % TENANT_TABLES.size()) + (round == 0 ? "" : "_" + round);
+            switch (i % 4) {
+                case 0 -> {
+                    sqls.add("CREATE TABLE " + t + " (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
+                            + "    name text NOT NULL,\n    amount numeric(12, 2) NOT NULL DEFAULT 0,\n"
+                            + "    created_at timestamptz NOT NULL DEFAULT now()\n);\n");
+                    names.add("create_" + t);
+                }
+                case 1 -> {
+                    sqls.add("CREATE INDEX " + t + "_name_idx ON " + t + " (name);\n");
+                    names.add("index_" + t);
+                }
+                case 2 -> {
+                    sqls.add("ALTER TABLE " + t + " ADD COLUMN note text;\n");
+                    names.add("add_note_to_" + t);
+                }
+                default -> {
+                    sqls.add("INSERT INTO " + t + " (name, amount) SELECT 'row ' || g, g FROM generate_series(1, 10) g;\n");
+                    names.add("fill_" + t);
+                }
+            }
+        }
+        return write(root.resolve("tenant-" + count), "tenant-" + count, sqls, names);
+    }
+
     /** Copies a folder of {@code <n>_<name>.up.sql} or {@code V<n>__<name>.sql} files into every layout. */
     static MigrationSet fromFolder(Path root, Path folder) throws IOException {
         return fromFolder(root, folder, folder.getFileName().toString());

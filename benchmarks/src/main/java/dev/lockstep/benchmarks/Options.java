@@ -12,9 +12,13 @@ import java.util.List;
  *
  * @param only the names of the scenarios to run, in any order
  * @param folders folders of the user's own migrations, measured like the generated sets
+ * @param fleet10k whether the fleet scenario also measures a no-op over 10,000 tenants (minutes more)
  */
 record Options(boolean help, boolean quick, int rounds, List<Integer> sizes, List<String> only, Path out,
-        List<Path> folders) {
+        List<Path> folders, boolean fleet10k) {
+
+    /** The flag that adds the fleet scenario's 10,000-tenant no-op. */
+    static final String FLEET_10K = "--fleet-10k";
 
     static final String COMMAND = "java -jar benchmarks/target/lockstep-benchmarks.jar";
 
@@ -32,6 +36,7 @@ record Options(boolean help, boolean quick, int rounds, List<Integer> sizes, Lis
     static Options parse(String[] args, List<String> scenarios) throws Invalid {
         boolean help = false;
         boolean quick = false;
+        boolean fleet10k = false;
         Integer rounds = null;
         List<Integer> sizes = null;
         List<String> only = scenarios;
@@ -53,6 +58,7 @@ record Options(boolean help, boolean quick, int rounds, List<Integer> sizes, Lis
             switch (arg) {
                 case "--help", "-h" -> help = true;
                 case "--quick" -> quick = true;
+                case FLEET_10K -> fleet10k = true;
                 case "--rounds" -> rounds = positive(arg, value(rest, ++i, arg, "5"), "5");
                 case "--sizes" -> sizes = sizes(value(rest, ++i, arg, "100,1000"));
                 case "--only" -> only = scenarioNames(value(rest, ++i, arg, "fresh,herd"), scenarios);
@@ -62,7 +68,7 @@ record Options(boolean help, boolean quick, int rounds, List<Integer> sizes, Lis
         }
         return new Options(help, quick, rounds != null ? rounds : quick ? 2 : 5,
                 sizes != null ? sizes : quick ? List.of(10, 100) : List.of(10, 100, 1_000, 5_000), only, out,
-                List.copyOf(folders));
+                List.copyOf(folders), fleet10k);
     }
 
     static String usage(List<Scenario> scenarios) {
@@ -77,6 +83,9 @@ record Options(boolean help, boolean quick, int rounds, List<Integer> sizes, Lis
                   --sizes N,N,...  sizes of the generated migration sets (default 10,100,1000,5000)
                   --only NAME,...  run only these scenarios (default: all)
                   --out DIR        where results.md, summary.csv and the charts go (default benchmarks/results)
+                  --fleet-10k      fleet scenario: also a no-op over 10,000 tenant schemas (Lockstep only; it
+                                   sets them up with a fresh fleet run first: several minutes more), and that
+                                   no-op again in a child JVM with -Xmx256m
                   --help, -h       this text
                   FOLDER           a folder of <n>_<name>.up.sql or V<n>__<name>.sql files, measured like
                                    the generated sets
@@ -92,7 +101,8 @@ record Options(boolean help, boolean quick, int rounds, List<Integer> sizes, Lis
                 Run from the repository root: the clone scenario reads the sample app's migrations there.
 
                 Example:
-                  %s --only fresh,clone --sizes 100,1000 --rounds 3 --out /tmp/bench
+                  %1$s --only fresh,clone --sizes 100,1000 --rounds 3 --out /tmp/bench
+                  %1$s --only fleet --fleet-10k
                 """.formatted(COMMAND));
         return text.toString();
     }

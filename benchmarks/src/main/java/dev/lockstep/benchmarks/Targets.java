@@ -15,6 +15,23 @@ final class Targets {
         add(what, value, value <= limit);
     }
 
+    /** Met when {@code value} is strictly below {@code limit}. */
+    void below(String what, double value, double limit) {
+        add(what, value, value < limit);
+    }
+
+    /**
+     * A target that is a yes or no rather than a ratio; {@code met} null when it was not measured,
+     * {@code detail} then says why.
+     */
+    void check(String what, Boolean met, String detail) {
+        md.append("- ").append(what).append(": ").append(detail);
+        if (met != null) {
+            md.append(met ? " (met)" : " (NOT met)");
+        }
+        md.append('\n');
+    }
+
     String markdown() {
         return md.toString();
     }

@@ -57,6 +57,15 @@ class OptionsTest {
     }
 
     @Test
+    void theFleetsTenThousandTenantsAreOnlyMeasuredWhenAsked() throws Exception {
+        assertThat(Options.parse(new String[0], SCENARIOS).fleet10k()).isFalse();
+        assertThat(Options.parse(new String[] {"--only", "fleet", "--fleet-10k"}, List.of("fleet")).fleet10k())
+                .isTrue();
+        assertThat(Options.usage(List.of(new FleetScenario()))).contains("--fleet-10k")
+                .containsPattern("(?m)^  fleet +many tenant schemas");
+    }
+
+    @Test
     void anUnknownOptionIsNamed() {
         assertThatThrownBy(() -> Options.parse(new String[] {"--fast"}, SCENARIOS))
                 .isInstanceOf(Options.Invalid.class).hasMessage("unknown option --fast");

@@ -267,10 +267,10 @@ public final class MigrateCommand {
 
         private List<AppliedMigration> applyPending(Tracker tracker, MigrationPlan plan, HeldLock lock,
                 SessionState runState) throws SQLException {
-            PendingLintWarnings.log(connection, tracker, onDisk, plan.pending());
             if (!runSettings().isEmpty()) {
-                runState.restore(connection);
+                runState.restore(connection); // first: the lint looks tables up on a tenant's search_path
             }
+            PendingLintWarnings.log(connection, tracker, onDisk, plan.pending());
             try (LockWaitWatcher watcher = new LockWaitWatcher(settings.dataSource(), backendPid(),
                     settings.ddlLockTimeout(), listeners, settings.reportInterval())) {
                 LockTimeoutRetries retries = new LockTimeoutRetries(settings.ddlLockTimeout(), settings.ddlMaxWait(),
