@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public final class FleetConfiguration {
 
-    /** A default that leaves the server (and a 2-core test machine) headroom. */
+    /** Four tenants at once: most of the gain of parallel runs, with headroom left on the server and in the pool. */
     public static final int DEFAULT_PARALLELISM = 4;
 
     private final LockstepConfiguration migrations;

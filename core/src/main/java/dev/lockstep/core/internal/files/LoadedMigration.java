@@ -1,10 +1,12 @@
 package dev.lockstep.core.internal.files;
 
-import dev.lockstep.core.internal.sql.FileProblem;
 import dev.lockstep.core.LintRule;
+import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.Migration;
 import dev.lockstep.core.MigrationVersion;
+import dev.lockstep.core.internal.sql.FileProblem;
 import dev.lockstep.core.internal.sql.SessionEffects;
+import dev.lockstep.core.internal.sql.SqlSplitter;
 import dev.lockstep.core.internal.sql.SqlStatement;
 import java.util.Iterator;
 import java.util.Set;
@@ -21,7 +23,7 @@ public final class LoadedMigration implements Migration {
     @FunctionalInterface
     public interface StatementSource {
         /**
-         * @throws dev.lockstep.core.LockstepException if the file can no longer be read, or changed since it was checked
+         * @throws LockstepException if the file can no longer be read, or changed since it was checked
          */
         Iterator<SqlStatement> open();
     }
@@ -64,22 +66,23 @@ public final class LoadedMigration implements Migration {
             try {
                 return placeholders.apply(written.get());
             } catch (FileProblem e) {
-                throw new dev.lockstep.core.LockstepException(file + (e.line() > 0 ? ", line " + e.line() : "")
-                        + ": " + e.getMessage(), e);
+                throw inFile(e);
             }
         };
         Supplier<FileFacts> analysed = new Once<>(() -> {
             try {
                 return FileFacts.of(substituted.get());
             } catch (FileProblem e) {
-                throw new dev.lockstep.core.LockstepException(file + (e.line() > 0 ? ", line " + e.line() : "")
-                        + ": " + e.getMessage(), e);
+                throw inFile(e);
             }
         });
         return new LoadedMigration(id, file, checksum, analysed,
-                () -> new dev.lockstep.core.internal.sql.SqlSplitter(substituted.get(),
-                        dev.lockstep.core.internal.sql.SqlSplitter.DirectiveComments.IGNORED),
+                () -> new SqlSplitter(substituted.get(), SqlSplitter.DirectiveComments.IGNORED),
                 substituted, written);
+    }
+
+    private LockstepException inFile(FileProblem e) {
+        return new LockstepException(file + (e.line() > 0 ? ", line " + e.line() : "") + ": " + e.getMessage(), e);
     }
 
     /** Computes a value on first use and keeps it; safe from several threads. */
@@ -110,8 +113,7 @@ public final class LoadedMigration implements Migration {
     /** A migration read from text held in memory (for tests and tools that have no file). */
     public static LoadedMigration ofText(MigrationId id, String file, String text) {
         return new LoadedMigration(id, file, Checksums.sha256(text), FileFacts.of(text),
-                () -> new dev.lockstep.core.internal.sql.SqlSplitter(text,
-                        dev.lockstep.core.internal.sql.SqlSplitter.DirectiveComments.IGNORED),
+                () -> new SqlSplitter(text, SqlSplitter.DirectiveComments.IGNORED),
                 () -> text);
     }
 
@@ -167,7 +169,7 @@ public final class LoadedMigration implements Migration {
     /**
      * The file's text, read afresh, with line endings normalised to LF and no BOM.
      *
-     * @throws dev.lockstep.core.LockstepException if the file can no longer be read, or changed since it was checked
+     * @throws LockstepException if the file can no longer be read, or changed since it was checked
      */
     public String text() {
         return text.get();

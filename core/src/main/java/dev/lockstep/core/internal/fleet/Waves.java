@@ -61,7 +61,7 @@ public final class Waves {
                     allMigrated.set(false); // migrate never throws; an Error ends up here
                 }
             }
-            return allMigrated.get() && !stop.get();
+            return allMigrated.get();
         } catch (InterruptedException e) {
             stop.set(true);
             pool.shutdownNow();
