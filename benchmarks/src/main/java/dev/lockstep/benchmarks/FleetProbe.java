@@ -1,19 +1,11 @@
 package dev.lockstep.benchmarks;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lockstep.core.FleetFailurePolicy;
 import dev.lockstep.core.FleetReport;
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepFleet;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.management.NotificationEmitter;
-import javax.management.openmbean.CompositeData;
 
 /**
  * The fleet scenario's memory check, in a JVM of its own started with a small heap
@@ -40,18 +32,7 @@ public final class FleetProbe {
         config.setMaximumPoolSize(FleetTools.PARALLELISM * 2);
         config.setMinimumIdle(0);
 
-        AtomicLong peakLive = new AtomicLong();
-        AtomicInteger collections = new AtomicInteger();
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
-                GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo
-                        .from((CompositeData) notification.getUserData());
-                long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
-                        .mapToLong(MemoryUsage::getUsed).sum();
-                peakLive.accumulateAndGet(used, Math::max);
-                collections.incrementAndGet();
-            }, n -> n.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION), null);
-        }
+        LiveHeap heap = LiveHeap.watch();
 
         // LIKE treats _ as any character; the prefix's own underscores are meant literally.
         String pattern = prefix.replace("_", "\\_") + "%";
@@ -66,7 +47,7 @@ public final class FleetProbe {
             FleetReport report = fleet.migrate();
             long millis = (System.nanoTime() - started) / 1_000_000;
             System.out.println("FLEET " + millis + " " + report.tenants().size() + " " + report.migrated().size() + " "
-                    + report.applied() + " " + report.failed().size() + " " + peakLive.get() + " " + collections.get());
+                    + report.applied() + " " + report.failed().size() + " " + heap.peakBytes() + " " + heap.collections());
         }
     }
 }

@@ -1,13 +1,8 @@
 package dev.lockstep.benchmarks;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.management.NotificationEmitter;
-import javax.management.openmbean.CompositeData;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -33,16 +28,7 @@ public final class HeapProbe {
         dataSource.setPassword(args[8]);
         Tool tool = Tools.named(args[0]);
 
-        AtomicLong peakLive = new AtomicLong();
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
-                GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo
-                        .from((CompositeData) notification.getUserData());
-                long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
-                        .mapToLong(MemoryUsage::getUsed).sum();
-                peakLive.accumulateAndGet(used, Math::max);
-            }, n -> n.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION), null);
-        }
+        LiveHeap heap = LiveHeap.watch();
         System.gc();
         long baseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -51,6 +37,6 @@ public final class HeapProbe {
         tool.migrate(dataSource, set);
 
         long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
-        System.out.println("HEAP " + Math.max(0, peakLive.get() - baseline) + " " + allocated);
+        System.out.println("HEAP " + Math.max(0, heap.peakBytes() - baseline) + " " + allocated);
     }
 }
