@@ -1,6 +1,8 @@
 package dev.lockstep.core;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.logging.Handler;
@@ -57,15 +59,35 @@ public final class LogCapture {
             public void close() {
             }
         };
-        Level before = logger.getLevel();
-        logger.setLevel(Level.INFO);
+        open(logger);
         logger.addHandler(handler);
         try {
             action.run();
         } finally {
             logger.removeHandler(handler);
-            logger.setLevel(before);
+            close(logger);
         }
         return lines;
+    }
+
+    /**
+     * Captures of one logger overlap when test classes run in parallel: the logger is set to INFO by
+     * the first and put back by the last, never by one that ends while another still captures.
+     */
+    private static final Map<String, Integer> CAPTURING = new HashMap<>();
+    private static final Map<String, Level> LEVEL_BEFORE = new HashMap<>();
+
+    private static synchronized void open(Logger logger) {
+        if (CAPTURING.merge(logger.getName(), 1, Integer::sum) == 1) {
+            LEVEL_BEFORE.put(logger.getName(), logger.getLevel());
+            logger.setLevel(Level.INFO);
+        }
+    }
+
+    private static synchronized void close(Logger logger) {
+        if (CAPTURING.merge(logger.getName(), -1, Integer::sum) == 0) {
+            CAPTURING.remove(logger.getName());
+            logger.setLevel(LEVEL_BEFORE.remove(logger.getName()));
+        }
     }
 }
