@@ -11,6 +11,7 @@ import dev.lockstep.core.internal.run.MigrateCommand;
 import dev.lockstep.core.internal.run.PreviewCommand;
 import dev.lockstep.core.internal.run.RepairCommand;
 import dev.lockstep.core.internal.run.RunSettings;
+import dev.lockstep.core.internal.run.UndoCommand;
 import dev.lockstep.core.internal.run.ValidateCommand;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -155,6 +156,29 @@ public final class Lockstep {
      */
     public String repair(RepairAction action, MigrationVersion version, String name) {
         return new RepairCommand(engine, action, version, Optional.ofNullable(name)).apply();
+    }
+
+    /**
+     * What {@link #undo} would run for {@code target}: each migration's down SQL, highest version
+     * first. Reads the tracker without the lock and writes nothing.
+     *
+     * @throws LockstepException when a chosen migration has no down SQL, or one is interrupted
+     */
+    public UndoPlan planUndo(UndoTarget target) {
+        return new UndoCommand(engine, target).plan();
+    }
+
+    /**
+     * Undoes applied migrations: waits for the migration lock, runs each down (in its own
+     * transaction where it can), marks each row {@code undone}. Never run at startup: a rolling
+     * deploy's old pods would revert the schema under the new ones. With {@code confirmed} (the
+     * plan a person saw), nothing runs if the tracker asks for something else by the time the lock
+     * is held.
+     *
+     * @return what was undone
+     */
+    public UndoPlan undo(UndoTarget target, UndoPlan confirmed) {
+        return new UndoCommand(engine, target).run(Optional.ofNullable(confirmed));
     }
 
     /** Where this engine's latest run stands, whoever built the engine; safe from any thread. */

@@ -9,6 +9,7 @@ import dev.lockstep.core.internal.sql.SessionEffects;
 import dev.lockstep.core.internal.sql.SqlSplitter;
 import dev.lockstep.core.internal.sql.SqlStatement;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -36,14 +37,16 @@ public final class LoadedMigration implements Migration {
     private final Supplier<String> text;
     /** The file's text as written, read afresh, for {@link #withPlaceholders}; null when it has no {@code ${}. */
     private final Supplier<String> written;
+    /** Its down file; null when it has none. */
+    private final DownMigration down;
 
     public LoadedMigration(MigrationId id, String file, String checksum, FileFacts facts, StatementSource statements,
             Supplier<String> text) {
-        this(id, file, checksum, () -> facts, statements, text, null);
+        this(id, file, checksum, () -> facts, statements, text, null, null);
     }
 
     LoadedMigration(MigrationId id, String file, String checksum, Supplier<FileFacts> facts,
-            StatementSource statements, Supplier<String> text, Supplier<String> written) {
+            StatementSource statements, Supplier<String> text, Supplier<String> written, DownMigration down) {
         this.id = id;
         this.file = file;
         this.checksum = checksum;
@@ -51,6 +54,17 @@ public final class LoadedMigration implements Migration {
         this.statements = statements;
         this.text = text;
         this.written = written;
+        this.down = down;
+    }
+
+    /** This migration with its down file. */
+    LoadedMigration withDown(DownMigration down) {
+        return new LoadedMigration(id, file, checksum, facts, statements, text, written, down);
+    }
+
+    /** Its down file, when it has one. */
+    public Optional<DownMigration> down() {
+        return Optional.ofNullable(down);
     }
 
     /**
@@ -60,7 +74,9 @@ public final class LoadedMigration implements Migration {
      */
     public LoadedMigration withPlaceholders(Placeholders placeholders) {
         if (written == null) {
-            return this;
+            return down == null || placeholders.isEmpty() ? this
+                    : new LoadedMigration(id, file, checksum, facts, statements, text, null,
+                            down.withPlaceholders(placeholders));
         }
         Supplier<String> substituted = () -> {
             try {
@@ -78,7 +94,12 @@ public final class LoadedMigration implements Migration {
         });
         return new LoadedMigration(id, file, checksum, analysed,
                 () -> new SqlSplitter(substituted.get(), SqlSplitter.DirectiveComments.IGNORED),
-                substituted, written);
+                substituted, written, down == null ? null : down.withPlaceholders(placeholders));
+    }
+
+    /** A value computed on first use and kept. */
+    static <T> Supplier<T> once(Supplier<T> compute) {
+        return new Once<>(compute);
     }
 
     private LockstepException inFile(FileProblem e) {

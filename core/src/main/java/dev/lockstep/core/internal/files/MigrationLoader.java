@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -51,37 +52,38 @@ public final class MigrationLoader {
     public List<LoadedMigration> load(List<String> locations) {
         List<String> problems = new ArrayList<>();
         List<LoadedMigration> migrations = new ArrayList<>();
-        Map<MigrationVersion, List<String>> downFiles = new LinkedHashMap<>();
+        Map<MigrationVersion, List<Down>> downFiles = new LinkedHashMap<>();
         // Decoding, hashing and splitting are independent per file: done on every core.
         List<Parsed> parsed = scanner.scan(locations).parallelStream().map(this::parse).toList();
         for (Parsed result : parsed) {
             if (result instanceof Up up) {
                 migrations.add(up.migration());
             } else if (result instanceof Down down) {
-                downFiles.computeIfAbsent(down.version(), v -> new ArrayList<>()).add(down.file());
+                downFiles.computeIfAbsent(down.id().version(), v -> new ArrayList<>()).add(down);
             } else if (result instanceof Problem problem) {
                 problems.add(problem.message());
             }
         }
         migrations.sort(ORDER);
         problems.addAll(duplicates(migrations));
-        Set<MigrationVersion> upVersions = new HashSet<>();
-        migrations.forEach(m -> upVersions.add(m.version()));
-        downFiles.forEach((version, files) -> {
-            if (!upVersions.contains(version)) {
-                LOG.log(Level.WARNING, String.join(", ", files) + " has no up migration with version " + version
-                        + ", so it is never used (Lockstep runs up migrations only); rename it to match its up file "
-                        + "or delete it");
-            }
-        });
         if (versions == VersionsMode.UNIQUE) {
-            downFiles.forEach((version, files) -> {
-                if (files.size() > 1) {
-                    problems.add("version " + version + " has " + files.size() + " down files: " + String.join(", ", files)
-                            + "; keep one");
+            downFiles.forEach((version, downs) -> {
+                if (downs.size() > 1) {
+                    problems.add("version " + version + " has " + downs.size() + " down files: "
+                            + String.join(", ", downs.stream().map(d -> d.migration().file()).toList()) + "; keep one");
                 }
             });
         }
+        for (int i = 0; i < migrations.size(); i++) {
+            Optional<Down> down = downOf(migrations.get(i), downFiles);
+            if (down.isPresent()) {
+                migrations.set(i, migrations.get(i).withDown(down.get().migration()));
+            }
+        }
+        downFiles.values().stream().flatMap(List::stream).filter(d -> !d.matched).forEach(d -> LOG.log(Level.WARNING,
+                d.migration().file() + " has no up migration with version " + d.id().version() + (d.id().name().isEmpty()
+                        ? "" : " and name " + d.id().name()) + ", so it is never used; rename it to match its up file "
+                        + "or delete it"));
         if (!problems.isEmpty()) {
             throw new MigrationFileException(problems);
         }
@@ -95,8 +97,35 @@ public final class MigrationLoader {
     private record Up(LoadedMigration migration) implements Parsed {
     }
 
-    /** A down file: not run by migrate(), its name still checked. */
-    private record Down(MigrationVersion version, String file) implements Parsed {
+    /** A down file, read and analysed like an up file; {@code matched} once an up migration took it. */
+    private static final class Down implements Parsed {
+        private final MigrationId id;
+        private final DownMigration migration;
+        private boolean matched;
+
+        Down(MigrationId id, DownMigration migration) {
+            this.id = id;
+            this.migration = migration;
+        }
+
+        MigrationId id() {
+            return id;
+        }
+
+        DownMigration migration() {
+            return migration;
+        }
+    }
+
+    /** The up migration's down: the one of the same version and name, else (unique versions) the version's only one. */
+    private Optional<Down> downOf(LoadedMigration up, Map<MigrationVersion, List<Down>> downFiles) {
+        List<Down> downs = downFiles.getOrDefault(up.version(), List.of());
+        Optional<Down> found = downs.stream().filter(d -> !d.matched && d.id().name().equals(up.name())).findFirst();
+        if (found.isEmpty() && versions == VersionsMode.UNIQUE && downs.size() == 1 && !downs.get(0).matched) {
+            found = Optional.of(downs.get(0));
+        }
+        found.ifPresent(d -> d.matched = true);
+        return found;
     }
 
     /** What is wrong with the file, naming it (and the line). */
@@ -110,10 +139,10 @@ public final class MigrationLoader {
         } catch (IllegalArgumentException e) {
             return new Problem(file.displayName() + ": " + e.getMessage());
         }
-        if (!fileName.up()) {
-            return new Down(fileName.version(), file.displayName());
-        }
         try {
+            if (!fileName.up()) {
+                return readDown(file, fileName);
+            }
             return new Up(read(file, fileName));
         } catch (FileProblem e) {
             return new Problem(file.displayName() + (e.line() > 0 ? ", line " + e.line() : "") + ": " + e.getMessage());
@@ -130,7 +159,16 @@ public final class MigrationLoader {
         FileFacts facts = FileFacts.of(placeholders.apply(read.text()));
         return new LoadedMigration(new MigrationId(fileName.version(), fileName.name()), file.displayName(), checksum,
                 () -> facts, () -> statementsOf(file, checksum), () -> placeholders.apply(textOf(file, checksum)),
-                placeholders.appearIn(read.text()) ? () -> textOf(file, checksum) : null);
+                placeholders.appearIn(read.text()) ? () -> textOf(file, checksum) : null, null);
+    }
+
+    /** A down file: analysed like an up file (placeholders, directives, transaction mode, lint). */
+    private Down readDown(SqlFile file, MigrationFileName fileName) {
+        CheckedText read = CheckedText.of(file);
+        String checksum = read.checksum();
+        FileFacts facts = FileFacts.of(placeholders.apply(read.text()));
+        return new Down(new MigrationId(fileName.version(), fileName.name()), new DownMigration(file.displayName(),
+                checksum, () -> facts, () -> placeholders.apply(textOf(file, checksum)), () -> textOf(file, checksum)));
     }
 
     /** The statements read afresh when the migration runs, refusing a file that changed since. */

@@ -44,7 +44,7 @@ public final class MigrationClassification {
     public static MigrationClassification of(List<LoadedMigration> onDisk, List<AppliedRow> rows, VersionsMode versions) {
         Map<MigrationId, AppliedRow> rowsById = new LinkedHashMap<>();
         MigrationVersion newestApplied = null;
-        for (AppliedRow row : rows) {
+        for (AppliedRow row : AppliedRow.inEffect(rows)) {
             rowsById.put(row.id(), row);
             if (!row.running() && !row.id().repeatable()
                     && (newestApplied == null || row.version().compareTo(newestApplied) > 0)) {

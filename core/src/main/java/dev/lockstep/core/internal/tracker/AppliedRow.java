@@ -1,5 +1,6 @@
 package dev.lockstep.core.internal.tracker;
 
+import java.util.List;
 import dev.lockstep.core.MigrationVersion;
 import dev.lockstep.core.internal.files.MigrationId;
 
@@ -19,5 +20,14 @@ public record AppliedRow(MigrationId id, String checksum, RowState state, Instan
 
     public boolean running() {
         return state == RowState.RUNNING;
+    }
+
+    public boolean undone() {
+        return state == RowState.UNDONE;
+    }
+
+    /** The rows whose migration is in the schema or on its way: an undone row is kept for history only. */
+    public static List<AppliedRow> inEffect(List<AppliedRow> rows) {
+        return rows.stream().filter(row -> !row.undone()).toList();
     }
 }

@@ -7,7 +7,9 @@ public enum RowState {
     /** Committed: its schema change took effect. */
     APPLIED("applied"),
     /** A non-transactional migration started and has not finished (or was interrupted). */
-    RUNNING("running");
+    RUNNING("running"),
+    /** Undone by an explicit undo (its down ran); kept for history, and applied again by the next migrate. */
+    UNDONE("undone");
 
     private final String column;
 
@@ -27,6 +29,6 @@ public enum RowState {
             }
         }
         throw new LockstepException("Unknown tracker state '" + column + "'; the table's CHECK allows only "
-                + "'applied' and 'running'. Was the tracker edited by hand?");
+                + "'applied', 'running' and 'undone'. Was the tracker edited by hand?");
     }
 }

@@ -1,7 +1,9 @@
 package dev.lockstep.core.internal.tracker;
 
 import dev.lockstep.core.LockstepConfigurationException;
+import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.MigrationVersion;
+import dev.lockstep.core.internal.files.DownMigration;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.files.MigrationId;
 import dev.lockstep.core.internal.sql.Literals;
@@ -15,7 +17,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -94,10 +98,67 @@ public final class Tracker {
      * on a table that exists. A runner without ALTER privileges works once the table is up to date.
      */
     public void upgradeIfOld(Connection connection) throws SQLException {
-        if (!hasVersionTextColumn(connection)) {
+        if (!hasColumn(connection, "version_text")) {
             addVersionText(connection);
         }
         versionTextColumn = true;
+        if (!hasColumn(connection, "down_sql")) {
+            addUndoColumns(connection);
+        }
+    }
+
+    /**
+     * Trackers made before undo: the columns that keep each migration's down SQL and who undid it, and
+     * {@code undone} allowed in {@code state}. Nullable columns without a default are a catalog change
+     * (no rewrite), and an older Lockstep's {@code INSERT}s name their columns, so it keeps writing
+     * rows; it refuses to start on a tracker with an {@code undone} row (an unknown state), rather than
+     * misread it.
+     */
+    private void addUndoColumns(Connection connection) throws SQLException {
+        InTransaction.run(connection, s -> {
+            String check = null;
+            try (PreparedStatement find = connection.prepareStatement("SELECT conname FROM pg_constraint "
+                    + "WHERE conrelid = to_regclass(?) AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%state%'")) {
+                find.setString(1, qualified);
+                try (ResultSet rs = find.executeQuery()) {
+                    check = rs.next() ? rs.getString(1) : null;
+                }
+            }
+            s.execute("ALTER TABLE " + qualified + " ADD COLUMN down_sql text, ADD COLUMN down_checksum text, "
+                    + "ADD COLUMN down_file text, ADD COLUMN undone_at timestamptz, ADD COLUMN undone_by text"
+                    + (check == null ? "" : ", DROP CONSTRAINT " + Identifiers.quote(check))
+                    + ", ADD CONSTRAINT " + Identifiers.quote(table + "_state_check") + " CHECK (" + STATES + ")");
+        });
+        LOG.log(Level.INFO, "Added the columns down_sql, down_checksum, down_file, undone_at and undone_by to the "
+                + "tracker " + displayName() + " (each applied migration keeps its down SQL there, so any release "
+                + "can undo it)");
+    }
+
+    /** Undoes a migration's row: its down ran. Kept, with who and when, for history. */
+    public String markUndoneSql(MigrationId id, String undoneBy) {
+        return "UPDATE " + qualified + " SET state = 'undone', undone_at = now(), undone_by = "
+                + escapedLiteral(undoneBy) + " WHERE state = 'applied' AND " + whereSql(id);
+    }
+
+    /** The stored down SQL of applied rows, by migration: what an undo runs when no file is at hand. */
+    public Map<MigrationId, StoredDown> storedDowns(Connection connection) throws SQLException {
+        Map<MigrationId, StoredDown> downs = new LinkedHashMap<>();
+        if (!hasColumn(connection, "down_sql")) {
+            return downs;
+        }
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT version, "
+                + (versionTextColumn ? "version_text" : "''") + ", name, down_sql, down_checksum, down_file FROM "
+                + qualified + " WHERE state = 'applied' AND down_sql IS NOT NULL")) {
+            while (rs.next()) {
+                MigrationId id = new MigrationId(version(rs.getLong(1), rs.getString(2)), rs.getString(3));
+                downs.put(id, new StoredDown(rs.getString(4), rs.getString(5), rs.getString(6)));
+            }
+        }
+        return downs;
+    }
+
+    /** A migration's down as its tracker row keeps it. */
+    public record StoredDown(String sql, String checksum, String file) {
     }
 
     /** Creates the table (and a configured schema); runs under the migration lock, on a table that does not exist. */
@@ -118,17 +179,20 @@ public final class Tracker {
                 + "version_text text NOT NULL DEFAULT '', "
                 + "name text NOT NULL, "
                 + "checksum text, "
-                + "state text NOT NULL CHECK (state IN ('applied', 'running')), "
+                + "state text NOT NULL CONSTRAINT " + Identifiers.quote(table + "_state_check") + " CHECK (" + STATES
+                + "), "
                 + "applied_at timestamptz NOT NULL DEFAULT now(), "
                 + "execution_ms bigint, "
                 + "applied_by text, "
+                + "down_sql text, down_checksum text, down_file text, undone_at timestamptz, undone_by text, "
                 + "PRIMARY KEY (version, version_text, name))";
     }
 
-    private boolean hasVersionTextColumn(Connection connection) throws SQLException {
+    private boolean hasColumn(Connection connection, String column) throws SQLException {
         try (PreparedStatement has = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_attribute "
-                + "WHERE attrelid = to_regclass(?) AND attname = 'version_text' AND NOT attisdropped)")) {
+                + "WHERE attrelid = to_regclass(?) AND attname = ? AND NOT attisdropped)")) {
             has.setString(1, qualified);
+            has.setString(2, column);
             try (ResultSet rs = has.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);
@@ -203,16 +267,24 @@ public final class Tracker {
      */
     public void insertRunning(Connection connection, LoadedMigration migration, String appliedBy) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + qualified
-                + " (version, version_text, name, checksum, state, applied_by) VALUES (?, ?, ?, ?, 'running', ?)"
-                + (migration.repeatable() ? " ON CONFLICT (version, version_text, name) DO UPDATE SET "
-                        + "checksum = EXCLUDED.checksum, state = EXCLUDED.state, applied_at = now(), "
-                        + "execution_ms = NULL, applied_by = EXCLUDED.applied_by" : ""))) {
+                + " (version, version_text, name, checksum, state, applied_by, down_sql, down_checksum, down_file) "
+                + "VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?) ON CONFLICT (version, version_text, name) DO UPDATE SET "
+                + "checksum = EXCLUDED.checksum, state = EXCLUDED.state, applied_at = now(), execution_ms = NULL, "
+                + "applied_by = EXCLUDED.applied_by, down_sql = EXCLUDED.down_sql, down_checksum = "
+                + "EXCLUDED.down_checksum, down_file = EXCLUDED.down_file"
+                + (migration.repeatable() ? "" : " WHERE " + qualified + ".state = 'undone'"))) {
             insert.setLong(1, versionColumn(migration.version()));
             insert.setString(2, versionTextColumn(migration.version()));
             insert.setString(3, migration.name());
             insert.setString(4, migration.checksum());
             insert.setString(5, appliedBy);
-            insert.executeUpdate();
+            insert.setString(6, migration.down().map(DownMigration::text).orElse(null));
+            insert.setString(7, migration.down().map(DownMigration::checksum).orElse(null));
+            insert.setString(8, migration.down().map(DownMigration::file).orElse(null));
+            if (insert.executeUpdate() != 1) {
+                throw new LockstepException("The tracker " + displayName() + " already records " + migration.id()
+                        + " as started or applied, so its run was stopped before its first statement");
+            }
         }
     }
 
@@ -223,11 +295,20 @@ public final class Tracker {
      * replaces its row from the last run.
      */
     public String insertAppliedSql(LoadedMigration migration, String appliedBy) {
-        return insertSql(migration.id(), migration.checksum(),
-                "(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint", appliedBy)
-                + (migration.repeatable() ? " ON CONFLICT (version, version_text, name) DO UPDATE SET "
-                        + "checksum = EXCLUDED.checksum, state = EXCLUDED.state, applied_at = EXCLUDED.applied_at, "
-                        + "execution_ms = EXCLUDED.execution_ms, applied_by = EXCLUDED.applied_by" : "");
+        Optional<DownMigration> down = migration.down();
+        return "INSERT INTO " + qualified + " (version, version_text, name, checksum, state, execution_ms, applied_by, "
+                + "down_sql, down_checksum, down_file) VALUES (" + versionColumn(migration.version()) + ", "
+                + escapedLiteral(versionTextColumn(migration.version())) + ", " + escapedLiteral(migration.name()) + ", "
+                + escapedLiteral(migration.checksum()) + ", 'applied', "
+                + "(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint, "
+                + (appliedBy == null ? "NULL" : escapedLiteral(appliedBy)) + ", "
+                + down.map(d -> escapedLiteral(d.text()) + ", " + escapedLiteral(d.checksum()) + ", "
+                        + escapedLiteral(d.file())).orElse("NULL, NULL, NULL")
+                + ") ON CONFLICT (version, version_text, name) DO UPDATE SET "
+                + "checksum = EXCLUDED.checksum, state = EXCLUDED.state, applied_at = EXCLUDED.applied_at, "
+                + "execution_ms = EXCLUDED.execution_ms, applied_by = EXCLUDED.applied_by, down_sql = EXCLUDED.down_sql, "
+                + "down_checksum = EXCLUDED.down_checksum, down_file = EXCLUDED.down_file"
+                + (migration.repeatable() ? "" : " WHERE " + qualified + ".state = 'undone'");
     }
 
     /** A row for a migration recorded as applied without running it: the schema already has it. */
@@ -329,6 +410,8 @@ public final class Tracker {
     }
 
     /** A string literal for the statements shown to an operator. */
+    private static final String STATES = "state IN ('applied', 'running', 'undone')";
+
     private static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
     }

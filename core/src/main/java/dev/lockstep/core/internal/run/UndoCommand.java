@@ -1,0 +1,263 @@
+package dev.lockstep.core.internal.run;
+
+import dev.lockstep.core.LockstepException;
+import dev.lockstep.core.UndoPlan;
+import dev.lockstep.core.UndoTarget;
+import dev.lockstep.core.internal.files.DownMigration;
+import dev.lockstep.core.internal.files.LoadedMigration;
+import dev.lockstep.core.internal.files.MigrationId;
+import dev.lockstep.core.internal.lock.HeldLock;
+import dev.lockstep.core.internal.lock.LockAcquisition;
+import dev.lockstep.core.internal.lock.LockKeys;
+import dev.lockstep.core.internal.session.Connector;
+import dev.lockstep.core.internal.session.PinnedSession;
+import dev.lockstep.core.internal.session.SessionState;
+import dev.lockstep.core.internal.sql.SqlStatement;
+import dev.lockstep.core.internal.tracker.AppliedRow;
+import dev.lockstep.core.internal.tracker.Tracker;
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code undo}: runs the down SQL of applied migrations, highest version first, under the migration
+ * lock, and marks each row {@code undone} (kept, with who and when). Never part of a start: only
+ * an explicit call runs it. The down comes from the tracker row (so a release that no longer ships
+ * the file can undo it), else from the down file. Everything is checked before anything runs: a
+ * migration without a down, an interrupted migration, a tracker that changed while this run waited.
+ * A step in a transaction commits with its row; a step outside one runs statement by statement and
+ * marks its row last, so a failure leaves the row {@code applied} and says which statements ran.
+ */
+public final class UndoCommand {
+
+    private static final System.Logger LOG = System.getLogger(UndoCommand.class.getName());
+
+    private final Engine engine;
+    private final UndoTarget target;
+
+    public UndoCommand(Engine engine, UndoTarget target) {
+        this.engine = engine;
+        this.target = target;
+    }
+
+    /** What the undo would run, read without the lock and without writing. */
+    public UndoPlan plan() {
+        List<LoadedMigration> onDisk = engine.scan();
+        try (Connection connection = engine.settings().dataSource().getConnection()) {
+            Tracker tracker = existingTracker(connection);
+            return describe(tracker, steps(connection, tracker, onDisk));
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * Waits for the migration lock (as migrate does), checks that the tracker still asks for
+     * {@code expected} (when given: what a person confirmed), and runs it.
+     *
+     * @return what was undone
+     */
+    public UndoPlan run(Optional<UndoPlan> expected) {
+        List<LoadedMigration> onDisk = engine.scan();
+        String runner = engine.runner();
+        Connector connector = new Connector(engine.settings().dataSource(), engine.settings().connectRetries(),
+                engine.settings().connectRetriesInterval());
+        try (Connection connection = connector.connect()) {
+            PinnedSession session = PinnedSession.pin(connection, engine.settings().dataSource());
+            try {
+                Tracker tracker = existingTracker(connection);
+                engine.parts().sessionPinning().require(connection, engine.settings().dataSource());
+                SessionState state = session.configure("lockstep undo " + runner, engine.settings().statementTimeout(),
+                        Set.of());
+                long key = engine.settings().lockKey().orElseGet(() -> LockKeys.derive(tracker.displayName()));
+                LockAcquisition<Void> acquisition = engine.parts().locks().create(key, engine.settings().lockTimeout(),
+                        engine.settings().reportInterval(), engine.listeners())
+                        .acquire(connection, Optional::empty, System.nanoTime());
+                try (HeldLock lock = ((LockAcquisition.Held<Void>) acquisition).lock()) {
+                    session.migrationsRun();
+                    tracker.upgradeIfOld(connection);
+                    List<Step> steps = steps(connection, tracker, onDisk);
+                    UndoPlan plan = describe(tracker, steps);
+                    if (expected.isPresent() && !expected.get().steps().equals(plan.steps())) {
+                        throw new LockstepException("The tracker " + tracker.displayName() + " changed while this undo "
+                                + "waited for the migration lock, so it no longer asks for what was shown; nothing was "
+                                + "undone. Run undo again to see what it would run now.");
+                    }
+                    int index = 1;
+                    for (Step step : steps) {
+                        undo(connection, tracker, lock, state, step, runner, index++, steps.size());
+                    }
+                    return plan;
+                }
+            } finally {
+                session.putBack();
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** One migration to undo, with its down. */
+    private record Step(AppliedRow row, DownMigration down, String source) {
+    }
+
+    private List<Step> steps(Connection connection, Tracker tracker, List<LoadedMigration> onDisk)
+            throws SQLException {
+        List<AppliedRow> rows = tracker.read(connection);
+        Optional<AppliedRow> running = rows.stream().filter(AppliedRow::running).findFirst();
+        if (running.isPresent()) {
+            throw new LockstepException("Migration " + running.get().id() + " is interrupted (its row in "
+                    + tracker.displayName() + " is 'running'); nothing was undone. Finish or clear it first "
+                    + "(lockstep-cli mark-done or forget), then undo.");
+        }
+        List<AppliedRow> chosen = rows.stream()
+                .filter(row -> !row.undone() && !row.id().repeatable())
+                .sorted(Comparator.comparing(AppliedRow::version).thenComparing(AppliedRow::name).reversed())
+                .filter(this::targeted)
+                .toList();
+        if (target instanceof UndoTarget.Last last) {
+            chosen = chosen.subList(0, Math.min(last.count(), chosen.size()));
+        }
+        Map<MigrationId, Tracker.StoredDown> stored = tracker.storedDowns(connection);
+        List<Step> steps = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (AppliedRow row : chosen) {
+            Tracker.StoredDown kept = stored.get(row.id());
+            Optional<DownMigration> file = onDisk.stream().filter(m -> m.id().equals(row.id())).findFirst()
+                    .flatMap(LoadedMigration::down);
+            if (kept != null) {
+                steps.add(new Step(row, DownMigration.stored(kept.file(), kept.sql(), kept.checksum()),
+                        "kept in the tracker"));
+            } else if (file.isPresent()) {
+                steps.add(new Step(row, file.get(), "from the file; the row predates kept downs"));
+            } else {
+                missing.add(row.id() + " (" + row.name() + ")");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new LockstepException("Cannot undo: " + String.join(", ", missing) + " ha" + (missing.size() == 1
+                    ? "s" : "ve") + " no down SQL (none was kept when it was applied, and no down file matches it "
+                    + "now); nothing was undone. Add <version>_<name>.down.sql (or U<version>__<name>.sql) beside "
+                    + "its up file, or undo fewer migrations.");
+        }
+        return steps;
+    }
+
+    private boolean targeted(AppliedRow row) {
+        if (target instanceof UndoTarget.To to) {
+            return row.version().compareTo(to.version()) > 0;
+        }
+        return true;
+    }
+
+    private void undo(Connection connection, Tracker tracker, HeldLock lock, SessionState state, Step step,
+            String runner, int index, int total) throws SQLException {
+        long started = System.nanoTime();
+        boolean transactional = step.down().facts().transactional();
+        state.restore(connection);
+        if (transactional) {
+            connection.setAutoCommit(false);
+            try (Statement s = connection.createStatement()) {
+                s.execute(lock.fenceSql());
+                for (Iterator<SqlStatement> it = step.down().openStatements(); it.hasNext(); ) {
+                    execute(s, it.next(), step);
+                }
+                s.execute(tracker.markUndoneSql(step.row().id(), runner));
+                connection.commit();
+            } catch (StepFailed e) {
+                connection.rollback();
+                throw e.rolledBack();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } else {
+            int ran = 0;
+            try (Statement s = connection.createStatement()) {
+                for (Iterator<SqlStatement> it = step.down().openStatements(); it.hasNext(); ) {
+                    s.execute(lock.fenceSql());
+                    execute(s, it.next(), step);
+                    ran++;
+                }
+                s.execute(tracker.markUndoneSql(step.row().id(), runner));
+            } catch (StepFailed e) {
+                throw e.outside(ran);
+            }
+        }
+        LOG.log(Level.INFO, "Undid migration " + index + "/" + total + " " + step.row().id() + " with "
+                + step.down().file() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms ("
+                + (transactional ? "in a transaction" : "outside a transaction") + ", " + step.source() + ")");
+    }
+
+    private static void execute(Statement s, SqlStatement statement, Step step) throws SQLException {
+        if (statement.copyRows().isPresent()) {
+            throw new StepFailed(step, statement, new SQLException("COPY ... FROM STDIN is not supported in a down"));
+        }
+        try {
+            s.execute(statement.text());
+        } catch (SQLException e) {
+            throw new StepFailed(step, statement, e);
+        }
+    }
+
+    /** A down statement's failure, named by file and line. */
+    private static final class StepFailed extends RuntimeException {
+        private final transient Step step;
+        private final transient SqlStatement statement;
+        private final SQLException cause;
+
+        StepFailed(Step step, SqlStatement statement, SQLException cause) {
+            super(cause.getMessage(), cause);
+            this.step = step;
+            this.statement = statement;
+            this.cause = cause;
+        }
+
+        private String head() {
+            return "Undo of " + step.row().id() + " failed: " + step.down().file() + " at line " + statement.line()
+                    + ": " + cause.getMessage() + " [SQLState " + cause.getSQLState() + "]\n  Statement: "
+                    + statement.oneLine(200) + "\n  ";
+        }
+
+        LockstepException rolledBack() {
+            return new LockstepException(head() + "Its transaction was rolled back: this migration is still applied, "
+                    + "and migrations undone before it stay undone. Fix the down SQL and run undo again.", cause);
+        }
+
+        LockstepException outside(int ran) {
+            return new LockstepException(head() + (ran == 0 ? "No statement of it had run"
+                    : "Its first " + ran + " statement(s) took effect (it runs outside a transaction)")
+                    + "; its row stays 'applied'. Finish or revert those statements by hand, then run undo again.",
+                    cause);
+        }
+    }
+
+    private UndoPlan describe(Tracker tracker, List<Step> steps) {
+        return new UndoPlan(tracker.displayName(), steps.stream().map(step -> new UndoPlan.Step(step.row().version(),
+                step.row().name(), step.down().file(), step.source(), step.down().facts().transactional(),
+                step.down().text())).toList());
+    }
+
+    private Tracker existingTracker(Connection connection) throws SQLException {
+        Tracker tracker = Tracker.resolve(connection, engine.settings().schema(), engine.settings().table());
+        if (!tracker.exists(connection)) {
+            throw new LockstepException("There is no tracker " + tracker.displayName() + " in this database: "
+                    + "nothing to undo.");
+        }
+        return tracker;
+    }
+
+    private static LockstepException failure(SQLException e) {
+        return new LockstepException("Could not undo: " + e.getMessage() + " [SQLState " + e.getSQLState() + "]", e);
+    }
+}
