@@ -4,9 +4,11 @@ import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepConfigurationException;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.MigrationInfo;
-import dev.lockstep.core.MigrationVersion;
 import dev.lockstep.core.MigrationReport;
+import dev.lockstep.core.MigrationVersion;
 import dev.lockstep.core.RepairAction;
+import dev.lockstep.core.UndoPlan;
+import dev.lockstep.core.UndoTarget;
 import dev.lockstep.core.ValidationException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -68,6 +70,13 @@ public final class LockstepCli {
         COMMANDS.put("preview", new Command("show what migrate would run, with statements and lint findings",
                 "Prints each migration migrate would run, in order, whether it runs in a transaction, its statements "
                         + "and the lint's findings. Writes nothing."));
+        COMMANDS.put("undo", new Command("run the down SQL of the latest applied migrations, after asking",
+                "Undoes applied migrations, highest version first: --to=V (every one above version V) or --last=N. "
+                        + "Each runs the down SQL kept in its tracker row when it was applied (or, for a row from "
+                        + "before, its down file), in its own transaction where it can, under the migration lock, "
+                        + "and its row is marked undone (kept, with who and when); the next migrate applies it "
+                        + "again. It shows every down it will run and asks to type yes (--yes: do not ask); a "
+                        + "migration without down SQL stops it before anything runs. Startup never undoes."));
         COMMANDS.put("mark-done", new Command("record an interrupted migration as applied",
                 "For a migration outside a transaction that was interrupted (its row is 'running'), after you "
                         + "completed its remaining statements by hand: records it as applied." + REPAIR_HELP));
@@ -127,6 +136,10 @@ public final class LockstepCli {
                 return repair(REPAIRS.get(name), repair, Engine.build(Settings.resolve(flags, environment),
                         new Progress(out)));
             }
+            if (name.equals("undo")) {
+                UndoOptions undo = UndoOptions.take(flags);
+                return undo(undo, Engine.build(Settings.resolve(flags, environment), new Progress(out)));
+            }
             Settings settings = Settings.resolve(flags, environment);
             if (Engine.hasTenants(settings) && TenantCommands.SUPPORTED.contains(name)) {
                 return new TenantCommands(out, Engine.fleet(settings)).execute(name);
@@ -180,6 +193,49 @@ public final class LockstepCli {
         }
         out.println("Done: " + lockstep.repair(action, options.version(), options.name()));
         return ExitCode.OK;
+    }
+
+    /** Shows every down it will run, asks unless --yes, then undoes exactly what was shown. */
+    private ExitCode undo(UndoOptions options, Lockstep lockstep) {
+        UndoPlan plan = lockstep.planUndo(options.target());
+        out.println(plan.describe());
+        if (plan.isEmpty()) {
+            return ExitCode.OK;
+        }
+        if (!options.yes()) {
+            out.print("Type yes to undo " + plan.steps().size() + " migration(s): ");
+            out.flush();
+            String answer = readLine();
+            if (!"yes".equals(answer == null ? null : answer.strip())) {
+                out.println("Nothing changed.");
+                return ExitCode.DECLINED;
+            }
+        }
+        UndoPlan undone = lockstep.undo(options.target(), plan);
+        out.println("Undid " + undone.steps().size() + " migration(s) in " + undone.tracker()
+                + "; the next migrate applies them again.");
+        return ExitCode.OK;
+    }
+
+    /** {@code --to=V} or {@code --last=N}, and {@code --yes}. */
+    private record UndoOptions(UndoTarget target, boolean yes) {
+
+        static UndoOptions take(Map<String, String> flags) {
+            String to = flags.remove("to");
+            String last = flags.remove("last");
+            boolean yes = flags.remove("yes") != null;
+            if ((to == null) == (last == null)) {
+                throw new UsageException("say what to undo: --to=V (every applied migration above version V) or "
+                        + "--last=N (the N highest applied versions), one of them");
+            }
+            try {
+                return new UndoOptions(to != null ? UndoTarget.to(to.strip()) : UndoTarget.last(Integer.parseInt(
+                        last.strip())), yes);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(to != null ? "--to='" + to + "' is no migration version; give it as info "
+                        + "shows it, e.g. 42 or 1.1" : "--last='" + last + "' must be a whole number, 1 or more");
+            }
+        }
     }
 
     private String readLine() {

@@ -3,9 +3,9 @@ package dev.lockstep.core;
 /** Which applied migrations an undo reverts: every one above a version, or the last N (by version). */
 public sealed interface UndoTarget {
 
-    /** Undo every applied migration with a higher version than {@code version}. */
+    /** Undo every applied migration with a higher version than {@code version}; {@code 0}: every one. */
     static UndoTarget to(String version) {
-        return new To(MigrationVersion.parse(version));
+        return version.strip().equals("0") ? new Last(Integer.MAX_VALUE) : new To(MigrationVersion.parse(version));
     }
 
     /** Undo the {@code count} applied migrations with the highest versions. */
