@@ -118,12 +118,11 @@ public final class LockstepAutoConfiguration {
             named.all().forEach(target -> target.engine().ifPresent(engine ->
                     listeners.orderedStream().forEach(engine::addListener)));
             targetListeners.orderedStream().forEach(attach -> attach.attach(named));
-            return new StartupMigration(() -> named.runAll(properties.getMode(), properties.getFleet().getStartup()),
-                    properties.isFailOnError(), afterRun);
+            return new StartupMigration(() -> named.runAll(properties), properties.isFailOnError(), afterRun);
         }
         Lockstep engine = lockstep.getObject();
         listeners.orderedStream().forEach(engine::addListener);
-        return new StartupMigration(engine, properties.getMode(), properties.isFailOnError(), afterRun);
+        return new StartupMigration(engine, properties, afterRun);
     }
 
     @Bean

@@ -141,6 +141,8 @@ public class LockstepProperties {
     @NestedConfigurationProperty
     private final FleetProperties fleet = new FleetProperties();
 
+    private final Undo undo = new Undo();
+
     /** What the startup run does. */
     public enum Mode {
         /** Apply what is pending. */
@@ -148,7 +150,12 @@ public class LockstepProperties {
         /** Check the files against the tracker; fail on anything pending, edited or interrupted; write nothing. */
         VALIDATE,
         /** Log what would run; apply nothing. */
-        PREVIEW
+        PREVIEW,
+        /**
+         * Undo applied migrations (lockstep.undo.to or lockstep.undo.last), for a one-off job with exit-after-run;
+         * never a service's normal start.
+         */
+        UNDO
     }
 
     /** When the startup run happens. */
@@ -330,6 +337,42 @@ public class LockstepProperties {
 
     public FleetProperties getFleet() {
         return fleet;
+    }
+
+    public Undo getUndo() {
+        return undo;
+    }
+
+    /**
+     * What lockstep.mode=undo undoes: set one of the two.
+     */
+    public static class Undo {
+
+        /**
+         * Undo every applied migration above this version (0: every one).
+         */
+        private String to;
+
+        /**
+         * Undo the N applied migrations with the highest versions.
+         */
+        private Integer last;
+
+        public String getTo() {
+            return to;
+        }
+
+        public void setTo(String to) {
+            this.to = to;
+        }
+
+        public Integer getLast() {
+            return last;
+        }
+
+        public void setLast(Integer last) {
+            this.last = last;
+        }
     }
 
     public Ddl getDdl() {

@@ -43,16 +43,17 @@ public final class LockstepTargets {
     }
 
     /** Runs every target in order; the first that fails stops the rest (its error names it). */
-    void runAll(LockstepProperties.Mode mode, FleetProperties.Startup startup) {
+    void runAll(LockstepProperties properties) {
+        LockstepProperties.Mode mode = properties.getMode();
         for (Target target : targets) {
             LOG.info("Lockstep target '" + target.name() + "'");
             if (target.engine().isPresent()) {
-                StartupMigration.run(target.engine().get(), mode);
+                StartupMigration.run(target.engine().get(), properties);
             } else if (mode != LockstepProperties.Mode.MIGRATE) {
                 throw new LockstepConfigurationException("lockstep.mode", mode.name().toLowerCase(java.util.Locale.ROOT)
                         + " is not available for target '" + target.name() + "', which has tenants: fleets migrate "
                         + "only; use lockstep-cli validate per tenant, or set lockstep.mode=migrate");
-            } else if (startup == FleetProperties.Startup.CANARIES) {
+            } else if (properties.getFleet().getStartup() == FleetProperties.Startup.CANARIES) {
                 target.fleet().get().migrateCanariesThenRestInBackground();
             } else {
                 target.fleet().get().migrate();

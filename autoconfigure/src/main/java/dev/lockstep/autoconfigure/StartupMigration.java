@@ -1,6 +1,9 @@
 package dev.lockstep.autoconfigure;
 
 import dev.lockstep.core.Lockstep;
+import dev.lockstep.core.LockstepConfigurationException;
+import dev.lockstep.core.UndoPlan;
+import dev.lockstep.core.UndoTarget;
 import dev.lockstep.core.LockstepException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -31,8 +34,17 @@ final class StartupMigration {
     private final boolean failOnError;
     private final Runnable afterRun;
 
-    StartupMigration(Lockstep lockstep, LockstepProperties.Mode mode, boolean failOnError, Runnable afterRun) {
-        this(() -> run(lockstep, mode), failOnError, afterRun);
+    StartupMigration(Lockstep lockstep, LockstepProperties properties, Runnable afterRun) {
+        this(() -> run(lockstep, properties), properties.isFailOnError(), afterRun);
+    }
+
+    /** One engine's startup run in the configured mode. */
+    static void run(Lockstep lockstep, LockstepProperties properties) {
+        if (properties.getMode() == LockstepProperties.Mode.UNDO) {
+            undo(lockstep, properties.getUndo());
+        } else {
+            run(lockstep, properties.getMode());
+        }
     }
 
     /** @param work the run: one engine's, or every target's in order */
@@ -48,7 +60,35 @@ final class StartupMigration {
             case VALIDATE -> lockstep.validate();
             case PREVIEW -> LOG.info("Lockstep preview (lockstep.mode=preview: nothing is applied, the application "
                     + "starts on the schema as it is):\n" + lockstep.preview().describe());
+            case UNDO -> throw new IllegalStateException("undo needs its target: run(lockstep, mode, undo)");
             default -> lockstep.migrate();
+        }
+    }
+
+    /**
+     * {@code lockstep.mode=undo}: logs every down it runs, then undoes (under the migration lock). The
+     * mode is the operator's confirmation; it is meant for a one-off job with {@code exit-after-run}.
+     */
+    static void undo(Lockstep lockstep, LockstepProperties.Undo undo) {
+        UndoTarget target = undoTarget(undo);
+        UndoPlan plan = lockstep.planUndo(target);
+        LOG.warn("Lockstep undo (lockstep.mode=undo):\n" + plan.describe());
+        UndoPlan undone = lockstep.undo(target, plan);
+        LOG.warn("Lockstep undid " + undone.steps().size() + " migration(s) in " + undone.tracker()
+                + "; the next start with lockstep.mode=migrate applies them again");
+    }
+
+    private static UndoTarget undoTarget(LockstepProperties.Undo undo) {
+        if ((undo.getTo() == null) == (undo.getLast() == null)) {
+            throw new LockstepConfigurationException("lockstep.undo.to", "lockstep.mode=undo needs what to undo: set "
+                    + "lockstep.undo.to (every applied migration above that version) or lockstep.undo.last (the N "
+                    + "highest applied versions), one of them");
+        }
+        try {
+            return undo.getTo() != null ? UndoTarget.to(undo.getTo()) : UndoTarget.last(undo.getLast());
+        } catch (IllegalArgumentException e) {
+            throw new LockstepConfigurationException(undo.getTo() != null ? "lockstep.undo.to" : "lockstep.undo.last",
+                    e.getMessage());
         }
     }
 

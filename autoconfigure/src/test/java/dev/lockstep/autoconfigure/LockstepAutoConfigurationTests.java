@@ -233,8 +233,8 @@ class LockstepAutoConfigurationTests {
     @Test
     void eachDefaultBeanGivesWayToAUserBean() {
         Lockstep userLockstep = Lockstep.configure().dataSource(schema.dataSource()).load();
-        LockstepInitializer userInitializer = new LockstepInitializer(new StartupMigration(userLockstep,
-                LockstepProperties.Mode.MIGRATE, false, () -> {
+        LockstepInitializer userInitializer = new LockstepInitializer(new StartupMigration(userLockstep::migrate,
+                false, () -> {
         }));
         withDatabase()
                 .withBean(Lockstep.class, () -> userLockstep)
