@@ -64,12 +64,27 @@ public enum LintRule {
             "pg_repack --order-by, or leave physical order alone"),
     LOCK_TABLE("lock-table", "as requested (ACCESS EXCLUSIVE by default)",
             "LOCK TABLE holds its lock until the migration's transaction ends, queueing the table's queries",
-            "let each statement take the lock it needs; Lockstep's lock_timeout and retries then keep the wait short");
+            "let each statement take the lock it needs; Lockstep's lock_timeout and retries then keep the wait short"),
+    /** Down files only: what an undo would lose. */
+    DROP_TABLE("drop-table", "ACCESS EXCLUSIVE",
+            "a down that drops a table deletes every row written since its up ran: undoing loses that data",
+            "keep the data (rename the table, or copy it out first), or accept the loss with "
+                    + "-- lockstep:lint-ignore=drop-table in the down file"),
+    /** Down files only: what an undo would lose. */
+    DROP_COLUMN("drop-column", "ACCESS EXCLUSIVE",
+            "a down that drops a column deletes every value written to it since its up ran: undoing loses that data",
+            "keep the column (the older release ignores it), or accept the loss with "
+                    + "-- lockstep:lint-ignore=drop-column in the down file");
 
     private final String id;
     private final String lock;
     private final String reason;
     private final String safeAlternative;
+
+    /** Whether the rule is about data a down (an undo) loses, reported for down files only. */
+    public boolean losesData() {
+        return this == DROP_TABLE || this == DROP_COLUMN;
+    }
 
     LintRule(String id, String lock, String reason, String safeAlternative) {
         this.id = id;

@@ -133,11 +133,15 @@ public final class Lockstep {
 
     /**
      * The risky statements ({@link LintRule}) of the migrations {@code reported} picks, in order,
-     * without those a file accepts with {@code -- lockstep:lint-ignore=}. Every migration before
+     * then what their down files would lose ({@code drop-table}, {@code drop-column}), without those a
+     * file accepts with {@code -- lockstep:lint-ignore=}. Every migration before
      * them is read too, so what an earlier one did counts. Reads the files; opens no connection.
      */
     public List<LintFinding> lint(Predicate<? super Migration> reported) {
-        return LintCheck.findings(engine.scan(), reported::test);
+        List<dev.lockstep.core.internal.files.LoadedMigration> onDisk = engine.scan();
+        List<LintFinding> findings = new ArrayList<>(LintCheck.findings(onDisk, reported::test));
+        findings.addAll(LintCheck.downFindings(onDisk.stream().filter(reported::test).toList()));
+        return findings;
     }
 
     /**

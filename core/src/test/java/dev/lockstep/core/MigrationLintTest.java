@@ -127,8 +127,9 @@ public class MigrationLintTest extends SchemaTestBase {
     @Test
     void everyRuleHasACase() {
         List<String> covered = cases().map(a -> (String) a.get()[0]).distinct().toList();
+        // The rules about what a down loses have their cases in DownLintTest.
         assertThat(covered).containsExactlyInAnyOrderElementsOf(
-                Arrays.stream(LintRule.values()).map(LintRule::id).toList());
+                Arrays.stream(LintRule.values()).filter(rule -> !rule.losesData()).map(LintRule::id).toList());
     }
 
     @Test

@@ -65,7 +65,8 @@ public final class LintCheck {
         for (LintedStatement statement : migration.facts().lint()) {
             for (LintEvent event : statement.events()) {
                 if (event instanceof Risk risk) {
-                    if (isRisky(risk, created) && !migration.lintIgnored().contains(risk.rule())) {
+                    if (!risk.rule().losesData() && isRisky(risk, created)
+                            && !migration.lintIgnored().contains(risk.rule())) {
                         findings.add(new LintFinding(migration.file(), statement.line(), risk.rule(), risk.relation(),
                                 statement.statement()));
                     }
@@ -77,6 +78,28 @@ public final class LintCheck {
                     validatedNotNull.add(notNullChecks.get(validates.constraintKey()));
                 }
             }
+        }
+        return findings;
+    }
+
+    /**
+     * What the down files of {@code migrations} would lose if an undo ran them: each {@code DROP TABLE}
+     * and {@code DROP COLUMN}, unless the down file accepts it with {@code -- lockstep:lint-ignore=}.
+     */
+    public static List<LintFinding> downFindings(List<LoadedMigration> migrations) {
+        List<LintFinding> findings = new ArrayList<>();
+        for (LoadedMigration migration : migrations) {
+            migration.down().ifPresent(down -> {
+                for (LintedStatement statement : down.facts().lint()) {
+                    for (LintEvent event : statement.events()) {
+                        if (event instanceof Risk risk && risk.rule().losesData()
+                                && !down.facts().lintIgnored().contains(risk.rule())) {
+                            findings.add(new LintFinding(down.file(), statement.line(), risk.rule(), risk.relation(),
+                                    statement.statement()));
+                        }
+                    }
+                }
+            });
         }
         return findings;
     }

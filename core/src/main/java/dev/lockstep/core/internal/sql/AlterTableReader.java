@@ -82,6 +82,8 @@ final class AlterTableReader {
             return add(a);
         } else if (a.accept("ALTER")) {
             alterColumn(a);
+        } else if (a.accept("DROP") && !a.accept("CONSTRAINT")) {
+            risk(LintRule.DROP_COLUMN);
         }
         return LockMode.ACCESS_EXCLUSIVE;
     }

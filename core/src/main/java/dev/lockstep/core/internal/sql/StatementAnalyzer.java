@@ -189,9 +189,14 @@ public final class StatementAnalyzer {
                 return;
             }
         }
-        if (c.accept("TABLE") || c.accept("MATERIALIZED", "VIEW") || c.accept("VIEW")) {
+        boolean table = c.accept("TABLE");
+        if (table || c.accept("MATERIALIZED", "VIEW") || c.accept("VIEW")) {
             c.accept("IF", "EXISTS");
-            locks(c.name(), LockMode.ACCESS_EXCLUSIVE);
+            Optional<RelationName> relation = c.name();
+            locks(relation, LockMode.ACCESS_EXCLUSIVE);
+            if (table) {
+                relation.ifPresent(name -> lint.add(Risk.on(LintRule.DROP_TABLE, name)));
+            }
         }
     }
 

@@ -79,7 +79,9 @@ class StatementAnalyzerTest {
             ALTER TABLE t ADD COLUMN c text, ADD COLUMN d float8 DEFAULT random()     | -                         | -                         | volatile-default t                | ACCESS EXCLUSIVE on t
             ALTER TABLE t ADD COLUMN c text DEFAULT md5('random()')                   | -                         | -                         | -                                 | ACCESS EXCLUSIVE on t
             ALTER TABLE                                                               | -                         | -                         | -                                 | -
-            DROP TABLE IF EXISTS t                                                    | -                         | -                         | -                                 | ACCESS EXCLUSIVE on t
+            DROP TABLE IF EXISTS t                                                    | -                         | -                         | drop-table t                      | ACCESS EXCLUSIVE on t
+            ALTER TABLE t DROP COLUMN IF EXISTS c                                     | -                         | -                         | drop-column t                     | ACCESS EXCLUSIVE on t
+            ALTER TABLE t DROP CONSTRAINT t_c_check                                   | -                         | -                         | -                                 | ACCESS EXCLUSIVE on t
             DROP MATERIALIZED VIEW v                                                  | -                         | -                         | -                                 | ACCESS EXCLUSIVE on v
             VACUUM (FULL 0) t                                                         | VACUUM                    | VACUUM                    | -                                 | SHARE UPDATE EXCLUSIVE on t
             VACUUM (FULL off) t                                                       | VACUUM                    | VACUUM                    | -                                 | SHARE UPDATE EXCLUSIVE on t
