@@ -10,6 +10,7 @@ import dev.lockstep.core.internal.run.Listeners;
 import dev.lockstep.core.internal.run.MigrateCommand;
 import dev.lockstep.core.internal.run.PreviewCommand;
 import dev.lockstep.core.internal.run.RepairCommand;
+import dev.lockstep.core.internal.run.RoundTripCommand;
 import dev.lockstep.core.internal.run.RunSettings;
 import dev.lockstep.core.internal.run.UndoCommand;
 import dev.lockstep.core.internal.run.ValidateCommand;
@@ -183,6 +184,18 @@ public final class Lockstep {
      */
     public UndoPlan undo(UndoTarget target, UndoPlan confirmed) {
         return new UndoCommand(engine, target).run(Optional.ofNullable(confirmed));
+    }
+
+    /**
+     * For test suites, on a database that has none of the migrations (a fresh clone, never
+     * production): runs each up, and each down after it, checking that the down brings the catalog
+     * back to what it was before the up ({@link CatalogSnapshot}); records nothing.
+     *
+     * @return one round trip per migration with a down, in order, up to the first that failed (it lists
+     *     the differences; the later ones are not checked)
+     */
+    public List<RoundTrip> roundTrips() {
+        return new RoundTripCommand(engine).run();
     }
 
     /** Where this engine's latest run stands, whoever built the engine; safe from any thread. */

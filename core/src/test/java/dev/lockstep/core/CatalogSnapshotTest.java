@@ -110,7 +110,8 @@ class CatalogSnapshotTest {
                 + "LANGUAGE sql AS 'SELECT count(*) FROM items WHERE amount > 0'");
 
         assertThat(differences).hasSize(2);
-        assertThat(differences).allMatch(line -> line.substring(2).startsWith("function item_count() returns bigint md5 "));
+        assertThat(differences)
+                .allMatch(line -> line.substring(2).startsWith("function item_count() returns bigint md5 "));
         assertThat(differences).extracting(line -> line.substring(0, 1)).containsExactlyInAnyOrder("+", "-");
     }
 
