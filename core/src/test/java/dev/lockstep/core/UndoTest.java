@@ -120,6 +120,36 @@ class UndoTest extends SchemaTestBase {
         assertThat(undone.steps()).extracting(UndoPlan.Step::name).containsExactly("customers_email");
     }
 
+    @Test
+    void aTrackerFromBeforeUndoGetsItsColumnsOlderInsertsStillWorkAndOldRowsUndoWithTheirDownFile() {
+        Sql.execute(schema, "CREATE TABLE lockstep_applied_migrations (version bigint NOT NULL, "
+                + "version_text text NOT NULL DEFAULT '', name text NOT NULL, checksum text, "
+                + "state text NOT NULL CHECK (state IN ('applied', 'running')), applied_at timestamptz NOT NULL "
+                + "DEFAULT now(), execution_ms bigint, applied_by text, PRIMARY KEY (version, version_text, name))");
+        Lockstep lockstep = locked().load();
+        String checksum = lockstep.scan().get(0).checksum();
+        Sql.execute(schema, "CREATE TABLE customers (id bigint PRIMARY KEY, email text); INSERT INTO "
+                + "lockstep_applied_migrations (version, name, checksum, state) VALUES (1, 'customers', '" + checksum
+                + "', 'applied')");
+
+        migrate();
+
+        // What a replica on the earlier Lockstep writes: only the columns it knows.
+        Sql.execute(schema, "INSERT INTO lockstep_applied_migrations (version, version_text, name, checksum, state, "
+                + "execution_ms, applied_by) VALUES (9, '', 'from_an_older_replica', 'x', 'applied', 1, 'old')");
+        assertThat(Sql.value(schema, "SELECT down_sql FROM lockstep_applied_migrations WHERE version = 2"))
+                .isEqualTo("DROP INDEX CONCURRENTLY customers_email;");
+        assertThatThrownBy(() -> lockstep.planUndo(UndoTarget.to("1")))
+                .hasMessageContaining("9_from_an_older_replica (from_an_older_replica) has no down SQL");
+        Sql.execute(schema, "DELETE FROM lockstep_applied_migrations WHERE version = 9");
+
+        UndoPlan undone = lockstep.undo(UndoTarget.to("0"), null);
+
+        assertThat(undone.steps()).extracting(UndoPlan.Step::source)
+                .containsExactly("kept in the tracker", "from the file; the row predates kept downs");
+        assertThat(Sql.tracker(schema)).containsExactly("1_customers:undone", "2_customers_email:undone");
+    }
+
     /** A configuration, with or without the advisory lock. */
     private record NoLockConfiguration(LockstepConfiguration configuration) {
     }
