@@ -44,6 +44,6 @@ class LockstepBindFailureAnalyzerTests {
         start("--lockstep.url=jdbc:postgresql://127.0.0.1:1/none", "--lockstep.mode=dry-run");
 
         assertThat(output).contains("lockstep.mode has the value 'dry-run'")
-                .contains("Set lockstep.mode to one of: migrate, validate, preview.");
+                .contains("Set lockstep.mode to one of: migrate, validate, preview, undo.");
     }
 }

@@ -3,8 +3,12 @@ package dev.lockstep.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockstep.core.internal.run.UndoCommand;
+import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,6 +152,41 @@ class UndoTest extends SchemaTestBase {
         assertThat(undone.steps()).extracting(UndoPlan.Step::source)
                 .containsExactly("kept in the tracker", "from the file; the row predates kept downs");
         assertThat(Sql.tracker(schema)).containsExactly("1_customers:undone", "2_customers_email:undone");
+    }
+
+    @Test
+    void aDownWaitingForATableLockIsRolledBackAndTriedAgainSoTheTablesQueriesDoNotQueueBehindIt() throws Exception {
+        files.add("3_orders.up.sql", "CREATE TABLE orders (id bigint);").add("3_orders.down.sql", "DROP TABLE orders;");
+        migrate();
+        Lockstep lockstep = locked().ddlLockTimeout(Duration.ofMillis(100)).load();
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (Connection reader = schema.connect()) {
+            reader.setAutoCommit(false);
+            reader.createStatement().execute("SELECT count(*) FROM orders"); // ACCESS SHARE until it ends
+            CompletableFuture<Void> undo = CompletableFuture.runAsync(() -> LogCapture.during(UndoCommand.class, log,
+                    () -> lockstep.undo(UndoTarget.last(1), null)));
+            assertThat(Poll.until(Duration.ofSeconds(30), () -> log.stream().anyMatch(line ->
+                    line.contains("its transaction was rolled back, trying again")))).as("a retry, logged").isTrue();
+            reader.commit();
+            undo.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(Sql.tracker(schema)).contains("3_orders:undone");
+    }
+
+    @Test
+    void aDownThatCannotGetItsLockWithinMaxWaitFailsLeavingTheMigrationApplied() throws Exception {
+        files.add("3_orders.up.sql", "CREATE TABLE orders (id bigint);").add("3_orders.down.sql", "DROP TABLE orders;");
+        migrate();
+        Lockstep lockstep = locked().ddlLockTimeout(Duration.ofMillis(100)).ddlMaxWait(Duration.ofMillis(400)).load();
+        try (Connection reader = schema.connect()) {
+            reader.setAutoCommit(false);
+            reader.createStatement().execute("SELECT count(*) FROM orders");
+
+            assertThatThrownBy(() -> lockstep.undo(UndoTarget.last(1), null)).hasMessageContaining("[SQLState 55P03]")
+                    .hasMessageContaining("still applied");
+            reader.rollback();
+        }
+        assertThat(Sql.tracker(schema)).contains("3_orders:applied");
     }
 
     /** A configuration, with or without the advisory lock. */

@@ -19,6 +19,7 @@ import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -33,8 +34,10 @@ import java.util.Set;
  * an explicit call runs it. The down comes from the tracker row (so a release that no longer ships
  * the file can undo it), else from the down file. Everything is checked before anything runs: a
  * migration without a down, an interrupted migration, a tracker that changed while this run waited.
- * A step in a transaction commits with its row; a step outside one runs statement by statement and
- * marks its row last, so a failure leaves the row {@code applied} and says which statements ran.
+ * A step in a transaction commits with its row, under {@code lockstep.ddl.lock-timeout} with retries;
+ * a step outside one (its statements need it: {@code DROP INDEX CONCURRENTLY}) runs statement by
+ * statement and marks its row last, so a failure leaves the row {@code applied} and says which
+ * statements ran.
  */
 public final class UndoCommand {
 
@@ -164,23 +167,7 @@ public final class UndoCommand {
         boolean transactional = step.down().facts().transactional();
         state.restore(connection);
         if (transactional) {
-            connection.setAutoCommit(false);
-            try (Statement s = connection.createStatement()) {
-                s.execute(lock.fenceSql());
-                for (Iterator<SqlStatement> it = step.down().openStatements(); it.hasNext(); ) {
-                    execute(s, it.next(), step);
-                }
-                s.execute(tracker.markUndoneSql(step.row().id(), runner));
-                connection.commit();
-            } catch (StepFailed e) {
-                connection.rollback();
-                throw e.rolledBack();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            inTransaction(connection, tracker, lock, step, runner);
         } else {
             int ran = 0;
             try (Statement s = connection.createStatement()) {
@@ -199,6 +186,58 @@ public final class UndoCommand {
                 + (transactional ? "in a transaction" : "outside a transaction") + ", " + step.source() + ")");
     }
 
+    /**
+     * A down in a transaction, with {@code lockstep.ddl.lock-timeout}: when PostgreSQL cancels it for
+     * waiting too long on a table lock (55P03), its transaction is rolled back, so nothing of it took
+     * effect, and it runs again after a pause, until {@code lockstep.ddl.max-wait}; the table's own
+     * queries never queue behind it for longer than the lock timeout.
+     */
+    private void inTransaction(Connection connection, Tracker tracker, HeldLock lock, Step step, String runner)
+            throws SQLException {
+        Duration lockTimeout = engine.settings().ddlLockTimeout();
+        long deadline = System.nanoTime() + engine.settings().ddlMaxWait().toNanos();
+        for (int attempt = 1; ; attempt++) {
+            connection.setAutoCommit(false);
+            try (Statement s = connection.createStatement()) {
+                s.execute(lock.fenceSql());
+                if (!lockTimeout.isZero()) {
+                    s.execute("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'");
+                }
+                for (Iterator<SqlStatement> it = step.down().openStatements(); it.hasNext(); ) {
+                    execute(s, it.next(), step);
+                }
+                s.execute(tracker.markUndoneSql(step.row().id(), runner));
+                connection.commit();
+                return;
+            } catch (StepFailed e) {
+                connection.rollback();
+                Duration pause = Duration.ofMillis(Math.min(10_000, 500L * attempt));
+                if (!"55P03".equals(e.cause.getSQLState()) || System.nanoTime() + pause.toNanos() > deadline) {
+                    throw e.rolledBack();
+                }
+                LOG.log(Level.WARNING, "Undo of " + step.row().id() + ": " + e.cause.getMessage() + " (lock_timeout "
+                        + lockTimeout.toMillis() + " ms); its transaction was rolled back, trying again in "
+                        + pause.toMillis() + " ms (attempt " + (attempt + 1) + ")");
+                pause(pause);
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static void pause(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockstepException("Undo was interrupted while it waited to try a down again; nothing of "
+                    + "that migration was undone");
+        }
+    }
+
     private static void execute(Statement s, SqlStatement statement, Step step) throws SQLException {
         if (statement.copyRows().isPresent()) {
             throw new StepFailed(step, statement, new SQLException("COPY ... FROM STDIN is not supported in a down"));
@@ -214,7 +253,7 @@ public final class UndoCommand {
     private static final class StepFailed extends RuntimeException {
         private final transient Step step;
         private final transient SqlStatement statement;
-        private final SQLException cause;
+        final SQLException cause;
 
         StepFailed(Step step, SqlStatement statement, SQLException cause) {
             super(cause.getMessage(), cause);
