@@ -13,8 +13,13 @@ public record LintFinding(String file, int line, LintRule rule, String relation,
 
     /** Several lines: where, what, why, the safe way, and how to accept it. */
     public String describe() {
-        return file + ", line " + line + ": " + rule.id() + " on " + relation + "\n    " + statement
-                + "\n    Why: " + rule.reason() + " (lock: " + rule.lock() + ").\n    Safer: " + rule.safeAlternative()
+        String head = file + ", line " + line + ": " + rule.id() + " on " + relation + "\n    " + statement
+                + "\n    Why: " + rule.reason();
+        if (rule.losesData()) {
+            return head + ".\n    Safer: " + rule.safeAlternative() + ".\n    If losing that data on an undo is what "
+                    + "you want, accept it: add '-- lockstep:lint-ignore=" + rule.id() + "' at the top of the down file.";
+        }
+        return head + " (lock: " + rule.lock() + ").\n    Safer: " + rule.safeAlternative()
                 + ".\n    If the table is small or not yet in use, accept it: add '-- lockstep:lint-ignore=" + rule.id()
                 + "' at the top of the file.";
     }

@@ -68,13 +68,11 @@ public enum LintRule {
     /** Down files only: what an undo would lose. */
     DROP_TABLE("drop-table", "ACCESS EXCLUSIVE",
             "a down that drops a table deletes every row written since its up ran: undoing loses that data",
-            "keep the data (rename the table, or copy it out first), or accept the loss with "
-                    + "-- lockstep:lint-ignore=drop-table in the down file"),
+            "keep the data (rename the table, or copy it out first)"),
     /** Down files only: what an undo would lose. */
     DROP_COLUMN("drop-column", "ACCESS EXCLUSIVE",
             "a down that drops a column deletes every value written to it since its up ran: undoing loses that data",
-            "keep the column (the older release ignores it), or accept the loss with "
-                    + "-- lockstep:lint-ignore=drop-column in the down file");
+            "keep the column (the older release ignores it)");
 
     private final String id;
     private final String lock;
