@@ -118,7 +118,8 @@ public final class LockstepAutoConfiguration {
             named.all().forEach(target -> target.engine().ifPresent(engine ->
                     listeners.orderedStream().forEach(engine::addListener)));
             targetListeners.orderedStream().forEach(attach -> attach.attach(named));
-            return new StartupMigration(() -> named.runAll(properties), properties.isFailOnError(), afterRun);
+            return new StartupMigration(() -> named.runAll(properties),
+                    properties.isFailOnError() || properties.getMode() == LockstepProperties.Mode.UNDO, afterRun);
         }
         Lockstep engine = lockstep.getObject();
         listeners.orderedStream().forEach(engine::addListener);
@@ -127,7 +128,11 @@ public final class LockstepAutoConfiguration {
 
     @Bean
     @ConditionalOnBooleanProperty("lockstep.exit-after-run")
-    LockstepExitAfterRun lockstepExitAfterRun(ObjectProvider<Lockstep> lockstep, ObjectProvider<LockstepTargets> targets) {
+    LockstepExitAfterRun lockstepExitAfterRun(ObjectProvider<Lockstep> lockstep, ObjectProvider<LockstepTargets> targets,
+            LockstepProperties properties) {
+        if (properties.getMode() == LockstepProperties.Mode.UNDO) {
+            return LockstepExitAfterRun.afterUndo();
+        }
         LockstepTargets named = targets.getIfAvailable();
         return named != null ? new LockstepExitAfterRun(named) : new LockstepExitAfterRun(lockstep.getObject());
     }

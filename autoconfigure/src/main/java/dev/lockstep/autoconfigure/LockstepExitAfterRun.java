@@ -32,6 +32,16 @@ class LockstepExitAfterRun implements ApplicationListener<ApplicationReadyEvent>
         this.failed = () -> lockstep.progress().phase() == RunProgress.Phase.FAILED;
     }
 
+    /** {@code lockstep.mode=undo}: an undo that failed failed the start, so reaching here means it ran. */
+    static LockstepExitAfterRun afterUndo() {
+        return new LockstepExitAfterRun(() -> "lockstep.mode=undo, its lines above say what it undid", () -> false);
+    }
+
+    private LockstepExitAfterRun(java.util.function.Supplier<String> outcome, java.util.function.BooleanSupplier failed) {
+        this.outcome = outcome;
+        this.failed = failed;
+    }
+
     LockstepExitAfterRun(LockstepTargets targets) {
         this.outcome = () -> targets.all().size() + " target(s)";
         this.failed = () -> targets.all().stream().anyMatch(t ->

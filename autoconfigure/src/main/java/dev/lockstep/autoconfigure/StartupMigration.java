@@ -34,8 +34,10 @@ final class StartupMigration {
     private final boolean failOnError;
     private final Runnable afterRun;
 
+    /** An undo that fails always fails the start: a job that undoes must never end as if it had. */
     StartupMigration(Lockstep lockstep, LockstepProperties properties, Runnable afterRun) {
-        this(() -> run(lockstep, properties), properties.isFailOnError(), afterRun);
+        this(() -> run(lockstep, properties),
+                properties.isFailOnError() || properties.getMode() == LockstepProperties.Mode.UNDO, afterRun);
     }
 
     /** One engine's startup run in the configured mode. */
