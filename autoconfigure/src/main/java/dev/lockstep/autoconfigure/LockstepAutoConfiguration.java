@@ -118,8 +118,8 @@ public final class LockstepAutoConfiguration {
             named.all().forEach(target -> target.engine().ifPresent(engine ->
                     listeners.orderedStream().forEach(engine::addListener)));
             targetListeners.orderedStream().forEach(attach -> attach.attach(named));
-            return new StartupMigration(() -> named.runAll(properties),
-                    properties.isFailOnError() || properties.getMode() == LockstepProperties.Mode.UNDO, afterRun);
+            return new StartupMigration(() -> named.runAll(properties), StartupMigration.failsStartup(properties),
+                    afterRun);
         }
         Lockstep engine = lockstep.getObject();
         listeners.orderedStream().forEach(engine::addListener);

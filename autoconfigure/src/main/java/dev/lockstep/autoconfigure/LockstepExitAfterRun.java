@@ -2,6 +2,8 @@ package dev.lockstep.autoconfigure;
 
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.RunProgress;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.SpringApplication;
@@ -23,8 +25,8 @@ class LockstepExitAfterRun implements ApplicationListener<ApplicationReadyEvent>
     private static final Log LOG = LogFactory.getLog(LockstepExitAfterRun.class);
 
     /** Says how the startup run ended, and whether it failed. */
-    private final java.util.function.Supplier<String> outcome;
-    private final java.util.function.BooleanSupplier failed;
+    private final Supplier<String> outcome;
+    private final BooleanSupplier failed;
 
     LockstepExitAfterRun(Lockstep lockstep) {
         this.outcome = () -> lockstep.progress().phase().label() + ", " + lockstep.progress().applied()
@@ -37,7 +39,7 @@ class LockstepExitAfterRun implements ApplicationListener<ApplicationReadyEvent>
         return new LockstepExitAfterRun(() -> "lockstep.mode=undo, its lines above say what it undid", () -> false);
     }
 
-    private LockstepExitAfterRun(java.util.function.Supplier<String> outcome, java.util.function.BooleanSupplier failed) {
+    private LockstepExitAfterRun(Supplier<String> outcome, BooleanSupplier failed) {
         this.outcome = outcome;
         this.failed = failed;
     }

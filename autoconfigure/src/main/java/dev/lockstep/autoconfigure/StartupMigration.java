@@ -34,19 +34,8 @@ final class StartupMigration {
     private final boolean failOnError;
     private final Runnable afterRun;
 
-    /** An undo that fails always fails the start: a job that undoes must never end as if it had. */
     StartupMigration(Lockstep lockstep, LockstepProperties properties, Runnable afterRun) {
-        this(() -> run(lockstep, properties),
-                properties.isFailOnError() || properties.getMode() == LockstepProperties.Mode.UNDO, afterRun);
-    }
-
-    /** One engine's startup run in the configured mode. */
-    static void run(Lockstep lockstep, LockstepProperties properties) {
-        if (properties.getMode() == LockstepProperties.Mode.UNDO) {
-            undo(lockstep, properties.getUndo());
-        } else {
-            run(lockstep, properties.getMode());
-        }
+        this(() -> run(lockstep, properties), failsStartup(properties), afterRun);
     }
 
     /** @param work the run: one engine's, or every target's in order */
@@ -56,13 +45,21 @@ final class StartupMigration {
         this.afterRun = afterRun;
     }
 
+    /**
+     * Whether a failed run fails the start: {@code lockstep.fail-on-error}, and always for an undo (a
+     * job that undoes must never end as if it had).
+     */
+    static boolean failsStartup(LockstepProperties properties) {
+        return properties.isFailOnError() || properties.getMode() == LockstepProperties.Mode.UNDO;
+    }
+
     /** One engine's startup run in the configured mode. */
-    static void run(Lockstep lockstep, LockstepProperties.Mode mode) {
-        switch (mode) {
+    static void run(Lockstep lockstep, LockstepProperties properties) {
+        switch (properties.getMode()) {
             case VALIDATE -> lockstep.validate();
             case PREVIEW -> LOG.info("Lockstep preview (lockstep.mode=preview: nothing is applied, the application "
                     + "starts on the schema as it is):\n" + lockstep.preview().describe());
-            case UNDO -> throw new IllegalStateException("undo needs its target: run(lockstep, mode, undo)");
+            case UNDO -> undo(lockstep, properties.getUndo());
             default -> lockstep.migrate();
         }
     }
@@ -71,7 +68,7 @@ final class StartupMigration {
      * {@code lockstep.mode=undo}: logs every down it runs, then undoes (under the migration lock). The
      * mode is the operator's confirmation; it is meant for a one-off job with {@code exit-after-run}.
      */
-    static void undo(Lockstep lockstep, LockstepProperties.Undo undo) {
+    private static void undo(Lockstep lockstep, LockstepProperties.Undo undo) {
         UndoTarget target = undoTarget(undo);
         UndoPlan plan = lockstep.planUndo(target);
         LOG.warn("Lockstep undo (lockstep.mode=undo):\n" + plan.describe());

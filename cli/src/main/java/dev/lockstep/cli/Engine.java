@@ -3,13 +3,14 @@ package dev.lockstep.cli;
 import dev.lockstep.core.FleetConfiguration;
 import dev.lockstep.core.FleetFailurePolicy;
 import dev.lockstep.core.Lockstep;
-import dev.lockstep.core.LockstepFleet;
-import java.util.Arrays;
 import dev.lockstep.core.LockstepConfiguration;
 import dev.lockstep.core.LockstepConfigurationException;
+import dev.lockstep.core.LockstepFleet;
 import dev.lockstep.core.LockstepListener;
 import dev.lockstep.core.LockstepSetting;
 import dev.lockstep.core.LockstepSettings;
+import java.util.Arrays;
+import java.util.function.Supplier;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /** The engine the settings describe, on an unpooled connection of the command's own. */
@@ -19,7 +20,7 @@ final class Engine {
     }
 
     static Lockstep build(Settings settings, LockstepListener progress) {
-        return load(configuration(settings).listener(progress), settings);
+        return withAdvice(settings, configuration(settings).listener(progress)::load);
     }
 
     /** Whether the settings name tenants: migrate, info and validate then run per tenant. */
@@ -29,9 +30,7 @@ final class Engine {
 
     /** The fleet the tenant settings describe: schema-per-tenant, or database-per-tenant with --tenant-url-template. */
     static LockstepFleet fleet(Settings settings) {
-        LockstepConfiguration configuration = configuration(settings);
-        load(configuration, settings); // the same checks, and the same advice, as for one database
-        FleetConfiguration fleet = LockstepFleet.configure(configuration).name("cli");
+        FleetConfiguration fleet = LockstepFleet.configure(configuration(settings)).name("cli");
         if (settings.get("tenants") != null) {
             fleet.tenants(Arrays.stream(settings.get("tenants").split(",")).map(String::trim)
                     .filter(t -> !t.isEmpty()).toList());
@@ -52,7 +51,7 @@ final class Engine {
                         + "stop-on-first-failure");
             });
         }
-        return fleet.load();
+        return withAdvice(settings, fleet::load);
     }
 
     private static int number(Settings settings, String name, int fallback) {
@@ -99,9 +98,10 @@ final class Engine {
         return configuration;
     }
 
-    private static Lockstep load(LockstepConfiguration configuration, Settings settings) {
+    /** Loads the engine or fleet; a missing location gets the command line's advice, not the starter's default. */
+    private static <T> T withAdvice(Settings settings, Supplier<T> load) {
         try {
-            return configuration.load();
+            return load.get();
         } catch (LockstepConfigurationException e) {
             if (e.setting().equals(LockstepSettings.LOCATIONS.key()) && settings.get("locations") == null) {
                 // The default, classpath:db/migrations, is a place in an application's jar, not in this one.

@@ -335,7 +335,7 @@ public final class LockstepFleet {
         Placeholders placeholders = settings.placeholders().with(reach.placeholders());
         List<LoadedMigration> tenantFiles = files().stream().map(m -> m.withPlaceholders(placeholders)).toList();
         RunSettings tenantSettings = settings.forTenant(reach.dataSource(), reach.schema(), reach.searchPath(),
-                placeholders, List.of());
+                placeholders);
         return new Lockstep(tenantSettings, parts, () -> tenantFiles);
     }
 

@@ -9,7 +9,8 @@ import java.util.Optional;
  */
 public record TenantStatus(String tenant, TenantState state, int applied, Duration took, Optional<String> error) {
 
-    static TenantStatus pending(String tenant) {
+    /** A tenant the fleet knows and has not migrated yet. */
+    public static TenantStatus pending(String tenant) {
         return new TenantStatus(tenant, TenantState.PENDING, 0, Duration.ZERO, Optional.empty());
     }
 }

@@ -30,7 +30,7 @@ public final class TenantBoard {
     public synchronized void register(List<String> tenants) {
         List<String> all = new ArrayList<>(order);
         for (String tenant : tenants) {
-            if (statuses.putIfAbsent(tenant, pending(tenant)) == null) {
+            if (statuses.putIfAbsent(tenant, TenantStatus.pending(tenant)) == null) {
                 settled.put(tenant, new CompletableFuture<>());
                 all.add(tenant);
             }
@@ -110,9 +110,5 @@ public final class TenantBoard {
 
     public List<TenantStatus> failed() {
         return all().stream().filter(s -> s.state() == TenantState.FAILED).toList();
-    }
-
-    private static TenantStatus pending(String tenant) {
-        return new TenantStatus(tenant, TenantState.PENDING, 0, Duration.ZERO, Optional.empty());
     }
 }

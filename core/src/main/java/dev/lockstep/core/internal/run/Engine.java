@@ -1,8 +1,12 @@
 package dev.lockstep.core.internal.run;
 
+import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.files.MigrationLoader;
 import dev.lockstep.core.internal.files.MigrationScanner;
+import dev.lockstep.core.internal.tracker.Tracker;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -30,6 +34,20 @@ public record Engine(RunSettings settings, EngineParts parts, Listeners listener
      */
     public List<LoadedMigration> scan() {
         return files.load();
+    }
+
+    /**
+     * The tracker, which an operator action needs to exist.
+     *
+     * @param nothingTo what there is then nothing to do, e.g. "nothing to repair"
+     */
+    Tracker existingTracker(Connection connection, String nothingTo) throws SQLException {
+        Tracker tracker = Tracker.resolve(connection, settings.schema(), settings.table());
+        if (!tracker.exists(connection)) {
+            throw new LockstepException("There is no tracker " + tracker.displayName() + " in this database: "
+                    + nothingTo + ".");
+        }
+        return tracker;
     }
 
     /** Who runs the migrations: the runner's name and the host, for {@code applied_by} and {@code application_name}. */

@@ -55,6 +55,8 @@ public final class MigrateCommand {
     private final RunSettings settings;
     private final Listeners listeners;
     private final String runner;
+    /** What migrations run with once the lock is held; see {@link #runSettings()}. */
+    private final Map<String, String> runSettings;
     /** The tracker rows as this run last read them plus what it applied since, for info() during a run. */
     private volatile List<AppliedRow> knownRows = List.of();
 
@@ -63,6 +65,7 @@ public final class MigrateCommand {
         this.settings = engine.settings();
         this.listeners = engine.listeners();
         this.runner = engine.runner();
+        this.runSettings = runSettings();
     }
 
     /**
@@ -184,7 +187,7 @@ public final class MigrateCommand {
                 SessionState lockState = session.configure("lockstep " + runner, settings.statementTimeout(),
                         SessionState.customSettingsSetBy(onDisk));
                 // lock_timeout only once the run holds the lock: it is for the migrations' statements.
-                SessionState runState = lockState.with(runSettings());
+                SessionState runState = lockState.with(runSettings);
                 LockAcquisition<MigrationReport> acquisition = acquire(tracker);
                 if (acquisition instanceof LockAcquisition.NotNeeded<MigrationReport> notNeeded) {
                     return notNeeded.doneByOthers();
@@ -267,7 +270,7 @@ public final class MigrateCommand {
 
         private List<AppliedMigration> applyPending(Tracker tracker, MigrationPlan plan, HeldLock lock,
                 SessionState runState) throws SQLException {
-            if (!runSettings().isEmpty()) {
+            if (!runSettings.isEmpty()) {
                 runState.restore(connection); // first: the lint looks tables up on a tenant's search_path
             }
             PendingLintWarnings.log(connection, tracker, onDisk, plan.pending());

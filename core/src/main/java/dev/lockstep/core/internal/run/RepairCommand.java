@@ -42,7 +42,7 @@ public final class RepairCommand {
     public String plan() {
         List<LoadedMigration> onDisk = engine.scan();
         try (Connection connection = connect()) {
-            Tracker tracker = existingTracker(connection);
+            Tracker tracker = engine.existingTracker(connection, "nothing to repair");
             return sqlFor(connection, tracker, onDisk);
         } catch (SQLException e) {
             throw failure(e);
@@ -53,7 +53,7 @@ public final class RepairCommand {
     public String apply() {
         List<LoadedMigration> onDisk = engine.scan();
         try (Connection connection = connect()) {
-            Tracker tracker = existingTracker(connection);
+            Tracker tracker = engine.existingTracker(connection, "nothing to repair");
             long key = engine.settings().lockKey().orElseGet(() -> LockKeys.derive(tracker.displayName()));
             Optional<HeldLock> held = engine.parts().locks().create(key, engine.settings().lockTimeout(),
                     engine.settings().reportInterval(), engine.listeners()).tryAcquire(connection);
@@ -78,15 +78,6 @@ public final class RepairCommand {
         Connection connection = engine.settings().dataSource().getConnection();
         connection.setAutoCommit(true);
         return connection;
-    }
-
-    private Tracker existingTracker(Connection connection) throws SQLException {
-        Tracker tracker = Tracker.resolve(connection, engine.settings().schema(), engine.settings().table());
-        if (!tracker.exists(connection)) {
-            throw new LockstepException("There is no tracker " + tracker.displayName() + " in this database: "
-                    + "nothing to repair.");
-        }
-        return tracker;
     }
 
     private String sqlFor(Connection connection, Tracker tracker, List<LoadedMigration> onDisk) throws SQLException {

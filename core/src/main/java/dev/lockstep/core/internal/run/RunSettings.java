@@ -52,12 +52,10 @@ public record RunSettings(
      * to date") go to DEBUG, so a fleet of thousands logs a summary, not thousands of lines.
      */
     public RunSettings forTenant(DataSource tenantDataSource, Optional<String> tenantSchema,
-            Optional<String> tenantSearchPath, Placeholders tenantPlaceholders, List<LockstepListener> more) {
-        List<LockstepListener> all = new java.util.ArrayList<>(listeners);
-        all.addAll(more);
+            Optional<String> tenantSearchPath, Placeholders tenantPlaceholders) {
         return new RunSettings(tenantDataSource, locations, tenantSchema, table, lockKey, lockTimeout, reportInterval,
                 statementTimeout, ddlLockTimeout, ddlMaxWait, baselineVersion, connectRetries, connectRetriesInterval,
-                versions, checksum, runnerName, classLoader, all, hooks, tenantPlaceholders, tenantSearchPath, true);
+                versions, checksum, runnerName, classLoader, listeners, hooks, tenantPlaceholders, tenantSearchPath, true);
     }
 
     /** INFO for a run of its own, DEBUG for one of a fleet's many. */

@@ -55,7 +55,7 @@ public final class UndoCommand {
     public UndoPlan plan() {
         List<LoadedMigration> onDisk = engine.scan();
         try (Connection connection = engine.settings().dataSource().getConnection()) {
-            Tracker tracker = existingTracker(connection);
+            Tracker tracker = engine.existingTracker(connection, "nothing to undo");
             return describe(tracker, steps(connection, tracker, onDisk));
         } catch (SQLException e) {
             throw failure(e);
@@ -76,7 +76,7 @@ public final class UndoCommand {
         try (Connection connection = connector.connect()) {
             PinnedSession session = PinnedSession.pin(connection, engine.settings().dataSource());
             try {
-                Tracker tracker = existingTracker(connection);
+                Tracker tracker = engine.existingTracker(connection, "nothing to undo");
                 engine.parts().sessionPinning().require(connection, engine.settings().dataSource());
                 SessionState state = session.configure("lockstep undo " + runner, engine.settings().statementTimeout(),
                         Set.of());
@@ -165,9 +165,11 @@ public final class UndoCommand {
             String runner, int index, int total) throws SQLException {
         long started = System.nanoTime();
         boolean transactional = step.down().facts().transactional();
-        state.restore(connection);
+        // What the down's own SET, RESET or SET ROLE changed is put back before its row is written, as migrate does.
+        String markUndone = state.restoreSql(step.down().facts().sessionEffects()).map(sql -> sql + ";\n").orElse("")
+                + tracker.markUndoneSql(step.row().id(), runner);
         if (transactional) {
-            inTransaction(connection, tracker, lock, step, runner);
+            inTransaction(connection, lock, step, markUndone);
         } else {
             int ran = 0;
             try (Statement s = connection.createStatement()) {
@@ -176,7 +178,7 @@ public final class UndoCommand {
                     execute(s, it.next(), step);
                     ran++;
                 }
-                s.execute(tracker.markUndoneSql(step.row().id(), runner));
+                s.execute(markUndone);
             } catch (StepFailed e) {
                 throw e.outside(ran);
             }
@@ -192,7 +194,7 @@ public final class UndoCommand {
      * effect, and it runs again after a pause, until {@code lockstep.ddl.max-wait}; the table's own
      * queries never queue behind it for longer than the lock timeout.
      */
-    private void inTransaction(Connection connection, Tracker tracker, HeldLock lock, Step step, String runner)
+    private void inTransaction(Connection connection, HeldLock lock, Step step, String markUndone)
             throws SQLException {
         Duration lockTimeout = engine.settings().ddlLockTimeout();
         long deadline = System.nanoTime() + engine.settings().ddlMaxWait().toNanos();
@@ -206,7 +208,7 @@ public final class UndoCommand {
                 for (Iterator<SqlStatement> it = step.down().openStatements(); it.hasNext(); ) {
                     execute(s, it.next(), step);
                 }
-                s.execute(tracker.markUndoneSql(step.row().id(), runner));
+                s.execute(markUndone);
                 connection.commit();
                 return;
             } catch (StepFailed e) {
@@ -285,15 +287,6 @@ public final class UndoCommand {
         return new UndoPlan(tracker.displayName(), steps.stream().map(step -> new UndoPlan.Step(step.row().version(),
                 step.row().name(), step.down().file(), step.source(), step.down().facts().transactional(),
                 step.down().text())).toList());
-    }
-
-    private Tracker existingTracker(Connection connection) throws SQLException {
-        Tracker tracker = Tracker.resolve(connection, engine.settings().schema(), engine.settings().table());
-        if (!tracker.exists(connection)) {
-            throw new LockstepException("There is no tracker " + tracker.displayName() + " in this database: "
-                    + "nothing to undo.");
-        }
-        return tracker;
     }
 
     private static LockstepException failure(SQLException e) {

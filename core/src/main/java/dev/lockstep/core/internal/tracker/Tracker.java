@@ -295,16 +295,9 @@ public final class Tracker {
      * replaces its row from the last run.
      */
     public String insertAppliedSql(LoadedMigration migration, String appliedBy) {
-        Optional<DownMigration> down = migration.down();
-        return "INSERT INTO " + qualified + " (version, version_text, name, checksum, state, execution_ms, applied_by, "
-                + "down_sql, down_checksum, down_file) VALUES (" + versionColumn(migration.version()) + ", "
-                + escapedLiteral(versionTextColumn(migration.version())) + ", " + escapedLiteral(migration.name()) + ", "
-                + escapedLiteral(migration.checksum()) + ", 'applied', "
-                + "(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint, "
-                + (appliedBy == null ? "NULL" : escapedLiteral(appliedBy)) + ", "
-                + down.map(d -> escapedLiteral(d.text()) + ", " + escapedLiteral(d.checksum()) + ", "
-                        + escapedLiteral(d.file())).orElse("NULL, NULL, NULL")
-                + ") ON CONFLICT (version, version_text, name) DO UPDATE SET "
+        return insertSql(migration.id(), migration.checksum(),
+                "(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint", appliedBy, migration.down())
+                + " ON CONFLICT (version, version_text, name) DO UPDATE SET "
                 + "checksum = EXCLUDED.checksum, state = EXCLUDED.state, applied_at = EXCLUDED.applied_at, "
                 + "execution_ms = EXCLUDED.execution_ms, applied_by = EXCLUDED.applied_by, down_sql = EXCLUDED.down_sql, "
                 + "down_checksum = EXCLUDED.down_checksum, down_file = EXCLUDED.down_file"
@@ -313,14 +306,19 @@ public final class Tracker {
 
     /** A row for a migration recorded as applied without running it: the schema already has it. */
     String insertBaselineSql(AppliedRow row) {
-        return insertSql(row.id(), row.checksum(), "NULL", row.appliedBy());
+        return insertSql(row.id(), row.checksum(), "NULL", row.appliedBy(), Optional.empty());
     }
 
-    private String insertSql(MigrationId id, String checksum, String executionMs, String appliedBy) {
-        return "INSERT INTO " + qualified + " (version, version_text, name, checksum, state, execution_ms, applied_by) "
+    /** An applied row; the down columns only when there is a down, so the statement fits any tracker layout. */
+    private String insertSql(MigrationId id, String checksum, String executionMs, String appliedBy,
+            Optional<DownMigration> down) {
+        return "INSERT INTO " + qualified + " (version, version_text, name, checksum, state, execution_ms, applied_by"
+                + (down.isPresent() ? ", down_sql, down_checksum, down_file" : "") + ") "
                 + "VALUES (" + versionColumn(id.version()) + ", " + escapedLiteral(versionTextColumn(id.version())) + ", "
                 + escapedLiteral(id.name()) + ", " + (checksum == null ? "NULL" : escapedLiteral(checksum))
-                + ", 'applied', " + executionMs + ", " + (appliedBy == null ? "NULL" : escapedLiteral(appliedBy)) + ")";
+                + ", 'applied', " + executionMs + ", " + (appliedBy == null ? "NULL" : escapedLiteral(appliedBy))
+                + down.map(d -> ", " + escapedLiteral(d.text()) + ", " + escapedLiteral(d.checksum()) + ", "
+                        + escapedLiteral(d.file())).orElse("") + ")";
     }
 
     /** The row of a migration another tool applied, as it was recorded there. */
