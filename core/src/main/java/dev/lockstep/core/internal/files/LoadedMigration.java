@@ -3,12 +3,15 @@ package dev.lockstep.core.internal.files;
 import dev.lockstep.core.LintRule;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.Migration;
+import dev.lockstep.core.MigrationFileException;
 import dev.lockstep.core.MigrationVersion;
 import dev.lockstep.core.internal.sql.FileProblem;
 import dev.lockstep.core.internal.sql.SessionEffects;
 import dev.lockstep.core.internal.sql.SqlSplitter;
 import dev.lockstep.core.internal.sql.SqlStatement;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -97,13 +100,36 @@ public final class LoadedMigration implements Migration {
                 substituted, written, down == null ? null : down.withPlaceholders(placeholders));
     }
 
+    /**
+     * Analyses each of these migrations now, if not yet done: a run calls it before applying
+     * anything, so a file the build's index stood in for fails before the first migration, as a file
+     * read at load does.
+     *
+     * @throws MigrationFileException listing every file that cannot run
+     */
+    public static void analyse(List<LoadedMigration> migrations) {
+        List<String> problems = new ArrayList<>();
+        for (LoadedMigration migration : migrations) {
+            try {
+                migration.facts();
+                migration.down().ifPresent(DownMigration::facts);
+            } catch (MigrationFileException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new MigrationFileException(problems);
+        }
+    }
+
     /** A value computed on first use and kept. */
     static <T> Supplier<T> once(Supplier<T> compute) {
         return new Once<>(compute);
     }
 
-    private LockstepException inFile(FileProblem e) {
-        return new LockstepException(file + (e.line() > 0 ? ", line " + e.line() : "") + ": " + e.getMessage(), e);
+    private MigrationFileException inFile(FileProblem e) {
+        return new MigrationFileException(List.of(file + (e.line() > 0 ? ", line " + e.line() : "") + ": "
+                + e.getMessage()));
     }
 
     /** Computes a value on first use and keeps it; safe from several threads. */

@@ -154,6 +154,9 @@ public final class MigrationLoader {
      * the run needs to decide, not the statements (see {@link LoadedMigration}).
      */
     private LoadedMigration read(SqlFile file, MigrationFileName fileName) {
+        if (file.indexed() != null) {
+            return readIndexed(file, fileName);
+        }
         CheckedText read = CheckedText.of(file);
         String checksum = read.checksum();
         FileFacts facts = FileFacts.of(placeholders.apply(read.text()));
@@ -164,11 +167,40 @@ public final class MigrationLoader {
 
     /** A down file: analysed like an up file (placeholders, directives, transaction mode, lint). */
     private Down readDown(SqlFile file, MigrationFileName fileName) {
+        if (file.indexed() != null) {
+            String checksum = file.indexed().checksum();
+            return new Down(new MigrationId(fileName.version(), fileName.name()), new DownMigration(file.displayName(),
+                    checksum, LoadedMigration.once(() -> analysed(file, checksum)),
+                    () -> placeholders.apply(textOf(file, checksum)), () -> textOf(file, checksum)));
+        }
         CheckedText read = CheckedText.of(file);
         String checksum = read.checksum();
         FileFacts facts = FileFacts.of(placeholders.apply(read.text()));
         return new Down(new MigrationId(fileName.version(), fileName.name()), new DownMigration(file.displayName(),
                 checksum, () -> facts, () -> placeholders.apply(textOf(file, checksum)), () -> textOf(file, checksum)));
+    }
+
+    /**
+     * A file the build's index matches: nothing is read now. Its checksum is the index's; its facts
+     * come from one reading of the file, the first time they are needed (only a file that runs, or is
+     * previewed, needs them; {@link LoadedMigration#analyse} asks before a run applies anything).
+     */
+    private LoadedMigration readIndexed(SqlFile file, MigrationFileName fileName) {
+        String checksum = file.indexed().checksum();
+        return new LoadedMigration(new MigrationId(fileName.version(), fileName.name()), file.displayName(), checksum,
+                LoadedMigration.once(() -> analysed(file, checksum)), () -> statementsOf(file, checksum),
+                () -> placeholders.apply(textOf(file, checksum)),
+                file.indexed().placeholders() ? () -> textOf(file, checksum) : null, null);
+    }
+
+    /** @throws MigrationFileException naming the file and line, as the load would have */
+    private FileFacts analysed(SqlFile file, String checksum) {
+        try {
+            return FileFacts.of(placeholders.apply(textOf(file, checksum)));
+        } catch (FileProblem e) {
+            throw new MigrationFileException(List.of(file.displayName() + (e.line() > 0 ? ", line " + e.line() : "")
+                    + ": " + e.getMessage()));
+        }
     }
 
     /** The statements read afresh when the migration runs, refusing a file that changed since. */
@@ -184,6 +216,11 @@ public final class MigrationLoader {
         } catch (FileProblem e) {
             throw new LockstepException(file.displayName() + (e.line() > 0 ? ", line " + e.line() : "") + ": "
                     + e.getMessage(), e);
+        }
+        if (!read.checksum().equals(checksum) && file.indexed() != null) {
+            throw new LockstepException(file.displayName() + " is not the file the build indexed (its checksum "
+                    + "differs from " + MigrationIndex.PATH + ", though its size and time match); nothing of it was "
+                    + "applied. Rebuild the application, or delete " + MigrationIndex.PATH + " from it.");
         }
         if (!read.checksum().equals(checksum)) {
             throw new LockstepException(file.displayName() + " changed while Lockstep was running; nothing of it was "

@@ -22,7 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.List;
@@ -49,6 +49,7 @@ public final class MigrationScanner {
     private static final String FILESYSTEM = "filesystem:";
 
     private final ClassLoader classLoader;
+    private final IndexedFiles indexes = new IndexedFiles();
 
     public MigrationScanner(ClassLoader classLoader) {
         this.classLoader = classLoader;
@@ -60,7 +61,9 @@ public final class MigrationScanner {
             int before = files.size();
             try {
                 if (location.startsWith(FILESYSTEM)) {
-                    scanFolder(location, Path.of(location.substring(FILESYSTEM.length())), files);
+                    // filesystem: locations are edited in place: always read.
+                    listFolder(location, Path.of(location.substring(FILESYSTEM.length()))).forEach(f ->
+                            files.add(f.unindexed(location)));
                 } else {
                     scanClasspath(location, files);
                 }
@@ -103,16 +106,19 @@ public final class MigrationScanner {
         while (roots.hasMoreElements()) {
             URL root = roots.nextElement();
             if (root.getProtocol().equals("file")) {
+                Path folder;
                 try {
-                    scanFolder(location, Path.of(root.toURI()), files);
+                    folder = Path.of(root.toURI());
                 } catch (URISyntaxException e) {
                     throw new IOException("unreadable classpath URL " + root, e);
                 }
+                List<Found> found = listFolder(location, folder);
+                indexes.check(location, path, found, IndexedFiles.inFolder(folder, path)).forEach(files::add);
             } else if (root.openConnection() instanceof JarURLConnection jar) {
-                scanJar(location, jar, files);
+                scanJar(location, path, jar, files);
             } else if (root.getProtocol().equals("resource")) {
                 // A GraalVM native image: the resources its hints included form a file system of their own.
-                scanFolder(location, nativeImageResource(root), files);
+                listFolder(location, nativeImageResource(root)).forEach(f -> files.add(f.unindexed(location)));
             } else {
                 throw new LockstepConfigurationException(SETTING, location + " resolved to " + root
                         + ", which Lockstep cannot list; use a filesystem: location");
@@ -192,11 +198,11 @@ public final class MigrationScanner {
      * with a dot are skipped: they are hidden files, editors' and macOS's side files, and the
      * {@code ..data} links through which a ConfigMap volume shows each file a second time.
      */
-    private static void scanFolder(String location, Path folder, List<SqlFile> files) throws IOException {
+    private static List<Found> listFolder(String location, Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
             throw notAFolder(location, folder);
         }
-        List<Path> sqlFiles = new ArrayList<>();
+        List<Found> sqlFiles = new ArrayList<>();
         Files.walkFileTree(folder, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
                 new SimpleFileVisitor<>() {
                     @Override
@@ -214,7 +220,11 @@ public final class MigrationScanner {
                             throw new NoSuchFileException(file + " -> " + Files.readSymbolicLink(file));
                         }
                         if (attributes.isRegularFile()) {
-                            sqlFiles.add(file);
+                            // Joined by hand: on Linux a backslash is part of a file name, not a separator.
+                            StringJoiner relative = new StringJoiner("/");
+                            folder.relativize(file).forEach(part -> relative.add(part.toString()));
+                            sqlFiles.add(new Found(relative.toString(), attributes.size(),
+                                    attributes.lastModifiedTime().toMillis(), Found.NO_CRC, () -> Files.readAllBytes(file)));
                         }
                         return FileVisitResult.CONTINUE;
                     }
@@ -227,13 +237,8 @@ public final class MigrationScanner {
                         throw e;
                     }
                 });
-        Collections.sort(sqlFiles);
-        for (Path file : sqlFiles) {
-            // Joined by hand: on Linux a backslash is part of a file name, not a separator.
-            StringJoiner relative = new StringJoiner("/");
-            folder.relativize(file).forEach(part -> relative.add(part.toString()));
-            files.add(new SqlFile(location, relative.toString(), () -> Files.readAllBytes(file)));
-        }
+        sqlFiles.sort(Comparator.comparing(Found::relativePath));
+        return sqlFiles;
     }
 
     private static boolean hidden(Path path) {
@@ -241,21 +246,25 @@ public final class MigrationScanner {
         return name != null && name.toString().startsWith(".");
     }
 
-    private static void scanJar(String location, JarURLConnection connection, List<SqlFile> files) throws IOException {
+    private void scanJar(String location, String path, JarURLConnection connection, List<SqlFile> files)
+            throws IOException {
         connection.setUseCaches(false);
         String prefix = stripSlashes(connection.getEntryName()) + "/";
         // jar:file:/app.jar!/ or, in a Spring Boot jar, jar:nested:/app.jar/!BOOT-INF/classes/!/
         String root = connection.getURL().toString();
         String jarBase = root.substring(0, root.lastIndexOf("!/") + 2);
+        List<Found> found = new ArrayList<>();
         try (JarFile jar = connection.getJarFile()) {
             for (JarEntry entry : (Iterable<JarEntry>) jar.stream()::iterator) {
                 String name = entry.getName();
                 String relative = name.startsWith(prefix) ? name.substring(prefix.length()) : null;
                 if (!entry.isDirectory() && relative != null && isSql(name) && !hiddenPart(relative)) {
                     URL url = new URL(jarBase + name);
-                    files.add(new SqlFile(location, relative, () -> readUrl(url)));
+                    // Size and CRC come from the jar's directory: nothing is read to compare them.
+                    found.add(new Found(relative, entry.getSize(), Found.NO_TIME, entry.getCrc(), () -> readUrl(url)));
                 }
             }
+            indexes.check(location, path, found, IndexedFiles.inJar(jar, jarBase)).forEach(files::add);
         }
     }
 

@@ -10,8 +10,14 @@ import java.io.IOException;
  * @param location the location as configured, e.g. {@code classpath:db/migrations}
  * @param relativePath the path below the location, with {@code /} separators
  * @param content reads the raw bytes
+ * @param indexed what the build's index says of it, when the index matches the file; null when it
+ *     is read and checked at load
  */
-record SqlFile(String location, String relativePath, Content content) {
+record SqlFile(String location, String relativePath, Content content, MigrationIndex.Entry indexed) {
+
+    SqlFile(String location, String relativePath, Content content) {
+        this(location, relativePath, content, null);
+    }
 
     /** Reads the file's bytes, each time anew. */
     @FunctionalInterface

@@ -185,7 +185,7 @@ public final class MigrateCommand {
                 WritableCheck.require(connection);
                 engine.parts().sessionPinning().require(connection, settings.dataSource());
                 SessionState lockState = session.configure("lockstep " + runner, settings.statementTimeout(),
-                        SessionState.customSettingsSetBy(onDisk));
+                        SessionState.customSettingsSetBy(upToDate.mayRun()));
                 // lock_timeout only once the run holds the lock: it is for the migrations' statements.
                 SessionState runState = lockState.with(runSettings);
                 LockAcquisition<MigrationReport> acquisition = acquire(tracker);
@@ -253,6 +253,7 @@ public final class MigrateCommand {
                 List<InvalidIndexes.Found> invalid = InvalidIndexes.inSchema(connection, tracker.schema());
                 MigrationPlan plan = MigrationPlan.build(onDisk, knownRows, settings.versions(), settings.checksum(),
                         tracker, invalid.stream().map(InvalidIndexes.Found::describe).toList());
+                LoadedMigration.analyse(plan.pending());
                 warnAbout(invalid, plan, tracker);
                 plan.log(tracker);
                 listeners.pendingResolved(Collections.unmodifiableList(plan.pending()), plan.alreadyApplied());

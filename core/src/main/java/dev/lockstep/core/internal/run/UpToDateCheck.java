@@ -27,6 +27,8 @@ final class UpToDateCheck {
     private final List<LoadedMigration> onDisk;
     private final Consumer<List<AppliedRow>> read;
     private boolean trackerSeen;
+    /** What the last look found not applied: every file until the tracker was read. */
+    private List<LoadedMigration> mayRun;
 
     /** @param read told of the rows each look reads, so {@code info()} can answer during the run */
     UpToDateCheck(Engine engine, Connection connection, Tracker tracker, List<LoadedMigration> onDisk,
@@ -36,6 +38,16 @@ final class UpToDateCheck {
         this.tracker = tracker;
         this.onDisk = onDisk;
         this.read = read;
+        this.mayRun = onDisk;
+    }
+
+    /**
+     * The files the last look did not find applied (every file when it could not tell): a superset
+     * of what a run under the lock applies, since rows are only added. Files the tracker records as
+     * applied are not read to learn their session effects.
+     */
+    List<LoadedMigration> mayRun() {
+        return mayRun;
     }
 
     /**
@@ -56,6 +68,7 @@ final class UpToDateCheck {
         MigrationPlan plan = MigrationPlan.build(onDisk, rows, engine.settings().versions(),
                 engine.settings().checksum(), tracker);
         if (!plan.pending().isEmpty()) {
+            mayRun = plan.pending();
             return Optional.empty();
         }
         plan.log(tracker);

@@ -1,0 +1,150 @@
+package dev.lockstep.core;
+
+import dev.lockstep.core.internal.files.DownMigration;
+import dev.lockstep.core.internal.files.FileFacts;
+import dev.lockstep.core.internal.files.LoadedMigration;
+import dev.lockstep.core.internal.files.MigrationIndex;
+import dev.lockstep.core.internal.files.MigrationLoader;
+import dev.lockstep.core.internal.files.MigrationScanner;
+import dev.lockstep.core.internal.lint.LintCheck;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.zip.CRC32;
+
+/**
+ * Writes the build-time index of a classes directory ({@value #PATH}): what a start needs to know of
+ * every migration file without reading it. {@code lockstep-maven-plugin}'s {@code index} goal calls
+ * it after the resources are copied; the format is described in docs/maven-plugin.md.
+ *
+ * <p>The files are read and checked by the engine's own loader first, so a build with a bad file
+ * fails with the message a start would give, and no index is written for it.
+ */
+public final class LockstepIndex {
+
+    public static final String PATH = MigrationIndex.PATH;
+    public static final int FORMAT = MigrationIndex.FORMAT;
+
+    /** The written index and how many files it lists. */
+    public record Written(Path file, int files) {
+    }
+
+    private LockstepIndex() {
+    }
+
+    /**
+     * Indexes the files of these {@code classpath:} locations (or locations without a prefix) found
+     * below {@code root}, replacing any index there.
+     *
+     * @throws MigrationFileException listing every bad file; no index is written
+     * @throws IllegalArgumentException for a {@code filesystem:} location, which is never indexed
+     */
+    public static Written write(Path root, List<String> locations, VersionsMode versions) {
+        locations.forEach(MigrationScanner::validate);
+        for (String location : locations) {
+            if (location.startsWith("filesystem:")) {
+                throw new IllegalArgumentException(location + " is read from disk at every start; only classpath: "
+                        + "locations are indexed");
+            }
+        }
+        try (URLClassLoader onlyRoot = new URLClassLoader(new URL[] {url(root)}, null)) {
+            List<LoadedMigration> ups = new MigrationLoader(new MigrationScanner(onlyRoot), versions).load(locations);
+            Map<String, List<String>> lint = new HashMap<>();
+            List<LintFinding> findings = new ArrayList<>(LintCheck.findings(ups, m -> true));
+            findings.addAll(LintCheck.downFindings(ups));
+            findings.forEach(f -> lint.computeIfAbsent(f.file(), file -> new ArrayList<>())
+                    .add(f.rule().id() + "@" + f.line()));
+            Map<String, String> lines = new TreeMap<>();
+            for (LoadedMigration up : ups) {
+                lines.put(pathOf(up.file(), locations), line(root, pathOf(up.file(), locations), up.checksum(),
+                        up.version(), up.name(), "up", up.facts(), lint.getOrDefault(up.file(), List.of())));
+                if (up.down().isPresent()) {
+                    DownMigration down = up.down().get();
+                    lines.put(pathOf(down.file(), locations), line(root, pathOf(down.file(), locations),
+                            down.checksum(), up.version(), up.name(), "down", down.facts(),
+                            lint.getOrDefault(down.file(), List.of())));
+                }
+            }
+            StringBuilder text = new StringBuilder(MigrationIndex.header()).append('\n')
+                    .append("# Written by lockstep-maven-plugin (goal index). A start uses it instead of reading the "
+                            + "files while they match it; rebuild, do not edit.\n")
+                    .append("# file\tpath\tsize\tmodified-ms\tcrc32\tsha256\tplaceholders\tversion\tname\tdirection\ttransaction"
+                            + "\tstatements\tlint-ignore\tlint\n");
+            for (String location : locations) {
+                text.append("location\t").append(MigrationIndex.escape(folderOf(location))).append('\n');
+            }
+            lines.values().forEach(line -> text.append(line).append('\n'));
+            Path file = root.resolve(PATH);
+            Files.createDirectories(file.getParent());
+            Path temporary = Files.createTempFile(file.getParent(), "index", ".tmp");
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            // A start reading the index at the same moment sees the old one or the new one, never half.
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return new Written(file, lines.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + root.resolve(PATH) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String line(Path root, String path, String checksum, MigrationVersion version, String name,
+            String direction, FileFacts facts, List<String> lint) throws IOException {
+        Path file = root.resolve(path);
+        byte[] bytes = Files.readAllBytes(file);
+        boolean placeholders = new String(bytes, StandardCharsets.UTF_8).contains(MigrationIndex.PLACEHOLDERS);
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        Set<LintRule> ignored = facts.lintIgnored();
+        return String.join("\t", "file", MigrationIndex.escape(path), String.valueOf(bytes.length),
+                String.valueOf(Files.getLastModifiedTime(file).toMillis()), Long.toHexString(crc.getValue()), checksum,
+                placeholders ? MigrationIndex.PLACEHOLDERS : "-",
+                version.toString(), MigrationIndex.escape(name), direction,
+                facts.outsideTransaction().map(why -> "no: " + why.replace('\t', ' ')).orElse("yes"),
+                String.valueOf(facts.statementCount()),
+                ignored.isEmpty() ? "-" : ignored.stream().map(LintRule::id).sorted().collect(Collectors.joining(",")),
+                lint.isEmpty() ? "-" : String.join(",", lint));
+    }
+
+    /** {@code classpath:db/migrations/a/1_x.up.sql} → {@code db/migrations/a/1_x.up.sql}. */
+    private static String pathOf(String displayName, List<String> locations) {
+        for (String location : locations) {
+            if (displayName.startsWith(location + "/")) {
+                String folder = folderOf(location);
+                return (folder.isEmpty() ? "" : folder + "/") + displayName.substring(location.length() + 1);
+            }
+        }
+        throw new IllegalStateException(displayName + " is in none of " + locations);
+    }
+
+    /** The folder below the root a classpath location names, without slashes at either end. */
+    private static String folderOf(String location) {
+        String path = location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
+        while (path.startsWith("/")) {
+            path = path.substring(1);
+        }
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return path;
+    }
+
+    private static URL url(Path root) {
+        try {
+            return root.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException(root + " cannot be a class path entry", e);
+        }
+    }
+}

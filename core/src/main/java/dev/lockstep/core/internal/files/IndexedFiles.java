@@ -1,0 +1,122 @@
+package dev.lockstep.core.internal.files;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * Decides, for the files a scan found in one classpath root, whether that root's build-time index
+ * ({@link MigrationIndex}) may stand in for reading them: only when it lists exactly these files,
+ * each with the same size and time (folder) or CRC-32 (jar). Anything else, a file edited in an IDE
+ * without a build, a file added or removed, an index of another format, and the files are read as
+ * without an index, said once per index in a WARN.
+ */
+final class IndexedFiles {
+
+    private static final System.Logger LOG = System.getLogger(MigrationScanner.class.getName());
+    private static final String REBUILD = "rebuild (mvn process-resources runs lockstep-maven-plugin's index goal) "
+            + "to start without reading them";
+
+    /** A root's index, or why it cannot be used; {@code where} names it in messages. */
+    record Source(String where, MigrationIndex index, String refusal, boolean jar) {
+    }
+
+    private final Set<String> told = new HashSet<>();
+
+    /** The index of the classes folder that holds {@code folder}, the location's path {@code path} below it. */
+    static Source inFolder(Path folder, String path) {
+        if (path.isEmpty()) {
+            return null;
+        }
+        Path root = folder;
+        for (int i = path.split("/").length; i > 0 && root != null; i--) {
+            root = root.getParent();
+        }
+        Path file = root == null ? null : root.resolve(MigrationIndex.PATH);
+        if (file == null || !Files.isRegularFile(file)) {
+            return null;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(file.toString(), in, false);
+        }  catch (IOException e) {
+            return new Source(file.toString(), null, "it cannot be read (" + FileErrors.describe(e) + ")", false);
+        }
+    }
+
+    /** The index in the jar (or a Spring Boot jar's {@code BOOT-INF/classes/}) the location is in. */
+    static Source inJar(JarFile jar, String jarBase) {
+        JarEntry entry = jar.getJarEntry(MigrationIndex.PATH);
+        if (entry == null) {
+            return null;
+        }
+        String where = jarBase + MigrationIndex.PATH;
+        try (InputStream in = jar.getInputStream(entry)) {
+            return read(where, in, true);
+        } catch (IOException e) {
+            return new Source(where, null, "it cannot be read (" + FileErrors.describe(e) + ")", true);
+        }
+    }
+
+    private static Source read(String where, InputStream in, boolean jar) throws IOException {
+        try {
+            return new Source(where, MigrationIndex.read(in), null, jar);
+        } catch (MigrationIndex.Refused e) {
+            return new Source(where, null, e.getMessage(), jar);
+        }
+    }
+
+    /**
+     * The found files of {@code location} (path {@code folder} below the root), each with the index's
+     * checksum when the index matches them all, else each to be read.
+     */
+    List<SqlFile> check(String location, String folder, List<Found> found, Source source) {
+        List<SqlFile> files = new ArrayList<>(found.size());
+        String unusable = source == null ? "" : source.refusal() != null ? source.refusal()
+                : !source.index().covers(folder) ? "" : difference(folder, found, source);
+        if (source == null || unusable != null) {
+            if (unusable != null && !unusable.isEmpty() && told.add(source.where())) {
+                LOG.log(Level.WARNING, source.where() + " is not used: " + unusable + ". Lockstep reads the files "
+                        + "instead; " + REBUILD + ".");
+            }
+            found.forEach(f -> files.add(f.unindexed(location)));
+            return files;
+        }
+        for (Found file : found) {
+            files.add(file.indexed(location, source.index().entry(folder + "/" + file.relativePath())));
+        }
+        LOG.log(Level.DEBUG, () -> location + ": " + found.size() + " file(s) known from " + source.where()
+                + "; only those that run are read");
+        return files;
+    }
+
+    /** The first way the files differ from what the index lists, or null when they are the same. */
+    private static String difference(String folder, List<Found> found, Source source) {
+        for (Found file : found) {
+            String path = folder + "/" + file.relativePath();
+            MigrationIndex.Entry entry = source.index().entry(path);
+            if (entry == null) {
+                return path + " is not in it (added since the build)";
+            }
+            boolean same = entry.size() == file.size()
+                    && (source.jar() ? entry.crc32() == file.crc() : entry.modified() == file.modified());
+            if (!same) {
+                return path + " changed since the build wrote it (" + (entry.size() != file.size() ? "size "
+                        + entry.size() + " then, " + file.size() + " now" : source.jar() ? "another CRC-32"
+                        : "another modification time") + ")";
+            }
+        }
+        int listed = source.index().countUnder(folder);
+        if (listed != found.size()) {
+            return (listed - found.size()) + " file(s) it lists below " + folder + " are gone";
+        }
+        return null;
+    }
+}
