@@ -1,5 +1,8 @@
 package dev.lockstep.core;
 
+import java.util.List;
+import java.util.stream.Collectors;
+
 /**
  * One risky statement in a migration file.
  *
@@ -10,6 +13,17 @@ package dev.lockstep.core;
  * @param statement the statement, on one line and shortened
  */
 public record LintFinding(String file, int line, LintRule rule, String relation, String statement) {
+
+    /**
+     * The findings as one message, as the test assertion and the Maven plugin's lint goal give it:
+     * how many, where, then each {@link #describe()}d.
+     *
+     * @param where the migrations checked, e.g. {@code [classpath:db/migrations] after version 42}
+     */
+    public static String report(List<LintFinding> findings, String where) {
+        return findings.size() + " risky statement(s) in migrations " + where + ":\n\n"
+                + findings.stream().map(LintFinding::describe).collect(Collectors.joining("\n\n"));
+    }
 
     /** Several lines: where, what, why, the safe way, and how to accept it. */
     public String describe() {

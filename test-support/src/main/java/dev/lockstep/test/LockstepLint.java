@@ -97,10 +97,9 @@ public final class LockstepLint {
     public void assertNoRiskyStatements() {
         List<LintFinding> findings = findings();
         if (!findings.isEmpty()) {
-            throw new AssertionError(findings.size() + " risky statement(s) in migrations " + locations
+            throw new AssertionError(LintFinding.report(findings, locations
                     + (afterVersion != null ? " after version " + afterVersion : "")
-                    + (pendingOn != null ? " not yet applied" : "") + ":\n\n"
-                    + findings.stream().map(LintFinding::describe).collect(Collectors.joining("\n\n")));
+                    + (pendingOn != null ? " not yet applied" : "")));
         }
     }
 }
