@@ -61,7 +61,7 @@ public final class LockstepIndex {
             }
         }
         try (URLClassLoader onlyRoot = new URLClassLoader(new URL[] {url(root)}, null)) {
-            List<LoadedMigration> ups = new MigrationLoader(new MigrationScanner(onlyRoot), versions).load(locations);
+            List<LoadedMigration> ups = new MigrationLoader(MigrationScanner.readingEveryFile(onlyRoot), versions).load(locations);
             Map<String, List<String>> lint = new HashMap<>();
             List<LintFinding> findings = new ArrayList<>(LintCheck.findings(ups, m -> true));
             findings.addAll(LintCheck.downFindings(ups));

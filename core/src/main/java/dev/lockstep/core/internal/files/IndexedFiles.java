@@ -3,6 +3,7 @@ package dev.lockstep.core.internal.files;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,13 +52,31 @@ final class IndexedFiles {
         }
     }
 
-    /** The index in the jar (or a Spring Boot jar's {@code BOOT-INF/classes/}) the location is in. */
+    /**
+     * The index of the jar the location is in. In a Spring Boot jar the classes are below
+     * {@code BOOT-INF/classes/} ({@code jar:nested:/app.jar/!BOOT-INF/classes/!/}), but repackaging
+     * keeps {@code META-INF/} at the jar's root, so the index is looked up there too.
+     */
     static Source inJar(JarFile jar, String jarBase) {
         JarEntry entry = jar.getJarEntry(MigrationIndex.PATH);
-        if (entry == null) {
+        if (entry != null) {
+            return readEntry(jar, entry, jarBase + MigrationIndex.PATH);
+        }
+        String nested = "jar:nested:";
+        int classes = jarBase.indexOf("/!BOOT-INF/classes/");
+        if (!jarBase.startsWith(nested) || classes < 0) {
             return null;
         }
-        String where = jarBase + MigrationIndex.PATH;
+        String outerPath = jarBase.substring(nested.length(), classes);
+        try (JarFile outer = new JarFile(Path.of(URI.create("file://" + outerPath)).toFile())) {
+            JarEntry atRoot = outer.getJarEntry(MigrationIndex.PATH);
+            return atRoot == null ? null : readEntry(outer, atRoot, outerPath + "!/" + MigrationIndex.PATH);
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Source readEntry(JarFile jar, JarEntry entry, String where) {
         try (InputStream in = jar.getInputStream(entry)) {
             return read(where, in, true);
         } catch (IOException e) {
@@ -92,8 +111,8 @@ final class IndexedFiles {
         for (Found file : found) {
             files.add(file.indexed(location, source.index().entry(folder + "/" + file.relativePath())));
         }
-        LOG.log(Level.DEBUG, () -> location + ": " + found.size() + " file(s) known from " + source.where()
-                + "; only those that run are read");
+        LOG.log(Level.INFO, () -> location + ": " + found.size() + " file(s) known from the build's index "
+                + source.where() + "; a file is read only when it runs");
         return files;
     }
 

@@ -49,10 +49,21 @@ public final class MigrationScanner {
     private static final String FILESYSTEM = "filesystem:";
 
     private final ClassLoader classLoader;
-    private final IndexedFiles indexes = new IndexedFiles();
+    /** Null when the files are to be read whatever an index says: the index writer's own scan. */
+    private final IndexedFiles indexes;
 
     public MigrationScanner(ClassLoader classLoader) {
+        this(classLoader, true);
+    }
+
+    private MigrationScanner(ClassLoader classLoader, boolean useIndex) {
         this.classLoader = classLoader;
+        this.indexes = useIndex ? new IndexedFiles() : null;
+    }
+
+    /** A scanner that reads every file, whatever index is there: for writing a new one. */
+    public static MigrationScanner readingEveryFile(ClassLoader classLoader) {
+        return new MigrationScanner(classLoader, false);
     }
 
     List<SqlFile> scan(List<String> locations) {
@@ -113,7 +124,11 @@ public final class MigrationScanner {
                     throw new IOException("unreadable classpath URL " + root, e);
                 }
                 List<Found> found = listFolder(location, folder);
-                indexes.check(location, path, found, IndexedFiles.inFolder(folder, path)).forEach(files::add);
+                if (indexes == null) {
+                    found.forEach(f -> files.add(f.unindexed(location)));
+                } else {
+                    indexes.check(location, path, found, IndexedFiles.inFolder(folder, path)).forEach(files::add);
+                }
             } else if (root.openConnection() instanceof JarURLConnection jar) {
                 scanJar(location, path, jar, files);
             } else if (root.getProtocol().equals("resource")) {
@@ -264,7 +279,11 @@ public final class MigrationScanner {
                     found.add(new Found(relative, entry.getSize(), Found.NO_TIME, entry.getCrc(), () -> readUrl(url)));
                 }
             }
-            indexes.check(location, path, found, IndexedFiles.inJar(jar, jarBase)).forEach(files::add);
+            if (indexes == null) {
+                found.forEach(f -> files.add(f.unindexed(location)));
+            } else {
+                indexes.check(location, path, found, IndexedFiles.inJar(jar, jarBase)).forEach(files::add);
+            }
         }
     }
 
