@@ -27,7 +27,7 @@ public final class Benchmarks {
     /** In report order; {@code --only} picks among them, the run keeps this order. */
     private static List<Scenario> scenarios() {
         return List.of(new FreshScenario(), new HerdScenario(), new BootScenario(), new HeapScenario(),
-                new CloneScenario(), new FleetScenario());
+                new CloneScenario(), new FleetScenario(), new RealSetScenario(), new IndexScenario());
     }
 
     private Benchmarks() {
@@ -37,7 +37,8 @@ public final class Benchmarks {
         List<Scenario> scenarios = scenarios();
         Options options;
         try {
-            options = Options.parse(args, scenarios.stream().map(Scenario::name).toList());
+            options = Options.parse(args, scenarios.stream().map(Scenario::name).toList(),
+                    scenarios.stream().filter(Scenario::runsByDefault).map(Scenario::name).toList());
         } catch (Options.Invalid e) {
             System.err.println("lockstep-benchmarks: " + e.getMessage() + "; see --help");
             System.exit(2);

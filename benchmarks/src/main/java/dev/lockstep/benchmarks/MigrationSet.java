@@ -10,4 +10,13 @@ import java.nio.file.Path;
  * @param count how many migrations it holds
  */
 record MigrationSet(String name, int count, Path lockstepDir, Path flywayDir, Path liquibaseChangelog) {
+
+    /**
+     * A set only Lockstep runs (the real-set shape shares versions between files, which Flyway
+     * refuses), or a row of a table that is no set at all: it has no Flyway or Liquibase layout,
+     * and must never be handed to {@link Tools}.
+     */
+    static MigrationSet lockstepOnly(String name, int count, Path lockstepDir) {
+        return new MigrationSet(name, count, lockstepDir, null, null);
+    }
 }

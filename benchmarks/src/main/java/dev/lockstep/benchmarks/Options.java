@@ -29,17 +29,23 @@ record Options(boolean help, boolean quick, int rounds, List<Integer> sizes, Lis
         }
     }
 
+    /** As {@link #parse(String[], List, List)} with every scenario run by default. */
+    static Options parse(String[] args, List<String> scenarios) throws Invalid {
+        return parse(args, scenarios, scenarios);
+    }
+
     /**
      * Reads the arguments; {@code --rounds} and {@code --sizes} default by {@code --quick}, and
-     * every name in {@code --only} must be one of {@code scenarios}.
+     * every name in {@code --only} must be one of {@code scenarios}. Without {@code --only}, the
+     * scenarios of {@code byDefault} run.
      */
-    static Options parse(String[] args, List<String> scenarios) throws Invalid {
+    static Options parse(String[] args, List<String> scenarios, List<String> byDefault) throws Invalid {
         boolean help = false;
         boolean quick = false;
         boolean fleet10k = false;
         Integer rounds = null;
         List<Integer> sizes = null;
-        List<String> only = scenarios;
+        List<String> only = byDefault;
         Path out = Path.of("benchmarks", "results");
         List<Path> folders = new ArrayList<>();
         List<String> rest = new ArrayList<>();
@@ -81,7 +87,7 @@ record Options(boolean help, boolean quick, int rounds, List<Integer> sizes, Lis
                   --quick          smaller sets (10,100) and 2 rounds
                   --rounds N       measured rounds after the warm-up round (default 5, quick 2)
                   --sizes N,N,...  sizes of the generated migration sets (default 10,100,1000,5000)
-                  --only NAME,...  run only these scenarios (default: all)
+                  --only NAME,...  run only these scenarios (default: all but those marked "only with --only")
                   --out DIR        where results.md, summary.csv and the charts go (default benchmarks/results)
                   --fleet-10k      fleet scenario: also a no-op over 10,000 tenant schemas (Lockstep only; it
                                    sets them up with a fresh fleet run first: several minutes more), and that
@@ -93,7 +99,8 @@ record Options(boolean help, boolean quick, int rounds, List<Integer> sizes, Lis
                 Scenarios:
                 """.formatted(COMMAND));
         for (Scenario scenario : scenarios) {
-            text.append(String.format("  %-8s %s%n", scenario.name(), scenario.description()));
+            text.append(String.format("  %-8s %s%s%n", scenario.name(), scenario.description(),
+                    scenario.runsByDefault() ? "" : " (only with --only)"));
         }
         text.append("""
 
@@ -103,6 +110,7 @@ record Options(boolean help, boolean quick, int rounds, List<Integer> sizes, Lis
                 Example:
                   %1$s --only fresh,clone --sizes 100,1000 --rounds 3 --out /tmp/bench
                   %1$s --only fleet --fleet-10k
+                  %1$s --only realset,index
                 """.formatted(COMMAND));
         return text.toString();
     }

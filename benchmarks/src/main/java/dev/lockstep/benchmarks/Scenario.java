@@ -15,6 +15,14 @@ interface Scenario {
     /** One line for {@code --help}. */
     String description();
 
+    /**
+     * Whether a run without {@code --only} includes it; a scenario that adds minutes to the run for
+     * a question of its own says no, and runs only when named.
+     */
+    default boolean runsByDefault() {
+        return true;
+    }
+
     /** Runs the warm-up and measured rounds and adds the measured rows to {@code run.results()}. */
     void run(BenchmarkRun run) throws Exception;
 

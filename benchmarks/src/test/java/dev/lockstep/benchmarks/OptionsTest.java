@@ -66,6 +66,21 @@ class OptionsTest {
     }
 
     @Test
+    void scenariosOutOfTheDefaultRunOnlyWhenNamed() throws Exception {
+        List<String> all = List.of("fresh", "realset", "index");
+        List<String> byDefault = List.of("fresh");
+
+        assertThat(Options.parse(new String[0], all, byDefault).only()).containsExactly("fresh");
+        assertThat(Options.parse(new String[] {"--only", "index"}, all, byDefault).only()).containsExactly("index");
+        assertThat(Options.parse(new String[] {"--only", "realset,fresh"}, all, byDefault).only())
+                .containsExactly("realset", "fresh");
+        assertThat(Options.usage(List.of(new FreshScenario(), new RealSetScenario(), new IndexScenario())))
+                .containsPattern("(?m)^  fresh +fresh apply.*[^)]$")
+                .containsPattern("(?m)^  realset +.*\\(only with --only\\)$")
+                .containsPattern("(?m)^  index +.*\\(only with --only\\)$");
+    }
+
+    @Test
     void anUnknownOptionIsNamed() {
         assertThatThrownBy(() -> Options.parse(new String[] {"--fast"}, SCENARIOS))
                 .isInstanceOf(Options.Invalid.class).hasMessage("unknown option --fast");
