@@ -17,19 +17,19 @@ final class ConcurrentBuild {
     private final RelationName index;
     private final InvalidIndexes.State before;
 
-    private ConcurrentBuild(RelationName index, InvalidIndexes.State before) {
-        this.index = index;
-        this.before = before;
-    }
-
-    /** For a {@code CREATE INDEX CONCURRENTLY <name>}: reads the index's state; empty for any other statement. */
-    static Optional<ConcurrentBuild> before(Connection connection, SqlStatement sql) throws SQLException {
+    /** The index a {@code CREATE INDEX CONCURRENTLY <name>} builds; empty for any other statement. */
+    static Optional<RelationName> indexBuiltBy(SqlStatement sql) {
         Optional<PartWay> work = sql.facts().partWay();
-        if (work.isEmpty() || work.get().kind() != PartWay.Kind.BUILDS_INDEX || work.get().index().isEmpty()) {
+        if (work.isEmpty() || work.get().kind() != PartWay.Kind.BUILDS_INDEX) {
             return Optional.empty();
         }
-        RelationName index = work.get().index().get();
-        return Optional.of(new ConcurrentBuild(index, InvalidIndexes.state(connection, index)));
+        return work.get().index();
+    }
+
+    /** @param before what {@link InvalidIndexes#stateSql} said of the index just before the build */
+    ConcurrentBuild(RelationName index, InvalidIndexes.State before) {
+        this.index = index;
+        this.before = before;
     }
 
     RelationName index() {

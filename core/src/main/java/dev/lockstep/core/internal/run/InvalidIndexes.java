@@ -1,5 +1,6 @@
 package dev.lockstep.core.internal.run;
 
+import dev.lockstep.core.internal.sql.Literals;
 import dev.lockstep.core.internal.sql.RelationName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,13 +46,16 @@ final class InvalidIndexes {
 
     /** The index's state, resolving the name on the session's search path as the statement did. */
     static State state(Connection connection, RelationName index) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement(
-                "SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass(?)")) {
-            s.setString(1, index.text());
-            try (ResultSet rs = s.executeQuery()) {
-                return !rs.next() ? State.ABSENT : rs.getBoolean(1) ? State.VALID : State.INVALID;
-            }
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(stateSql(index))) {
+            rs.next();
+            return State.valueOf(rs.getString(1));
         }
+    }
+
+    /** A query whose one row and column is the index's {@link State} by name, to send with other statements. */
+    static String stateSql(RelationName index) {
+        return "SELECT COALESCE((SELECT CASE WHEN i.indisvalid THEN 'VALID' ELSE 'INVALID' END FROM pg_index i "
+                + "WHERE i.indexrelid = to_regclass(" + Literals.escaped(index.text()) + ")), 'ABSENT')";
     }
 
     /** The INVALID indexes in one schema, by name. */

@@ -111,44 +111,48 @@ final class LockTimeoutRetries {
      * this one in it), nor for any other statement that commits in steps ({@code REINDEX
      * CONCURRENTLY}, {@code DETACH PARTITION CONCURRENTLY}, {@code DO}, {@code CALL}): those fail,
      * saying what they may have left. A statement whose waits hold up no query runs without the
-     * timeout, unless the migration sets {@code lock_timeout} itself, which then keeps its own value.
+     * timeout ({@link #runsWithoutTimeout}; the caller switches it off before and on after).
      *
      * @param openedBy the statement that opened the transaction the file is in, if it is in one
      * @param build for a concurrent build that names its index: the index's state before it
-     * @param session the pinned session's statement, to switch the timeout off and on
      * @param failure the run's error for a failed try, naming the file and line
      */
     void outsideTransaction(LoadedMigration migration, SqlStatement sql, Optional<SqlStatement> openedBy,
-            Optional<ConcurrentBuild> build, Connection connection, Statement session, StatementAttempt attempt,
+            Optional<ConcurrentBuild> build, Connection connection, StatementAttempt attempt,
             Function<SQLException, MigrationFailedException> failure, String consequence) throws SQLException {
-        boolean withoutTimeout = enabled() && sql.copyRows().isEmpty() && sql.facts().withoutLockTimeout().isPresent()
-                && !migration.sessionEffects().settings().contains("lock_timeout");
-        if (withoutTimeout) {
-            session.execute("SET lock_timeout = 0");
-        }
         long started = System.nanoTime();
-        Throwable thrown = null;
-        try {
-            for (int tries = 1;; tries++) {
-                try {
-                    attempt.run();
-                    return;
-                } catch (SQLException e) {
-                    if (!isLockNotAvailable(e)) {
-                        throw failure.apply(e);
-                    }
-                    String effect = beforeAnotherTry(sql, openedBy, build, connection, e, failure);
-                    pauseOrGiveUp(migration, Optional.of(sql), tries, started, e, effect, consequence);
+        for (int tries = 1;; tries++) {
+            try {
+                attempt.run();
+                return;
+            } catch (SQLException e) {
+                if (!isLockNotAvailable(e)) {
+                    throw failure.apply(e);
                 }
-            }
-        } catch (RuntimeException | SQLException | Error e) {
-            thrown = e;
-            throw e;
-        } finally {
-            if (withoutTimeout) {
-                restoreTimeout(session, thrown);
+                String effect = beforeAnotherTry(sql, openedBy, build, connection, e, failure);
+                pauseOrGiveUp(migration, Optional.of(sql), tries, started, e, effect, consequence);
             }
         }
+    }
+
+    /**
+     * Whether a statement outside a transaction runs with {@code lock_timeout} off: its waits hold
+     * up no query (a concurrent index build or drop), unless the migration sets
+     * {@code lock_timeout} itself, which then keeps its own value.
+     */
+    boolean runsWithoutTimeout(LoadedMigration migration, SqlStatement sql) {
+        return enabled() && sql.copyRows().isEmpty() && sql.facts().withoutLockTimeout().isPresent()
+                && !migration.sessionEffects().settings().contains("lock_timeout");
+    }
+
+    /** Switches the timeout off for a statement that {@link #runsWithoutTimeout}. */
+    static String timeoutOffSql() {
+        return "SET lock_timeout = 0";
+    }
+
+    /** Lockstep's {@code lock_timeout} again, after a statement that ran without it. */
+    String timeoutSql() {
+        return "SET lock_timeout = '" + lockTimeout.toMillis() + "ms'";
     }
 
     /**
@@ -205,18 +209,6 @@ final class LockTimeoutRetries {
             noted.addSuppressed(suppressed);
         }
         return noted;
-    }
-
-    /** Lockstep's {@code lock_timeout} again; an error here never hides the statement's own. */
-    private void restoreTimeout(Statement session, Throwable thrown) throws SQLException {
-        try {
-            session.execute("SET lock_timeout = '" + lockTimeout.toMillis() + "ms'");
-        } catch (SQLException e) {
-            if (thrown == null) {
-                throw e;
-            }
-            thrown.addSuppressed(e);
-        }
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.lockstep.core.internal.lock.HeldLock;
 import dev.lockstep.core.internal.session.ConnectionFailures;
 import dev.lockstep.core.internal.session.Connector;
 import dev.lockstep.core.internal.session.SessionState;
+import dev.lockstep.core.internal.sql.RelationName;
 import dev.lockstep.core.internal.sql.SqlStatement;
 import dev.lockstep.core.internal.tracker.Tracker;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -99,14 +101,17 @@ final class MigrationApplier {
 
     /**
      * The statements, the session put back, the fence (inside the transaction, so what commits
-     * committed under the lock) and the tracker row, sent in JDBC batches of bounded size (a large
-     * file is never one batch), then commit. {@code COPY ... FROM stdin} goes through the driver's
-     * copy API between batches.
+     * committed under the lock), the tracker row and the {@code COMMIT}, sent in JDBC batches of
+     * bounded size (a large file is never one batch; a small one is one round trip). {@code COPY
+     * ... FROM stdin} goes through the driver's copy API between batches. When the connection dies
+     * during the batch that carries the {@code COMMIT}, past the migration's statements, whether it
+     * committed is read, not guessed.
      */
     private void applyInTransaction(Connection connection, LoadedMigration migration) throws SQLException {
         Iterator<SqlStatement> statements = migration.openStatements();
         connection.setAutoCommit(false);
         StatementBatch batch = null;
+        boolean committing = false;
         try {
             try (Statement statement = sqlStatement(connection)) {
                 batch = new StatementBatch(statement);
@@ -125,28 +130,23 @@ final class MigrationApplier {
                 }
                 batch.addOwn(lock.fenceSql());
                 batch.addOwn(tracker.insertAppliedSql(migration, appliedBy));
+                batch.addOwn("COMMIT");
+                committing = true;
                 batch.flush();
             }
         } catch (SQLException e) {
+            // Lost while the server ran one of the migration's statements: the COMMIT after it never ran.
+            if (committing && batch.failedStatement(e).isEmpty() && ConnectionFailures.isConnectionLost(e, connection)) {
+                throw CommitOutcome.report(connector, tracker, migration, e, "its COMMIT");
+            }
             MigrationFailedException failure = transactionFailure(connection, migration, e, batch);
             rollback(connection, failure);
-            ConnectionFailures.setAutoCommitQuietly(connection);
             throw failure;
         } catch (RuntimeException e) {
             rollback(connection, e);
-            ConnectionFailures.setAutoCommitQuietly(connection);
             throw e;
-        }
-        try {
-            connection.commit();
-        } catch (SQLException e) {
-            if (!ConnectionFailures.isConnectionLost(e, connection)) {
-                MigrationFailedException failure = transactionFailure(connection, migration, e, null);
-                rollback(connection, failure);
-                throw failure;
-            }
-            throw CommitOutcome.report(connector, tracker, migration, e, "its COMMIT");
         } finally {
+            // The batch ended the transaction (or the rollback did): the driver sends no COMMIT of its own.
             ConnectionFailures.setAutoCommitQuietly(connection);
         }
     }
@@ -184,67 +184,162 @@ final class MigrationApplier {
 
     /**
      * Each statement in autocommit, the fence before it; a {@code running} row first and
-     * {@code applied} after the last. A transaction the file opens ({@code BEGIN ... COMMIT}) is
-     * followed, so that a failure inside it is reported as the rollback it is.
+     * {@code applied} after the last. Lockstep's own statements travel together
+     * ({@link OwnStatements}): before a statement, the {@code running} row (before the first), the
+     * fence, the timeout switched off or on, the state of the index a concurrent build names;
+     * after the last, the timeout and the session put back, the fence and the {@code applied} row,
+     * committed together, so the row says {@code applied} only while this session holds the lock.
+     * A transaction the file opens ({@code BEGIN ... COMMIT}) is followed, so that a failure inside
+     * it is reported as the rollback it is.
      */
     private void applyInAutocommit(Connection connection, LoadedMigration migration, Start start) throws SQLException {
         long started = System.nanoTime();
         Iterator<SqlStatement> statements = migration.openStatements();
         if (start == Start.RESUMED) {
             tracker.takeOverRunning(connection, migration, appliedBy);
-        } else {
-            tracker.insertRunning(connection, migration, appliedBy);
         }
+        boolean rowWritten = start == Start.RESUMED;
+        boolean timeoutOff = false;
         Optional<SqlStatement> openedBy = Optional.empty();
         // Whether a statement before this one may have changed the database (a resumed run's earlier ones may have).
         boolean earlierTookEffect = start == Start.RESUMED;
         try (Statement statement = sqlStatement(connection)) {
-            while (statements.hasNext()) {
-                SqlStatement sql = statements.next();
-                Optional<SqlStatement> inTransaction = openedBy;
-                boolean tookEffect = earlierTookEffect;
-                String consequence = autocommitConsequence(migration, inTransaction);
-                fence(connection, statement, migration, Optional.of(sql), consequence);
-                if (start == Start.RESUMED && Resumption.alreadyDone(connection, migration, sql)) {
-                    continue;
+            try {
+                while (statements.hasNext()) {
+                    SqlStatement sql = statements.next();
+                    Optional<SqlStatement> inTransaction = openedBy;
+                    boolean tookEffect = earlierTookEffect;
+                    String consequence = autocommitConsequence(migration, inTransaction);
+                    OwnStatements before = new OwnStatements();
+                    int running = -1;
+                    if (!rowWritten) {
+                        before.add(RUNNING_ROW_WITHOUT_FLUSH);
+                        running = before.add(tracker.insertRunningSql(migration, appliedBy));
+                    }
+                    before.add(lock.fenceSql());
+                    boolean withoutTimeout = retries.runsWithoutTimeout(migration, sql);
+                    if (withoutTimeout != timeoutOff) {
+                        before.add(withoutTimeout ? LockTimeoutRetries.timeoutOffSql() : retries.timeoutSql());
+                    }
+                    Optional<RelationName> index = ConcurrentBuild.indexBuiltBy(sql);
+                    // A resumed run reads the state after Resumption, which may drop what the interrupted build left.
+                    int state = index.isPresent() && start == Start.FRESH
+                            ? before.add(InvalidIndexes.stateSql(index.get())) : -1;
+                    List<Object> results = sendBefore(connection, statement, before, migration, sql,
+                            rowWritten ? Optional.of(consequence) : Optional.empty());
+                    timeoutOff = withoutTimeout;
+                    if (running >= 0 && !Integer.valueOf(1).equals(results.get(running))) {
+                        throw tracker.alreadyStarted(migration);
+                    }
+                    rowWritten = true;
+                    if (start == Start.RESUMED && Resumption.alreadyDone(connection, migration, sql)) {
+                        continue;
+                    }
+                    Optional<ConcurrentBuild> build = Optional.empty();
+                    if (index.isPresent()) {
+                        build = Optional.of(new ConcurrentBuild(index.get(), state >= 0
+                                ? InvalidIndexes.State.valueOf((String) results.get(state))
+                                : InvalidIndexes.state(connection, index.get())));
+                    }
+                    Optional<ConcurrentBuild> named = build;
+                    retries.outsideTransaction(migration, sql, inTransaction, named, connection,
+                            () -> execute(connection, statement, sql),
+                            e -> failures.of(connection, migration, sql, e, new AutocommitFailures.Context(inTransaction,
+                                    named, tookEffect, consequence)), consequence);
+                    if (build.isPresent() && build.get().foundInvalid()) {
+                        throw keptInvalidIndex(migration, sql, build.get(), consequence);
+                    }
+                    earlierTookEffect |= !sql.facts().changesOnlyTheSession();
+                    openedBy = switch (sql.facts().transactionControl()) {
+                        case OPENS, ENDS_AND_OPENS -> Optional.of(sql);
+                        case ENDS -> Optional.empty();
+                        case NONE -> openedBy;
+                    };
                 }
-                Optional<ConcurrentBuild> build = ConcurrentBuild.before(connection, sql);
-                retries.outsideTransaction(migration, sql, inTransaction, build, connection, statement,
-                        () -> execute(connection, statement, sql),
-                        e -> failures.of(connection, migration, sql, e, new AutocommitFailures.Context(inTransaction,
-                                build, tookEffect, consequence)), consequence);
-                if (build.isPresent() && build.get().foundInvalid()) {
-                    throw keptInvalidIndex(migration, sql, build.get(), consequence);
+            } catch (RuntimeException | SQLException e) {
+                if (timeoutOff) {
+                    restoreTimeoutQuietly(statement, e);
                 }
-                earlierTookEffect |= !sql.facts().changesOnlyTheSession();
-                openedBy = switch (sql.facts().transactionControl()) {
-                    case OPENS, ENDS_AND_OPENS -> Optional.of(sql);
-                    case ENDS -> Optional.empty();
-                    case NONE -> openedBy;
-                };
-            }
-            String consequence = autocommitConsequence(migration, Optional.empty());
-            Optional<String> restore = runState.restoreSql(migration.sessionEffects());
-            if (restore.isPresent()) {
-                try {
-                    statement.execute(restore.get());
-                } catch (SQLException e) {
-                    throw new MigrationFailedException("Migration " + migration.file() + " stopped after its last "
-                            + "statement, while Lockstep put the session back: " + e.getMessage() + " [SQLState "
-                            + e.getSQLState() + "]\n  " + (ConnectionFailures.isConnectionLost(e, connection)
-                                    ? "The connection to PostgreSQL was lost. " : "") + "Every statement had run. "
-                            + consequence, migration.file(), 0, e);
-                }
-            }
-            fence(connection, statement, migration, Optional.empty(), consequence);
-        }
-        try {
-            tracker.markApplied(connection, migration, Duration.ofNanos(System.nanoTime() - started).toMillis());
-        } catch (SQLException e) {
-            if (!ConnectionFailures.isConnectionLost(e, connection)) {
                 throw e;
             }
-            throw CommitOutcome.report(connector, tracker, migration, e, "the UPDATE of its tracker row to 'applied'");
+            OwnStatements after = new OwnStatements();
+            if (timeoutOff) {
+                after.add(retries.timeoutSql());
+            }
+            runState.restoreSql(migration.sessionEffects()).ifPresent(after::add);
+            after.add(lock.fenceSql());
+            after.add(tracker.markAppliedSql(migration, Duration.ofNanos(System.nanoTime() - started).toMillis()));
+            sendAfter(connection, statement, after, migration);
+        }
+    }
+
+    /**
+     * The {@code running} row's commit does not wait for its WAL to reach disk (or a standby): it
+     * matters only once something of the migration has taken effect, and anything the migration
+     * commits comes later in the WAL, which PostgreSQL flushes and replays in order. So whenever
+     * an effect survives a crash, the row does too. {@code set_config(..., true)} rather than
+     * {@code SET LOCAL}: the statements travel in one implicit transaction, which {@code SET LOCAL}
+     * does not count as a transaction block. The {@code applied} row and every transactional
+     * migration commit as the session says.
+     */
+    private static final String RUNNING_ROW_WITHOUT_FLUSH = "SELECT set_config('synchronous_commit', 'off', true)";
+
+    /**
+     * Lockstep's statements before one of the migration's.
+     *
+     * @param consequence what a failure leaves; empty before the {@code running} row is written,
+     *     which a failure here leaves unwritten with the rest (one implicit transaction)
+     */
+    private List<Object> sendBefore(Connection connection, Statement statement, OwnStatements before,
+            LoadedMigration migration, SqlStatement next, Optional<String> consequence) throws SQLException {
+        try {
+            return before.send(statement);
+        } catch (SQLException e) {
+            String leaves = consequence.orElse("None of its statements ran and nothing was recorded.");
+            if (HeldLock.isFenceFailure(e)) {
+                throw lockLost(migration, Optional.of(next), e, leaves);
+            }
+            boolean lost = ConnectionFailures.isConnectionLost(e, connection);
+            String outcome = !lost ? leaves : consequence.isEmpty()
+                    ? "The connection to PostgreSQL was lost before any of its statements ran, while Lockstep "
+                            + "recorded it as started: if the tracker says 'running' for it, none of its statements "
+                            + "ran; remove the row with " + tracker.deleteRowSql(migration.id()) + " and start again."
+                    : "The connection to PostgreSQL was lost. " + leaves;
+            throw new MigrationFailedException("Migration " + migration.file() + " stopped before line " + next.line()
+                    + ": " + e.getMessage() + " [SQLState " + e.getSQLState() + "]\n  " + outcome, migration.file(),
+                    next.line(), e);
+        }
+    }
+
+    /**
+     * Lockstep's statements after the migration's last: the timeout and session put back, the
+     * fence and the {@code applied} row, committed together. When the connection dies, whether
+     * they committed is read, not guessed ({@link CommitOutcome}).
+     */
+    private void sendAfter(Connection connection, Statement statement, OwnStatements after, LoadedMigration migration)
+            throws SQLException {
+        String consequence = autocommitConsequence(migration, Optional.empty());
+        try {
+            after.send(statement);
+        } catch (SQLException e) {
+            if (HeldLock.isFenceFailure(e)) {
+                throw lockLost(migration, Optional.empty(), e, consequence);
+            }
+            if (ConnectionFailures.isConnectionLost(e, connection)) {
+                throw CommitOutcome.report(connector, tracker, migration, e, "the UPDATE of its tracker row to 'applied'");
+            }
+            throw new MigrationFailedException("Migration " + migration.file() + " stopped after its last statement, "
+                    + "while Lockstep put the session back and recorded it: " + e.getMessage() + " [SQLState "
+                    + e.getSQLState() + "]\n  Every statement had run. " + consequence, migration.file(), 0, e);
+        }
+    }
+
+    /** Lockstep's {@code lock_timeout} again after a failure; an error here never hides the failure. */
+    private void restoreTimeoutQuietly(Statement statement, Exception failure) {
+        try {
+            statement.execute(retries.timeoutSql());
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -281,27 +376,6 @@ final class MigrationApplier {
             StatementBatch.copyIn(connection, sql);
         } else {
             statement.execute(sql.text());
-        }
-    }
-
-    /**
-     * Outside a transaction the fence runs before each statement; {@code next} empty: after the
-     * last. The first statement after a connection died is often this one: its error names the
-     * file and the statement it came before.
-     */
-    private void fence(Connection connection, Statement statement, LoadedMigration migration,
-            Optional<SqlStatement> next, String consequence) throws SQLException {
-        try {
-            statement.execute(lock.fenceSql());
-        } catch (SQLException e) {
-            if (HeldLock.isFenceFailure(e)) {
-                throw lockLost(migration, next, e, consequence);
-            }
-            throw new MigrationFailedException("Migration " + migration.file() + " stopped "
-                    + next.map(s -> "before line " + s.line()).orElse("after its last statement") + ": "
-                    + e.getMessage() + " [SQLState " + e.getSQLState() + "]\n  "
-                    + (ConnectionFailures.isConnectionLost(e, connection) ? "The connection to PostgreSQL was lost. "
-                            : "") + consequence, migration.file(), next.map(SqlStatement::line).orElse(0), e);
         }
     }
 

@@ -262,30 +262,33 @@ public final class Tracker {
     }
 
     /**
-     * Records a non-transactional migration as started, before its first statement. A repeatable
-     * migration's row from its last run takes the new checksum and goes back to running.
+     * The {@code INSERT} that records a non-transactional migration as started, before its first
+     * statement, as plain SQL so it can travel with the fence before that statement. It inserts
+     * no row (update count 0) when the tracker already records the migration as started or
+     * applied; {@link #alreadyStarted} says so. A repeatable migration's row from its last run
+     * takes the new checksum and goes back to running.
      */
-    public void insertRunning(Connection connection, LoadedMigration migration, String appliedBy) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + qualified
+    public String insertRunningSql(LoadedMigration migration, String appliedBy) {
+        Optional<DownMigration> down = migration.down();
+        return "INSERT INTO " + qualified
                 + " (version, version_text, name, checksum, state, applied_by, down_sql, down_checksum, down_file) "
-                + "VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?) ON CONFLICT (version, version_text, name) DO UPDATE SET "
+                + "VALUES (" + versionColumn(migration.version()) + ", "
+                + escapedLiteral(versionTextColumn(migration.version())) + ", " + escapedLiteral(migration.name()) + ", "
+                + orNull(migration.checksum()) + ", 'running', " + orNull(appliedBy) + ", "
+                + orNull(down.map(DownMigration::text).orElse(null)) + ", "
+                + orNull(down.map(DownMigration::checksum).orElse(null)) + ", "
+                + orNull(down.map(DownMigration::file).orElse(null))
+                + ") ON CONFLICT (version, version_text, name) DO UPDATE SET "
                 + "checksum = EXCLUDED.checksum, state = EXCLUDED.state, applied_at = now(), execution_ms = NULL, "
                 + "applied_by = EXCLUDED.applied_by, down_sql = EXCLUDED.down_sql, down_checksum = "
                 + "EXCLUDED.down_checksum, down_file = EXCLUDED.down_file"
-                + (migration.repeatable() ? "" : " WHERE " + qualified + ".state = 'undone'"))) {
-            insert.setLong(1, versionColumn(migration.version()));
-            insert.setString(2, versionTextColumn(migration.version()));
-            insert.setString(3, migration.name());
-            insert.setString(4, migration.checksum());
-            insert.setString(5, appliedBy);
-            insert.setString(6, migration.down().map(DownMigration::text).orElse(null));
-            insert.setString(7, migration.down().map(DownMigration::checksum).orElse(null));
-            insert.setString(8, migration.down().map(DownMigration::file).orElse(null));
-            if (insert.executeUpdate() != 1) {
-                throw new LockstepException("The tracker " + displayName() + " already records " + migration.id()
-                        + " as started or applied, so its run was stopped before its first statement");
-            }
-        }
+                + (migration.repeatable() ? "" : " WHERE " + qualified + ".state = 'undone'");
+    }
+
+    /** Why a migration's run stopped before its first statement: {@link #insertRunningSql} inserted no row. */
+    public LockstepException alreadyStarted(LoadedMigration migration) {
+        return new LockstepException("The tracker " + displayName() + " already records " + migration.id()
+                + " as started or applied, so its run was stopped before its first statement");
     }
 
     /**
@@ -348,12 +351,10 @@ public final class Tracker {
         }
     }
 
-    public void markApplied(Connection connection, LoadedMigration migration, long executionMs) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE " + qualified
-                + " SET state = 'applied', execution_ms = ?, applied_at = now() WHERE " + whereSql(migration.id()))) {
-            update.setLong(1, executionMs);
-            update.executeUpdate();
-        }
+    /** The {@code UPDATE} of a non-transactional migration's row to {@code applied}, as plain SQL. */
+    public String markAppliedSql(LoadedMigration migration, long executionMs) {
+        return "UPDATE " + qualified + " SET state = 'applied', execution_ms = " + executionMs
+                + ", applied_at = now() WHERE " + whereSql(migration.id());
     }
 
     /** The statement an operator runs to mark an interrupted migration as done. */
@@ -416,5 +417,9 @@ public final class Tracker {
 
     private static String escapedLiteral(String value) {
         return Literals.escaped(value);
+    }
+
+    private static String orNull(String value) {
+        return value == null ? "NULL" : Literals.escaped(value);
     }
 }
