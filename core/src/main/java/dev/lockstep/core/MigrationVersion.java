@@ -23,6 +23,8 @@ public final class MigrationVersion implements Comparable<MigrationVersion> {
 
     private static final String REPEATABLE_TEXT = "R";
     private static final Pattern DOTTED = Pattern.compile("\\d+([._]\\d+)*");
+    /** Compiled once: a start parses a version per file, thousands of them. */
+    private static final Pattern SEPARATOR = Pattern.compile("[._]");
     private static final int MAX_DIGITS = 19;
 
     /** Without trailing zero parts; empty for {@link #REPEATABLE}. */
@@ -51,7 +53,7 @@ public final class MigrationVersion implements Comparable<MigrationVersion> {
             throw new IllegalArgumentException("version '" + text + "' is not a number or numbers separated by dots "
                     + "(42, 1.1, 2.0.3)");
         }
-        String[] split = trimmed.split("[._]");
+        String[] split = SEPARATOR.split(trimmed);
         long[] parts = new long[split.length];
         for (int i = 0; i < split.length; i++) {
             parts[i] = part(split[i], trimmed);
@@ -67,7 +69,11 @@ public final class MigrationVersion implements Comparable<MigrationVersion> {
     }
 
     private static long part(String digits, String whole) {
-        String significant = digits.replaceFirst("^0+", "");
+        int zeros = 0;
+        while (zeros < digits.length() && digits.charAt(zeros) == '0') {
+            zeros++;
+        }
+        String significant = digits.substring(zeros);
         if (significant.length() > MAX_DIGITS) {
             throw new IllegalArgumentException("version " + whole + " has a part with more than " + MAX_DIGITS
                     + " digits");
