@@ -46,7 +46,7 @@ final class RealSetScenario implements Scenario {
     @Override
     public String description() {
         return RealSet.FILES + " files shaped like a real project (shared versions, a third CONCURRENTLY): Lockstep "
-                + "against one psql session, and where each migration's time goes; about a minute";
+                + "against one psql session, and where each migration's time goes; under a minute";
     }
 
     @Override
