@@ -111,6 +111,13 @@ public final class MigrateCommand {
         return knownRows;
     }
 
+    /**
+     * When this run first asked for the lock: the wait it reports counts from here, not from the
+     * work before (the pending files are read and analysed first, which takes seconds for
+     * thousands), and a waiter that reconnects goes on counting from it.
+     */
+    private Long lockRequested;
+
     private MigrationReport connectAndRun(List<LoadedMigration> onDisk, long startedNanos) throws SQLException {
         Connector connector = new Connector(settings.dataSource(), settings.connectRetries(),
                 settings.connectRetriesInterval());
@@ -202,23 +209,27 @@ public final class MigrateCommand {
         }
 
         private LockAcquisition<MigrationReport> acquire(Tracker tracker) throws SQLException {
+            if (lockRequested == null) {
+                lockRequested = System.nanoTime();
+            }
+            long requested = lockRequested;
             long key = settings.lockKey().orElseGet(() -> LockKeys.derive(tracker.displayName()));
             RunLock lock = engine.parts().locks().create(key, settings.lockTimeout(), settings.reportInterval(),
                     listeners);
             try {
                 LockAcquisition<MigrationReport> acquisition = lock.acquire(connection,
-                        () -> upToDate.checkWhileWaiting(waitStarted, startedNanos), waitStarted);
+                        () -> upToDate.checkWhileWaiting(requested, startedNanos), requested);
                 if (acquisition instanceof LockAcquisition.Held<MigrationReport> held) {
                     listeners.lockAcquired(held.waited());
                 } else {
-                    listeners.lockNotNeeded(Duration.ofNanos(System.nanoTime() - waitStarted));
+                    listeners.lockNotNeeded(Duration.ofNanos(System.nanoTime() - requested));
                 }
                 return acquisition;
             } catch (LockstepException e) {
                 listeners.lockFailed(Duration.ofNanos(System.nanoTime() - startedNanos), e);
                 throw e;
             } catch (SQLException e) {
-                if (stillWaiting(e, connection, waitStarted)) {
+                if (stillWaiting(e, connection, requested)) {
                     throw e; // waits on over a new connection
                 }
                 LockstepException failure = new LockstepException("Could not take the migration lock: "
