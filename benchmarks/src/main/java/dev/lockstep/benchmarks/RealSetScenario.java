@@ -172,8 +172,8 @@ final class RealSetScenario implements Scenario {
         Map<String, String> titles = new LinkedHashMap<>();
         titles.put(FRESH, "8a. Real-set shape: fresh apply on an empty database, Lockstep against one psql session (ms)");
         titles.put(ROUND_TRIPS, "8b. Real-set shape, Lockstep counted: round trips to the server by category");
-        titles.put(STATEMENTS, "8c. Real-set shape, Lockstep counted: statements the server ran by category (a "
-                + "batch's counted one by one)");
+        titles.put(STATEMENTS, "8c. Real-set shape, Lockstep counted: JDBC statements by category (a "
+                + "batch's counted one by one; Lockstep's own statements sent as one query string count as one)");
         titles.put(MILLIS, "8d. Real-set shape, Lockstep counted: milliseconds by category; client = wall time "
                 + "outside JDBC calls");
         return titles;

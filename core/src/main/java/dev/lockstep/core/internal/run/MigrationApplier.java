@@ -235,17 +235,14 @@ final class MigrationApplier {
                     if (start == Start.RESUMED && Resumption.alreadyDone(connection, migration, sql)) {
                         continue;
                     }
-                    Optional<ConcurrentBuild> build = Optional.empty();
-                    if (index.isPresent()) {
-                        build = Optional.of(new ConcurrentBuild(index.get(), state >= 0
-                                ? InvalidIndexes.State.valueOf((String) results.get(state))
-                                : InvalidIndexes.state(connection, index.get())));
-                    }
-                    Optional<ConcurrentBuild> named = build;
-                    retries.outsideTransaction(migration, sql, inTransaction, named, connection,
+                    Optional<ConcurrentBuild> build = index.isEmpty() ? Optional.empty()
+                            : Optional.of(new ConcurrentBuild(index.get(), state >= 0
+                                    ? InvalidIndexes.State.valueOf((String) results.get(state))
+                                    : InvalidIndexes.state(connection, index.get())));
+                    retries.outsideTransaction(migration, sql, inTransaction, build, connection,
                             () -> execute(connection, statement, sql),
                             e -> failures.of(connection, migration, sql, e, new AutocommitFailures.Context(inTransaction,
-                                    named, tookEffect, consequence)), consequence);
+                                    build, tookEffect, consequence)), consequence);
                     if (build.isPresent() && build.get().foundInvalid()) {
                         throw keptInvalidIndex(migration, sql, build.get(), consequence);
                     }

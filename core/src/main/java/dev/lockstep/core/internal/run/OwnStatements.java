@@ -22,10 +22,6 @@ final class OwnStatements {
         return statements.size() - 1;
     }
 
-    boolean isEmpty() {
-        return statements.isEmpty();
-    }
-
     /**
      * Runs them, in autocommit. Each result is the statement's update count, or for a query the
      * first column of its first row (null when it returned none).

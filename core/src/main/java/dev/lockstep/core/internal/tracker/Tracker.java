@@ -318,8 +318,8 @@ public final class Tracker {
         return "INSERT INTO " + qualified + " (version, version_text, name, checksum, state, execution_ms, applied_by"
                 + (down.isPresent() ? ", down_sql, down_checksum, down_file" : "") + ") "
                 + "VALUES (" + versionColumn(id.version()) + ", " + escapedLiteral(versionTextColumn(id.version())) + ", "
-                + escapedLiteral(id.name()) + ", " + (checksum == null ? "NULL" : escapedLiteral(checksum))
-                + ", 'applied', " + executionMs + ", " + (appliedBy == null ? "NULL" : escapedLiteral(appliedBy))
+                + escapedLiteral(id.name()) + ", " + orNull(checksum)
+                + ", 'applied', " + executionMs + ", " + orNull(appliedBy)
                 + down.map(d -> ", " + escapedLiteral(d.text()) + ", " + escapedLiteral(d.checksum()) + ", "
                         + escapedLiteral(d.file())).orElse("") + ")";
     }
@@ -329,7 +329,7 @@ public final class Tracker {
         return "INSERT INTO " + qualified + " (version, version_text, name, checksum, state, applied_at, execution_ms, "
                 + "applied_by) VALUES (" + versionColumn(row.version()) + ", "
                 + escapedLiteral(versionTextColumn(row.version())) + ", " + escapedLiteral(row.name()) + ", "
-                + (row.checksum() == null ? "NULL" : escapedLiteral(row.checksum())) + ", 'applied', "
+                + orNull(row.checksum()) + ", 'applied', "
                 + (row.appliedAt() == null ? "now()" : escapedLiteral(row.appliedAt().toString()) + "::timestamptz")
                 + ", " + (row.executionMs() == null ? "NULL" : row.executionMs()) + ", "
                 + escapedLiteral(row.appliedBy()) + ")";
@@ -419,7 +419,8 @@ public final class Tracker {
         return Literals.escaped(value);
     }
 
+    /** A literal, or {@code NULL} for null. */
     private static String orNull(String value) {
-        return value == null ? "NULL" : Literals.escaped(value);
+        return value == null ? "NULL" : escapedLiteral(value);
     }
 }
