@@ -7,6 +7,7 @@ import dev.lockstep.core.internal.files.MigrationIndex;
 import dev.lockstep.core.internal.files.MigrationLoader;
 import dev.lockstep.core.internal.files.MigrationScanner;
 import dev.lockstep.core.internal.lint.LintCheck;
+import dev.lockstep.core.internal.tracker.Tracker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
@@ -19,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -67,54 +69,84 @@ public final class LockstepIndex {
             findings.addAll(LintCheck.downFindings(ups));
             findings.forEach(f -> lint.computeIfAbsent(f.file(), file -> new ArrayList<>())
                     .add(f.rule().id() + "@" + f.line()));
-            Map<String, String> lines = new TreeMap<>();
+            Map<String, Listed> listed = new TreeMap<>();
+            long applied = 0;
             for (LoadedMigration up : ups) {
-                lines.put(pathOf(up.file(), locations), line(root, pathOf(up.file(), locations), up.checksum(),
-                        up.version(), up.name(), "up", up.facts(), lint.getOrDefault(up.file(), List.of())));
+                String path = pathOf(up.file(), locations);
+                listed.put(path, listed(root, path, up.checksum(), up.version(), up.name(), "up", up.facts(),
+                        lint.getOrDefault(up.file(), List.of())));
+                applied += Tracker.digestOf(up.id(), up.checksum());
                 if (up.down().isPresent()) {
                     DownMigration down = up.down().get();
-                    lines.put(pathOf(down.file(), locations), line(root, pathOf(down.file(), locations),
-                            down.checksum(), up.version(), up.name(), "down", down.facts(),
-                            lint.getOrDefault(down.file(), List.of())));
+                    String downPath = pathOf(down.file(), locations);
+                    listed.put(downPath, listed(root, downPath, down.checksum(), up.version(), up.name(), "down",
+                            down.facts(), lint.getOrDefault(down.file(), List.of())));
                 }
             }
             StringBuilder text = new StringBuilder(MigrationIndex.header()).append('\n')
                     .append("# Written by lockstep-maven-plugin (goal index). A start uses it instead of reading the "
                             + "files while they match it; rebuild, do not edit.\n")
-                    .append("# file\tpath\tsize\tmodified-ms\tcrc32\tsha256\tplaceholders\tversion\tname\tdirection\ttransaction"
-                            + "\tstatements\tlint-ignore\tlint\n");
+                    .append("versions\t").append(versions.name().toLowerCase(Locale.ROOT)).append('\n')
+                    .append("applied\t").append(ups.size()).append('\t').append(Long.toHexString(applied)).append('\n')
+                    .append("# location\tfolder\tfiles\tcrc-listing\ttime-listing\n");
             for (String location : locations) {
-                text.append("location\t").append(MigrationIndex.escape(folderOf(location))).append('\n');
+                text.append(locationLine(folderOf(location), listed)).append('\n');
             }
-            lines.values().forEach(line -> text.append(line).append('\n'));
+            text.append("# file\tpath\tsize\tmodified-ms\tcrc32\tsha256\tplaceholders\tversion\tname\tdirection\ttransaction"
+                    + "\tstatements\tlint-ignore\tlint\n");
+            listed.values().forEach(f -> text.append(f.line()).append('\n'));
             Path file = root.resolve(PATH);
             Files.createDirectories(file.getParent());
             Path temporary = Files.createTempFile(file.getParent(), "index", ".tmp");
             Files.writeString(temporary, text, StandardCharsets.UTF_8);
             // A start reading the index at the same moment sees the old one or the new one, never half.
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return new Written(file, lines.size());
+            return new Written(file, listed.size());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + root.resolve(PATH) + ": " + e.getMessage(), e);
         }
     }
 
-    private static String line(Path root, String path, String checksum, MigrationVersion version, String name,
+    /** One indexed file: its line, and what a start compares it by without reading it. */
+    private record Listed(long size, long modified, long crc, String line) {
+    }
+
+    private static Listed listed(Path root, String path, String checksum, MigrationVersion version, String name,
             String direction, FileFacts facts, List<String> lint) throws IOException {
         Path file = root.resolve(path);
         byte[] bytes = Files.readAllBytes(file);
         boolean placeholders = new String(bytes, StandardCharsets.UTF_8).contains(MigrationIndex.PLACEHOLDERS);
         CRC32 crc = new CRC32();
         crc.update(bytes);
+        long modified = Files.getLastModifiedTime(file).toMillis();
         Set<LintRule> ignored = facts.lintIgnored();
-        return String.join("\t", "file", MigrationIndex.escape(path), String.valueOf(bytes.length),
-                String.valueOf(Files.getLastModifiedTime(file).toMillis()), Long.toHexString(crc.getValue()), checksum,
+        return new Listed(bytes.length, modified, crc.getValue(), String.join("\t", "file", MigrationIndex.escape(path),
+                String.valueOf(bytes.length), String.valueOf(modified), Long.toHexString(crc.getValue()), checksum,
                 placeholders ? MigrationIndex.PLACEHOLDERS : "-",
                 version.toString(), MigrationIndex.escape(name), direction,
                 facts.outsideTransaction().map(why -> "no: " + why.replace('\t', ' ')).orElse("yes"),
                 String.valueOf(facts.statementCount()),
                 ignored.isEmpty() ? "-" : ignored.stream().map(LintRule::id).sorted().collect(Collectors.joining(",")),
-                lint.isEmpty() ? "-" : String.join(",", lint));
+                lint.isEmpty() ? "-" : String.join(",", lint)));
+    }
+
+    /** A location's line: its folder, how many files below it, and their two listing sums. */
+    private static String locationLine(String folder, Map<String, Listed> listed) {
+        String prefix = folder.isEmpty() ? "" : folder + "/";
+        int files = 0;
+        long crcListing = 0;
+        long timeListing = 0;
+        for (Map.Entry<String, Listed> entry : listed.entrySet()) {
+            if (entry.getKey().startsWith(prefix)) {
+                String relative = entry.getKey().substring(prefix.length());
+                Listed file = entry.getValue();
+                files++;
+                crcListing += MigrationIndex.listingTerm(relative, file.size(), file.crc());
+                timeListing += MigrationIndex.listingTerm(relative, file.size(), file.modified());
+            }
+        }
+        return String.join("\t", "location", MigrationIndex.escape(folder), String.valueOf(files),
+                Long.toHexString(crcListing), Long.toHexString(timeListing));
     }
 
     /** {@code classpath:db/migrations/a/1_x.up.sql} → {@code db/migrations/a/1_x.up.sql}. */

@@ -84,6 +84,72 @@ class BuildIndexTest extends SchemaTestBase {
                 .hasMessageContaining("1_customers.up.sql changed after it was applied");
     }
 
+    /** Keeps the index's head and drops its file lines: only a start that reads no file line still uses it. */
+    private void keepOnlyTheHead() throws IOException {
+        Path index = classes.resolve(LockstepIndex.PATH);
+        Files.write(index, Files.readAllLines(index).stream().filter(line -> !line.startsWith("file\t")).toList());
+    }
+
+    /** The line of a start that took the one query (the log capture drops apostrophes). */
+    private static final String AS_INDEXED = "each applied with its indexed checksum; no migration file was read";
+
+    @Test
+    void withNothingToDoAStartReadsTheIndexHeadAndOneDigestFromTheServer() throws IOException {
+        index();
+        on(classes).load().migrate();
+        replaceKeepingSizeAndTime("1_customers.up.sql");
+        keepOnlyTheHead();
+
+        List<String> log = LogCapture.during(LogCapture.ENGINE, () -> assertThat(on(classes).load().migrate()
+                .alreadyApplied()).isEqualTo(2));
+
+        assertThat(log).anySatisfy(line -> assertThat(line).contains("The tracker holds the 2 migration(s)")
+                .contains(classes.resolve(LockstepIndex.PATH) + " lists").contains(AS_INDEXED));
+        assertThat(log).noneMatch(line -> line.contains("is not used"));
+        // Control: a start that looks the files up in the index finds none listed, and reads them.
+        Sql.execute(schema, "INSERT INTO lockstep_applied_migrations (version, name, checksum, state) "
+                + "VALUES (9, 'elsewhere', 'x', 'applied')");
+        assertThatThrownBy(() -> on(classes).load().migrate())
+                .hasMessageContaining("1_customers.up.sql changed after it was applied");
+    }
+
+    @Test
+    void inAJarTheNoOpStartIsTheOneQueryToo() throws IOException {
+        index();
+        Path jar = jar(classes, dir.resolve("app.jar"));
+        on(jar).load().migrate();
+
+        List<String> log = LogCapture.during(LogCapture.ENGINE, () -> assertThat(on(jar).load().migrate()
+                .alreadyApplied()).isEqualTo(2));
+
+        assertThat(log).anySatisfy(line -> assertThat(line).contains("The tracker holds the 2 migration(s)")
+                .contains(jar + "!/" + LockstepIndex.PATH).contains(AS_INDEXED));
+    }
+
+    @Test
+    void aTrackerThatDiffersFromTheIndexInOneRowIsReadRowByRow() {
+        index();
+        on(classes).load().migrate();
+        String checksum = (String) Sql.value(schema, "SELECT checksum FROM lockstep_applied_migrations WHERE version = 1");
+        Map<String, String> changes = Map.of("checksum = 'edited by hand'", "checksum = '" + checksum + "'",
+                "name = 'customers_renamed'", "name = 'customers'", "state = 'running'", "state = 'applied'");
+        changes.forEach((change, undo) -> {
+            Sql.execute(schema, "UPDATE lockstep_applied_migrations SET " + change + " WHERE version = 1");
+            List<String> log = LogCapture.during(LogCapture.ENGINE, () -> {
+                try {
+                    on(classes).load().migrate();
+                } catch (LockstepException e) {
+                    // the row-by-row path stops at a checksum edited by hand and at an interrupted row
+                }
+            });
+            assertThat(log).as(change).noneMatch(line -> line.contains(AS_INDEXED));
+            Sql.execute(schema, "UPDATE lockstep_applied_migrations SET " + undo + " WHERE version = 1");
+        });
+        // Control: with the row as the run left it, the same start takes the one query.
+        assertThat(LogCapture.during(LogCapture.ENGINE, () -> on(classes).load().migrate()))
+                .anySatisfy(line -> assertThat(line).contains(AS_INDEXED));
+    }
+
     @Test
     void anIndexThatNoLongerMatchesTheFilesIsSaidOnceAndTheFilesAreRead() throws IOException {
         index();
@@ -119,14 +185,14 @@ class BuildIndexTest extends SchemaTestBase {
         index();
         on(classes).load().migrate();
         Path index = classes.resolve(LockstepIndex.PATH);
-        Files.writeString(index, Files.readString(index).replaceFirst("lockstep-index\t1", "lockstep-index\t0"));
+        Files.writeString(index, Files.readString(index).replaceFirst("lockstep-index\t2", "lockstep-index\t1"));
         replaceKeepingSizeAndTime("1_customers.up.sql");
 
         List<String> log = LogCapture.during(LogCapture.ENGINE, () -> assertThatThrownBy(() -> on(classes).load()
                 .migrate()).hasMessageContaining("1_customers.up.sql changed after it was applied"));
 
-        assertThat(log).anySatisfy(line -> assertThat(line).contains(index + " is not used: it has format 0, and this "
-                + "Lockstep reads format 1 (an older lockstep-maven-plugin wrote it)"));
+        assertThat(log).anySatisfy(line -> assertThat(line).contains(index + " is not used: it has format 1, and this "
+                + "Lockstep reads format 2 (an older lockstep-maven-plugin wrote it)"));
     }
 
     @Test
@@ -160,8 +226,11 @@ class BuildIndexTest extends SchemaTestBase {
 
         assertThat(written.files()).isEqualTo(4);
         List<String> lines = Files.readAllLines(written.file());
-        assertThat(lines.get(0)).isEqualTo("lockstep-index\t1");
-        assertThat(lines).contains("location\tdb/migrations");
+        assertThat(lines.get(0)).isEqualTo("lockstep-index\t2");
+        assertThat(lines).contains("versions\tunique");
+        assertThat(lines).filteredOn(l -> l.startsWith("applied\t")).singleElement().asString().startsWith("applied\t3\t");
+        assertThat(lines).filteredOn(l -> l.startsWith("location\t")).singleElement().asString()
+                .startsWith("location\tdb/migrations\t4\t");
         assertThat(lines).filteredOn(l -> l.startsWith("file\tdb/migrations/3_orders_customer.up.sql\t")).singleElement()
                 .asString().endsWith("\t3\torders_customer\tup\tyes\t1\t-\tindex-not-concurrent@1");
         assertThat(lines).filteredOn(l -> l.startsWith("file\tdb/migrations/3_orders_customer.down.sql\t"))

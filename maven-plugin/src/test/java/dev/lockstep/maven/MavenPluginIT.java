@@ -49,7 +49,7 @@ class MavenPluginIT {
         assertThat(build.output()).contains("[INFO] Indexed 2 migration file(s) of classpath:db/migrations in "
                 + "META-INF/lockstep/index").contains("[INFO] No risky statement in classpath:db/migrations");
         List<String> index = Files.readAllLines(project.resolve("target/classes/META-INF/lockstep/index"));
-        assertThat(index.get(0)).isEqualTo("lockstep-index\t1");
+        assertThat(index.get(0)).isEqualTo("lockstep-index\t2");
         assertThat(index).anySatisfy(line -> assertThat(line).startsWith(
                 "file\tdb/migrations/0002_customers_email.up.sql\t").contains("\tno: CREATE INDEX CONCURRENTLY"));
 

@@ -33,7 +33,7 @@ final class IndexedFiles {
     private final Set<String> told = new HashSet<>();
 
     /** The index of the classes folder that holds {@code folder}, the location's path {@code path} below it. */
-    static Source inFolder(Path folder, String path) {
+    static Source inFolder(Path folder, String path, boolean headOnly) {
         if (path.isEmpty()) {
             return null;
         }
@@ -46,7 +46,7 @@ final class IndexedFiles {
             return null;
         }
         try (InputStream in = Files.newInputStream(file)) {
-            return read(file.toString(), in, false);
+            return read(file.toString(), in, false, headOnly);
         }  catch (IOException e) {
             return new Source(file.toString(), null, "it cannot be read (" + FileErrors.describe(e) + ")", false);
         }
@@ -57,10 +57,10 @@ final class IndexedFiles {
      * {@code BOOT-INF/classes/} ({@code jar:nested:/app.jar/!BOOT-INF/classes/!/}), but repackaging
      * keeps {@code META-INF/} at the jar's root, so the index is looked up there too.
      */
-    static Source inJar(JarFile jar, String jarBase) {
+    static Source inJar(JarFile jar, String jarBase, boolean headOnly) {
         JarEntry entry = jar.getJarEntry(MigrationIndex.PATH);
         if (entry != null) {
-            return readEntry(jar, entry, jarBase + MigrationIndex.PATH);
+            return readEntry(jar, entry, jarBase + MigrationIndex.PATH, headOnly);
         }
         String nested = "jar:nested:";
         int classes = jarBase.indexOf("/!BOOT-INF/classes/");
@@ -70,23 +70,23 @@ final class IndexedFiles {
         String outerPath = jarBase.substring(nested.length(), classes);
         try (JarFile outer = new JarFile(Path.of(URI.create("file://" + outerPath)).toFile())) {
             JarEntry atRoot = outer.getJarEntry(MigrationIndex.PATH);
-            return atRoot == null ? null : readEntry(outer, atRoot, outerPath + "!/" + MigrationIndex.PATH);
+            return atRoot == null ? null : readEntry(outer, atRoot, outerPath + "!/" + MigrationIndex.PATH, headOnly);
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }
     }
 
-    private static Source readEntry(JarFile jar, JarEntry entry, String where) {
+    private static Source readEntry(JarFile jar, JarEntry entry, String where, boolean headOnly) {
         try (InputStream in = jar.getInputStream(entry)) {
-            return read(where, in, true);
+            return read(where, in, true, headOnly);
         } catch (IOException e) {
             return new Source(where, null, "it cannot be read (" + FileErrors.describe(e) + ")", true);
         }
     }
 
-    private static Source read(String where, InputStream in, boolean jar) throws IOException {
+    private static Source read(String where, InputStream in, boolean jar, boolean headOnly) throws IOException {
         try {
-            return new Source(where, MigrationIndex.read(in), null, jar);
+            return new Source(where, MigrationIndex.read(in, headOnly), null, jar);
         } catch (MigrationIndex.Refused e) {
             return new Source(where, null, e.getMessage(), jar);
         }
@@ -114,6 +114,26 @@ final class IndexedFiles {
         LOG.log(Level.INFO, () -> location + ": " + found.size() + " file(s) known from the build's index "
                 + source.where() + "; a file is read only when it runs");
         return files;
+    }
+
+    /**
+     * Whether the files found below {@code folder} are the ones the index counts there, by their
+     * number and listing sum alone ({@link MigrationIndex#listingTerm}): CRC-32s in a jar, times in
+     * a folder.
+     */
+    static boolean sameListing(MigrationIndex index, String folder, List<Found> found, boolean jar) {
+        for (MigrationIndex.Location location : index.locations()) {
+            if (location.folder().equals(folder)) {
+                long listing = 0;
+                for (Found file : found) {
+                    listing += MigrationIndex.listingTerm(file.relativePath(), file.size(),
+                            jar ? file.crc() : file.modified());
+                }
+                return location.files() == found.size()
+                        && listing == (jar ? location.crcListing() : location.timeListing());
+            }
+        }
+        return false;
     }
 
     /** The first way the files differ from what the index lists, or null when they are the same. */

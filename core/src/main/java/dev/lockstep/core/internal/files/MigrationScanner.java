@@ -2,6 +2,7 @@ package dev.lockstep.core.internal.files;
 
 import dev.lockstep.core.LockstepConfigurationException;
 import dev.lockstep.core.LockstepException;
+import dev.lockstep.core.VersionsMode;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.io.InputStream;
@@ -25,9 +26,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -116,29 +120,92 @@ public final class MigrationScanner {
         }
         while (roots.hasMoreElements()) {
             URL root = roots.nextElement();
-            if (root.getProtocol().equals("file")) {
-                Path folder;
-                try {
-                    folder = Path.of(root.toURI());
-                } catch (URISyntaxException e) {
-                    throw new IOException("unreadable classpath URL " + root, e);
-                }
-                List<Found> found = listFolder(location, folder);
-                if (indexes == null) {
-                    found.forEach(f -> files.add(f.unindexed(location)));
-                } else {
-                    indexes.check(location, path, found, IndexedFiles.inFolder(folder, path)).forEach(files::add);
-                }
-            } else if (root.openConnection() instanceof JarURLConnection jar) {
-                scanJar(location, path, jar, files);
-            } else if (root.getProtocol().equals("resource")) {
+            if (root.getProtocol().equals("resource")) {
                 // A GraalVM native image: the resources its hints included form a file system of their own.
                 listFolder(location, nativeImageResource(root)).forEach(f -> files.add(f.unindexed(location)));
-            } else {
+                continue;
+            }
+            Listing listing = list(location, path, root, false);
+            if (listing == null) {
                 throw new LockstepConfigurationException(SETTING, location + " resolved to " + root
                         + ", which Lockstep cannot list; use a filesystem: location");
             }
+            if (indexes == null) {
+                listing.found().forEach(f -> files.add(f.unindexed(location)));
+            } else {
+                indexes.check(location, path, listing.found(), listing.index()).forEach(files::add);
+            }
         }
+    }
+
+    /**
+     * What the tracker holds once every migration of these locations is applied, from the build's
+     * index alone: its head is read, no file line, and no file is looked up one by one. Present only
+     * when every location is a classpath folder found in one place, all of them in one index that
+     * lists exactly these locations, checked in a versions mode that passes {@code versions}, and
+     * each location holds exactly the files the index counts (same count and listing sums). Anything
+     * else is empty; the full scan that follows says why in a WARN when an index was there.
+     */
+    public Optional<IndexSummary> indexSummary(List<String> locations, VersionsMode versions) {
+        if (indexes == null || locations.isEmpty()) {
+            return Optional.empty();
+        }
+        MigrationIndex index = null;
+        String where = null;
+        Set<String> folders = new HashSet<>();
+        try {
+            for (String location : locations) {
+                if (location.startsWith(FILESYSTEM)) {
+                    return Optional.empty();
+                }
+                String path = classpathPath(location);
+                Enumeration<URL> roots = classLoader.getResources(path);
+                URL root = roots.hasMoreElements() ? roots.nextElement() : null;
+                if (root == null || roots.hasMoreElements() || root.getProtocol().equals("resource")) {
+                    return Optional.empty();
+                }
+                Listing listing = list(location, path, root, true);
+                if (listing == null || listing.index() == null || listing.index().index() == null
+                        || (where != null && !where.equals(listing.index().where()))) {
+                    return Optional.empty();
+                }
+                index = listing.index().index();
+                where = listing.index().where();
+                if (!IndexedFiles.sameListing(index, path, listing.found(), listing.index().jar())) {
+                    return Optional.empty();
+                }
+                folders.add(path);
+            }
+        } catch (IOException | LockstepException e) {
+            return Optional.empty(); // the full scan meets it again and reports it
+        }
+        boolean versionsPass = index.versions() == VersionsMode.UNIQUE || index.versions() == versions;
+        if (!versionsPass || index.locations().size() != folders.size()) {
+            return Optional.empty();
+        }
+        return Optional.of(new IndexSummary(where, index.applied().ups(), index.applied().digest()));
+    }
+
+    /** The files below one classpath root, and its index when there is one (null when none is looked for). */
+    private record Listing(List<Found> found, IndexedFiles.Source index) {
+    }
+
+    /** Null for a root that is neither a folder nor a jar. */
+    private Listing list(String location, String path, URL root, boolean headOnly) throws IOException {
+        if (root.getProtocol().equals("file")) {
+            Path folder;
+            try {
+                folder = Path.of(root.toURI());
+            } catch (URISyntaxException e) {
+                throw new IOException("unreadable classpath URL " + root, e);
+            }
+            List<Found> found = listFolder(location, folder);
+            return new Listing(found, indexes == null ? null : IndexedFiles.inFolder(folder, path, headOnly));
+        }
+        if (root.openConnection() instanceof JarURLConnection jar) {
+            return listJar(jar, headOnly);
+        }
+        return null;
     }
 
     private static Path nativeImageResource(URL root) throws IOException {
@@ -261,8 +328,7 @@ public final class MigrationScanner {
         return name != null && name.toString().startsWith(".");
     }
 
-    private void scanJar(String location, String path, JarURLConnection connection, List<SqlFile> files)
-            throws IOException {
+    private Listing listJar(JarURLConnection connection, boolean headOnly) throws IOException {
         connection.setUseCaches(false);
         String prefix = stripSlashes(connection.getEntryName()) + "/";
         // jar:file:/app.jar!/ or, in a Spring Boot jar, jar:nested:/app.jar/!BOOT-INF/classes/!/
@@ -274,16 +340,12 @@ public final class MigrationScanner {
                 String name = entry.getName();
                 String relative = name.startsWith(prefix) ? name.substring(prefix.length()) : null;
                 if (!entry.isDirectory() && relative != null && isSql(name) && !hiddenPart(relative)) {
-                    URL url = new URL(jarBase + name);
                     // Size and CRC come from the jar's directory: nothing is read to compare them.
-                    found.add(new Found(relative, entry.getSize(), Found.NO_TIME, entry.getCrc(), () -> readUrl(url)));
+                    found.add(new Found(relative, entry.getSize(), Found.NO_TIME, entry.getCrc(),
+                            () -> readUrl(new URL(jarBase + name))));
                 }
             }
-            if (indexes == null) {
-                found.forEach(f -> files.add(f.unindexed(location)));
-            } else {
-                indexes.check(location, path, found, IndexedFiles.inJar(jar, jarBase)).forEach(files::add);
-            }
+            return new Listing(found, indexes == null ? null : IndexedFiles.inJar(jar, jarBase, headOnly));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.lockstep.core.internal.run;
 
 import dev.lockstep.core.LockstepException;
+import dev.lockstep.core.internal.files.IndexSummary;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.files.MigrationLoader;
 import dev.lockstep.core.internal.files.MigrationScanner;
@@ -8,6 +9,7 @@ import dev.lockstep.core.internal.tracker.Tracker;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What every command of one engine shares: its settings, its collaborators, its listeners (the
@@ -20,11 +22,33 @@ public record Engine(RunSettings settings, EngineParts parts, Listeners listener
     public interface Files {
         /** @throws dev.lockstep.core.MigrationFileException listing every bad file */
         List<LoadedMigration> load();
+
+        /** What a build's index says of the files, when it provably lists them; see {@link MigrationScanner#indexSummary}. */
+        default Optional<IndexSummary> indexSummary() {
+            return Optional.empty();
+        }
+    }
+
+    /** The files of the settings' locations, read on each call. */
+    private record LocationFiles(RunSettings settings) implements Files {
+
+        @Override
+        public List<LoadedMigration> load() {
+            return new MigrationLoader(scanner(), settings.versions(), settings.placeholders()).load(settings.locations());
+        }
+
+        @Override
+        public Optional<IndexSummary> indexSummary() {
+            return scanner().indexSummary(settings.locations(), settings.versions());
+        }
+
+        private MigrationScanner scanner() {
+            return new MigrationScanner(settings.classLoader());
+        }
     }
 
     public Engine(RunSettings settings, EngineParts parts, Listeners listeners) {
-        this(settings, parts, listeners, () -> new MigrationLoader(new MigrationScanner(settings.classLoader()),
-                settings.versions(), settings.placeholders()).load(settings.locations()));
+        this(settings, parts, listeners, new LocationFiles(settings));
     }
 
     /**

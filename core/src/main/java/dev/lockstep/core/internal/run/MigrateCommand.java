@@ -2,7 +2,9 @@ package dev.lockstep.core.internal.run;
 
 import dev.lockstep.core.AppliedMigration;
 import dev.lockstep.core.LockstepException;
+import dev.lockstep.core.Migration;
 import dev.lockstep.core.MigrationReport;
+import dev.lockstep.core.internal.files.IndexSummary;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.lock.HeldLock;
 import dev.lockstep.core.internal.lock.LockAcquisition;
@@ -23,6 +25,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -77,9 +80,13 @@ public final class MigrateCommand {
     public MigrationReport run() {
         long started = System.nanoTime();
         try {
-            List<LoadedMigration> onDisk = engine.scan();
-            listeners.runStarted(Collections.unmodifiableList(onDisk));
-            MigrationReport report = connectAndRun(onDisk, started);
+            Optional<IndexSummary> indexed = engine.files().indexSummary();
+            FilesOnDisk onDisk = new FilesOnDisk();
+            if (indexed.isEmpty()) {
+                onDisk.files(); // read and checked before any connection: a bad file fails the run here
+            }
+            listeners.runStarted(onDisk.asList());
+            MigrationReport report = connectAndRun(onDisk, indexed, started);
             listeners.runFinished(report);
             return report;
         } catch (LockstepException e) {
@@ -118,7 +125,38 @@ public final class MigrateCommand {
      */
     private Long lockRequested;
 
-    private MigrationReport connectAndRun(List<LoadedMigration> onDisk, long startedNanos) throws SQLException {
+    /**
+     * The files, read the first time they are needed: with a build's index that lists them
+     * ({@link IndexSummary}), a run that finds the tracker holding exactly what the index lists
+     * reads none, and a listener that looks at them reads them then.
+     */
+    private final class FilesOnDisk {
+        private List<LoadedMigration> files;
+
+        synchronized List<LoadedMigration> files() {
+            if (files == null) {
+                files = engine.scan();
+            }
+            return files;
+        }
+
+        List<Migration> asList() {
+            return new AbstractList<>() {
+                @Override
+                public Migration get(int index) {
+                    return files().get(index);
+                }
+
+                @Override
+                public int size() {
+                    return files().size();
+                }
+            };
+        }
+    }
+
+    private MigrationReport connectAndRun(FilesOnDisk onDisk, Optional<IndexSummary> indexed, long startedNanos)
+            throws SQLException {
         Connector connector = new Connector(settings.dataSource(), settings.connectRetries(),
                 settings.connectRetriesInterval());
         Connection connection = connector.connect();
@@ -126,7 +164,7 @@ public final class MigrateCommand {
         int reconnects = 0;
         while (true) {
             try (Connection current = connection) {
-                return attempt(current, onDisk, startedNanos, waitStarted);
+                return attempt(current, onDisk, indexed, startedNanos, waitStarted);
             } catch (WaiterLostConnection lost) {
                 // Held nothing: wait on over a new connection, within the lock timeout.
                 long deadline = waitStarted + settings.lockTimeout().toNanos();
@@ -143,9 +181,9 @@ public final class MigrateCommand {
      * One attempt on one connection. A connection that dies before this run holds the lock ends the
      * attempt with {@link WaiterLostConnection}, so the run can wait on over a new one.
      */
-    private MigrationReport attempt(Connection connection, List<LoadedMigration> onDisk, long startedNanos,
-            long waitStarted) throws SQLException, WaiterLostConnection {
-        Attempt attempt = new Attempt(connection, onDisk, startedNanos, waitStarted);
+    private MigrationReport attempt(Connection connection, FilesOnDisk onDisk, Optional<IndexSummary> indexed,
+            long startedNanos, long waitStarted) throws SQLException, WaiterLostConnection {
+        Attempt attempt = new Attempt(connection, onDisk, indexed, startedNanos, waitStarted);
         try {
             return attempt.run();
         } catch (SQLException e) {
@@ -164,16 +202,21 @@ public final class MigrateCommand {
     /** One connection's part of the run, from pinning the session to putting it back. */
     private final class Attempt {
         private final Connection connection;
-        private final List<LoadedMigration> onDisk;
+        private final FilesOnDisk filesOnDisk;
+        private final Optional<IndexSummary> indexed;
+        /** The files, once the run needs them. */
+        private List<LoadedMigration> onDisk;
         private final long startedNanos;
         private final long waitStarted;
         private PinnedSession session;
         private UpToDateCheck upToDate;
         private boolean holding;
 
-        Attempt(Connection connection, List<LoadedMigration> onDisk, long startedNanos, long waitStarted) {
+        Attempt(Connection connection, FilesOnDisk onDisk, Optional<IndexSummary> indexed, long startedNanos,
+                long waitStarted) {
             this.connection = connection;
-            this.onDisk = onDisk;
+            this.filesOnDisk = onDisk;
+            this.indexed = indexed;
             this.startedNanos = startedNanos;
             this.waitStarted = waitStarted;
         }
@@ -183,7 +226,15 @@ public final class MigrateCommand {
             try {
                 Tracker tracker = Tracker.resolve(connection, settings.schema(), settings.table());
                 LOG.log(settings.routine(), "Lockstep run on " + DatabaseDescription.of(connection) + ": tracker "
-                        + tracker.displayName() + ", " + onDisk.size() + " migration file(s), runner '" + runner + "'");
+                        + tracker.displayName() + ", " + indexed.map(IndexSummary::migrations)
+                                .orElseGet(() -> filesOnDisk.files().size()) + " migration file(s), runner '" + runner + "'");
+                if (indexed.isPresent()) {
+                    Optional<MigrationReport> asIndexed = upToDateAsIndexed(tracker, indexed.get());
+                    if (asIndexed.isPresent()) {
+                        return asIndexed.get();
+                    }
+                }
+                onDisk = filesOnDisk.files();
                 upToDate = new UpToDateCheck(engine, connection, tracker, onDisk, rows -> knownRows = rows);
                 Optional<MigrationReport> nothingToDo = upToDate.check(Duration.ZERO, startedNanos);
                 if (nothingToDo.isPresent()) {
@@ -206,6 +257,29 @@ public final class MigrateCommand {
             } finally {
                 session.putBack();
             }
+        }
+
+        /**
+         * The run's report when the tracker holds exactly the migrations the build's index lists, all
+         * applied with the indexed checksums: one query, no file read, no row read. Else empty, and
+         * the run reads the files and the rows as without an index. A configured baseline always
+         * takes that path: it checks the history row by row.
+         */
+        private Optional<MigrationReport> upToDateAsIndexed(Tracker tracker, IndexSummary summary) throws SQLException {
+            if (settings.baselineVersion().isPresent() || !tracker.exists(connection)) {
+                return Optional.empty();
+            }
+            Optional<Tracker.Digest> digest = tracker.digest(connection);
+            if (digest.isEmpty() || digest.get().notApplied() != 0 || digest.get().rows() != summary.migrations()
+                    || digest.get().digest() != summary.trackerDigest()) {
+                return Optional.empty();
+            }
+            LOG.log(settings.routine(), "The tracker holds the " + summary.migrations() + " migration(s) the build's "
+                    + "index " + summary.index() + " lists, each applied with its indexed checksum; no migration file "
+                    + "was read");
+            listeners.pendingResolved(List.of(), summary.migrations());
+            return Optional.of(new MigrationReport(tracker.displayName(), List.of(), summary.migrations(), List.of(),
+                    Duration.ZERO, Duration.ofNanos(System.nanoTime() - startedNanos)));
         }
 
         private LockAcquisition<MigrationReport> acquire(Tracker tracker) throws SQLException {

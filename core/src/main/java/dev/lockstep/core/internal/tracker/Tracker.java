@@ -7,8 +7,10 @@ import dev.lockstep.core.internal.files.DownMigration;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.files.MigrationId;
 import dev.lockstep.core.internal.sql.Literals;
+import dev.lockstep.core.internal.sql.PostgresHash;
 
 import java.lang.System.Logger.Level;
+import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -251,6 +253,46 @@ public final class Tracker {
         }
         return false;
     }
+
+    /**
+     * One row's part of the tracker's digest: {@code hashtextextended} over the row's version,
+     * version_text, name and checksum, as {@link #digest} computes it on the server. A build sums
+     * it over every up migration, wrapping at 64 bits ({@link dev.lockstep.core.LockstepIndex}).
+     */
+    public static long digestOf(MigrationId id, String checksum) {
+        return PostgresHash.textExtended(versionColumn(id.version()) + "\t" + versionTextColumn(id.version()) + "\t"
+                + id.name() + "\t" + checksum);
+    }
+
+    /** The whole tracker in one row: how many rows, how many not applied, and their digest. */
+    public record Digest(long rows, long notApplied, long digest) {
+    }
+
+    /**
+     * The tracker's {@link Digest}, computed by the server in one query; empty when the server
+     * cannot compute the one a build computes (not UTF-8) or the table predates
+     * {@code version_text}. The caller reads the rows then, as it would without a digest.
+     */
+    public Optional<Digest> digest(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*), "
+                + "count(*) FILTER (WHERE state <> 'applied'), coalesce(sum(hashtextextended(version::text || E'\\t' || "
+                + "version_text || E'\\t' || name || E'\\t' || coalesce(checksum, ''), 0)), 0)::text, "
+                + "current_setting('server_encoding') FROM " + qualified)) {
+            rs.next();
+            if (!rs.getString(4).equals("UTF8")) {
+                return Optional.empty();
+            }
+            // The server sums exactly (numeric); the build's sum wraps at 64 bits: compare the low 64 bits.
+            return Optional.of(new Digest(rs.getLong(1), rs.getLong(2), new BigInteger(rs.getString(3)).longValue()));
+        } catch (SQLException e) {
+            if (UNDEFINED_COLUMN.equals(e.getSQLState())) {
+                return Optional.empty(); // a tracker from before version_text: the locked run upgrades it
+            }
+            throw e;
+        }
+    }
+
+    private static final String UNDEFINED_COLUMN = "42703";
 
     /** How many rows say applied: a cheap first look before reading them all. */
     public int countApplied(Connection connection) throws SQLException {
