@@ -165,7 +165,7 @@ public final class MigrationScanner {
                     return Optional.empty();
                 }
                 Listing listing = list(location, path, root, true);
-                if (listing == null || listing.index() == null || listing.index().index() == null
+                if (listing == null || unusable(listing.index())
                         || (where != null && !where.equals(listing.index().where()))) {
                     return Optional.empty();
                 }
@@ -190,7 +190,11 @@ public final class MigrationScanner {
     private record Listing(List<Found> found, IndexedFiles.Source index) {
     }
 
-    /** Null for a root that is neither a folder nor a jar. */
+    /**
+     * Null for a root that is neither a folder nor a jar. With {@code headOnly}, a root without a
+     * usable index is not listed (its files come back empty): the up-to-date check has no use for
+     * them, and an application without an index should not list its files twice.
+     */
     private Listing list(String location, String path, URL root, boolean headOnly) throws IOException {
         if (root.getProtocol().equals("file")) {
             Path folder;
@@ -199,8 +203,11 @@ public final class MigrationScanner {
             } catch (URISyntaxException e) {
                 throw new IOException("unreadable classpath URL " + root, e);
             }
-            List<Found> found = listFolder(location, folder);
-            return new Listing(found, indexes == null ? null : IndexedFiles.inFolder(folder, path, headOnly));
+            IndexedFiles.Source index = indexes == null ? null : IndexedFiles.inFolder(folder, path, headOnly);
+            if (headOnly && unusable(index)) {
+                return new Listing(List.of(), index);
+            }
+            return new Listing(listFolder(location, folder), index);
         }
         if (root.openConnection() instanceof JarURLConnection jar) {
             return listJar(jar, headOnly);
@@ -336,6 +343,10 @@ public final class MigrationScanner {
         String jarBase = root.substring(0, root.lastIndexOf("!/") + 2);
         List<Found> found = new ArrayList<>();
         try (JarFile jar = connection.getJarFile()) {
+            IndexedFiles.Source index = indexes == null ? null : IndexedFiles.inJar(jar, jarBase, headOnly);
+            if (headOnly && unusable(index)) {
+                return new Listing(List.of(), index);
+            }
             for (JarEntry entry : (Iterable<JarEntry>) jar.stream()::iterator) {
                 String name = entry.getName();
                 String relative = name.startsWith(prefix) ? name.substring(prefix.length()) : null;
@@ -345,8 +356,12 @@ public final class MigrationScanner {
                             () -> readUrl(new URL(jarBase + name))));
                 }
             }
-            return new Listing(found, indexes == null ? null : IndexedFiles.inJar(jar, jarBase, headOnly));
+            return new Listing(found, index);
         }
+    }
+
+    private static boolean unusable(IndexedFiles.Source index) {
+        return index == null || index.index() == null;
     }
 
     private static boolean hiddenPart(String relativePath) {
