@@ -92,8 +92,8 @@ public final class LockstepIndex {
             for (String location : locations) {
                 text.append(locationLine(folderOf(location), listed)).append('\n');
             }
-            text.append("# file\tpath\tsize\tmodified-ms\tcrc32\tsha256\tplaceholders\tversion\tname\tdirection\ttransaction"
-                    + "\tstatements\tlint-ignore\tlint\n");
+            text.append("# file\tpath\tsize\tmodified-ms\tcrc32\tsha256\tplaceholders\tversion\tname\tdirection"
+                    + "\ttransaction\tstatements\tlint-ignore\tlint\n");
             listed.values().forEach(f -> text.append(f.line()).append('\n'));
             Path file = root.resolve(PATH);
             Files.createDirectories(file.getParent());

@@ -23,7 +23,10 @@ public record Engine(RunSettings settings, EngineParts parts, Listeners listener
         /** @throws dev.lockstep.core.MigrationFileException listing every bad file */
         List<LoadedMigration> load();
 
-        /** What a build's index says of the files, when it provably lists them; see {@link MigrationScanner#indexSummary}. */
+        /**
+         * What a build's index says of the files, when its counts and listing sums match them; see
+         * {@link MigrationScanner#indexSummary}.
+         */
         default Optional<IndexSummary> indexSummary() {
             return Optional.empty();
         }
@@ -34,7 +37,8 @@ public record Engine(RunSettings settings, EngineParts parts, Listeners listener
 
         @Override
         public List<LoadedMigration> load() {
-            return new MigrationLoader(scanner(), settings.versions(), settings.placeholders()).load(settings.locations());
+            return new MigrationLoader(scanner(), settings.versions(), settings.placeholders())
+                    .load(settings.locations());
         }
 
         @Override

@@ -225,9 +225,9 @@ public final class MigrateCommand {
             session = PinnedSession.pin(connection, settings.dataSource());
             try {
                 Tracker tracker = Tracker.resolve(connection, settings.schema(), settings.table());
+                int files = indexed.map(IndexSummary::migrations).orElseGet(() -> filesOnDisk.files().size());
                 LOG.log(settings.routine(), "Lockstep run on " + DatabaseDescription.of(connection) + ": tracker "
-                        + tracker.displayName() + ", " + indexed.map(IndexSummary::migrations)
-                                .orElseGet(() -> filesOnDisk.files().size()) + " migration file(s), runner '" + runner + "'");
+                        + tracker.displayName() + ", " + files + " migration file(s), runner '" + runner + "'");
                 if (indexed.isPresent()) {
                     Optional<MigrationReport> asIndexed = upToDateAsIndexed(tracker, indexed.get());
                     if (asIndexed.isPresent()) {
