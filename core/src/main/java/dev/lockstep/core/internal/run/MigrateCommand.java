@@ -229,7 +229,8 @@ public final class MigrateCommand {
                 LOG.log(settings.routine(), "Lockstep run on " + DatabaseDescription.of(connection) + ": tracker "
                         + tracker.displayName() + ", " + files + " migration file(s), runner '" + runner + "'");
                 if (indexed.isPresent()) {
-                    Optional<MigrationReport> asIndexed = upToDateAsIndexed(tracker, indexed.get());
+                    Optional<MigrationReport> asIndexed = UpToDateCheck.asIndexed(engine, connection, tracker,
+                            indexed.get(), startedNanos);
                     if (asIndexed.isPresent()) {
                         return asIndexed.get();
                     }
@@ -257,29 +258,6 @@ public final class MigrateCommand {
             } finally {
                 session.putBack();
             }
-        }
-
-        /**
-         * The run's report when the tracker holds exactly the migrations the build's index lists, all
-         * applied with the indexed checksums: one query, no file read, no row read. Else empty, and
-         * the run reads the files and the rows as without an index. A configured baseline always
-         * takes that path: it checks the history row by row.
-         */
-        private Optional<MigrationReport> upToDateAsIndexed(Tracker tracker, IndexSummary summary) throws SQLException {
-            if (settings.baselineVersion().isPresent() || !tracker.exists(connection)) {
-                return Optional.empty();
-            }
-            Optional<Tracker.Digest> digest = tracker.digest(connection);
-            if (digest.isEmpty() || digest.get().notApplied() != 0 || digest.get().rows() != summary.migrations()
-                    || digest.get().digest() != summary.trackerDigest()) {
-                return Optional.empty();
-            }
-            LOG.log(settings.routine(), "The tracker holds the " + summary.migrations() + " migration(s) the build's "
-                    + "index " + summary.index() + " lists, each applied with its indexed checksum; no migration file "
-                    + "was read");
-            listeners.pendingResolved(List.of(), summary.migrations());
-            return Optional.of(new MigrationReport(tracker.displayName(), List.of(), summary.migrations(), List.of(),
-                    Duration.ZERO, Duration.ofNanos(System.nanoTime() - startedNanos)));
         }
 
         private LockAcquisition<MigrationReport> acquire(Tracker tracker) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.lockstep.core.internal.run;
 
 import dev.lockstep.core.MigrationReport;
+import dev.lockstep.core.internal.files.IndexSummary;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.plan.MigrationPlan;
 import dev.lockstep.core.internal.tracker.AppliedRow;
@@ -20,6 +21,9 @@ import java.util.function.Consumer;
  * a missing tracker included, takes the locked path.
  */
 final class UpToDateCheck {
+
+    /** The run's logger: what this check says reads as part of the run. */
+    private static final System.Logger LOG = System.getLogger(MigrateCommand.class.getName());
 
     private final Engine engine;
     private final Connection connection;
@@ -75,6 +79,30 @@ final class UpToDateCheck {
         engine.listeners().pendingResolved(List.of(), plan.alreadyApplied());
         return Optional.of(new MigrationReport(tracker.displayName(), List.of(), plan.alreadyApplied(),
                 plan.missingFiles(), lockWait, Duration.ofNanos(System.nanoTime() - startedNanos)));
+    }
+
+    /**
+     * The run's report when the tracker holds exactly the migrations the build's index lists, all
+     * applied with the indexed checksums: one query, no file read, no row read. Else empty, and
+     * the run reads the files and the rows as without an index. A configured baseline always
+     * takes that path: it checks the history row by row.
+     */
+    static Optional<MigrationReport> asIndexed(Engine engine, Connection connection, Tracker tracker,
+            IndexSummary summary, long startedNanos) throws SQLException {
+        if (engine.settings().baselineVersion().isPresent() || !tracker.exists(connection)) {
+            return Optional.empty();
+        }
+        Optional<Tracker.Digest> digest = tracker.digest(connection);
+        if (digest.isEmpty() || digest.get().notApplied() != 0 || digest.get().rows() != summary.migrations()
+                || digest.get().digest() != summary.trackerDigest()) {
+            return Optional.empty();
+        }
+        LOG.log(engine.settings().routine(), "The tracker holds the " + summary.migrations() + " migration(s) the "
+                + "build's index " + summary.index() + " lists, each applied with its indexed checksum; no migration "
+                + "file was read");
+        engine.listeners().pendingResolved(List.of(), summary.migrations());
+        return Optional.of(new MigrationReport(tracker.displayName(), List.of(), summary.migrations(), List.of(),
+                Duration.ZERO, Duration.ofNanos(System.nanoTime() - startedNanos)));
     }
 
     /**
