@@ -120,7 +120,7 @@ public record MigrationPlan(List<LoadedMigration> pending, Set<LoadedMigration> 
                 + " (lockstep-cli mark-done " + row.id().cliOptions() + ") or undo the ones that took effect and run "
                 + tracker.deleteRowSql(row.id()) + " (lockstep-cli forget " + row.id().cliOptions()
                 + ") so that the next start applies it again."
-                + (invalidIndexes.isEmpty() ? "" : " INVALID indexes in " + tracker.schema() + ", which an "
+                + (invalidIndexes.isEmpty() ? "" : " INVALID indexes in " + tracker.schema() + " or named by it, which an "
                         + "interrupted concurrent build or drop leaves: " + String.join("; ", invalidIndexes) + ".");
     }
 }

@@ -112,12 +112,12 @@ final class AutocommitFailures {
         if (build.isEmpty()) {
             return Leftover.unknown(mayHaveLeft(work.get()));
         }
-        String index = build.get().index().text();
+        String index = build.get().written();
         try {
             if (!build.get().leftInvalidIndex(connection)) {
                 return new Leftover(true, "", "the build stopped before it created its index");
             }
-            build.get().dropLeftover(connection);
+            index = build.get().dropLeftover(connection);
             return new Leftover(true, " The build left the INVALID index " + index + ", which Lockstep dropped "
                     + "(DROP INDEX CONCURRENTLY).", "the INVALID index " + index + " the build left was dropped "
                     + "(DROP INDEX CONCURRENTLY)");

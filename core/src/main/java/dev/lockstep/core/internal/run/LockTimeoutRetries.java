@@ -187,9 +187,9 @@ final class LockTimeoutRetries {
         if (!named.leftInvalidIndex(connection)) {
             return "the index build before it created its index, so it took no effect";
         }
-        String index = named.index().text();
+        String index = named.written();
         try {
-            named.dropLeftover(connection);
+            index = named.dropLeftover(connection);
         } catch (SQLException e) {
             MigrationFailedException stop = withNote(failure.apply(cancelled), notTried + "the build left the INVALID "
                     + "index " + index + ", and dropping it failed (" + e.getMessage() + " [SQLState "

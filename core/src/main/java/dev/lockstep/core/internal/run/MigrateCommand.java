@@ -292,14 +292,15 @@ public final class MigrateCommand {
         }
 
         /**
-         * INVALID indexes in the tracker's schema, named with the statement that drops each: an
-         * interrupted concurrent build or drop leaves them (or a build runs right now).
+         * INVALID indexes in the tracker's schema or named by an interrupted migration, with the statement
+         * that drops each: an interrupted concurrent build or drop leaves them (or a build runs right now).
          */
         private void warnAbout(List<InvalidIndexes.Found> invalid, MigrationPlan plan, Tracker tracker) {
             if (invalid.isEmpty()) {
                 return;
             }
-            LOG.log(Level.WARNING, invalid.size() + " INVALID index(es) in schema " + tracker.schema() + ": they take "
+            LOG.log(Level.WARNING, invalid.size() + " INVALID index(es) in schema " + tracker.schema()
+                    + (plan.resumed().isEmpty() ? "" : " or left by an interrupted migration") + ": they take "
                     + "every write's cost and serve no query. An interrupted CREATE INDEX CONCURRENTLY or DROP INDEX "
                     + "CONCURRENTLY leaves them (or a build is running right now). "
                     + (plan.resumed().isEmpty() ? "Drop each " : "The interrupted migration(s) this run finishes drop "
@@ -313,7 +314,8 @@ public final class MigrateCommand {
             Throwable failure = null;
             try {
                 knownRows = TrackerSetup.prepare(connection, tracker, onDisk, settings.baselineVersion(), runner);
-                List<InvalidIndexes.Found> invalid = InvalidIndexes.inSchema(connection, tracker.schema());
+                List<InvalidIndexes.Found> invalid = InvalidIndexes.toReport(connection, tracker.schema(),
+                        interrupted(knownRows));
                 MigrationPlan plan = MigrationPlan.build(onDisk, knownRows, settings.versions(), settings.checksum(),
                         tracker, invalid.stream().map(InvalidIndexes.Found::describe).toList());
                 LoadedMigration.analyse(plan.pending());
@@ -330,6 +332,12 @@ public final class MigrateCommand {
             } finally {
                 release(held.lock(), failure);
             }
+        }
+
+        /** The files of the migrations whose rows say {@code running}. */
+        private List<LoadedMigration> interrupted(List<AppliedRow> rows) {
+            var running = rows.stream().filter(AppliedRow::running).map(AppliedRow::id).collect(Collectors.toSet());
+            return onDisk.stream().filter(m -> running.contains(m.id())).toList();
         }
 
         private List<AppliedMigration> applyPending(Tracker tracker, MigrationPlan plan, HeldLock lock,

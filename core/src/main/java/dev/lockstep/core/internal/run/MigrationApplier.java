@@ -6,7 +6,6 @@ import dev.lockstep.core.internal.lock.HeldLock;
 import dev.lockstep.core.internal.session.ConnectionFailures;
 import dev.lockstep.core.internal.session.Connector;
 import dev.lockstep.core.internal.session.SessionState;
-import dev.lockstep.core.internal.sql.RelationName;
 import dev.lockstep.core.internal.sql.SqlStatement;
 import dev.lockstep.core.internal.tracker.Tracker;
 import java.sql.Connection;
@@ -221,7 +220,7 @@ final class MigrationApplier {
                     if (withoutTimeout != timeoutOff) {
                         before.add(withoutTimeout ? LockTimeoutRetries.timeoutOffSql() : retries.timeoutSql());
                     }
-                    Optional<RelationName> index = ConcurrentBuild.indexBuiltBy(sql);
+                    Optional<InvalidIndexes.IndexOf> index = ConcurrentBuild.indexBuiltBy(sql);
                     // A resumed run reads the state after Resumption, which may drop what the interrupted build left.
                     int state = index.isPresent() && start == Start.FRESH
                             ? before.add(InvalidIndexes.stateSql(index.get())) : -1;
@@ -244,7 +243,7 @@ final class MigrationApplier {
                             e -> failures.of(connection, migration, sql, e, new AutocommitFailures.Context(inTransaction,
                                     build, tookEffect, consequence)), consequence);
                     if (build.isPresent() && build.get().foundInvalid()) {
-                        throw keptInvalidIndex(migration, sql, build.get(), consequence);
+                        throw keptInvalidIndex(migration, sql, build.get().dropName(connection), consequence);
                     }
                     earlierTookEffect |= !sql.facts().changesOnlyTheSession();
                     openedBy = switch (sql.facts().transactionControl()) {
@@ -359,8 +358,7 @@ final class MigrationApplier {
      * kept the index an earlier, interrupted build left, which is never a success.
      */
     private static MigrationFailedException keptInvalidIndex(LoadedMigration migration, SqlStatement sql,
-            ConcurrentBuild build, String consequence) {
-        String index = build.index().text();
+            String index, String consequence) {
         return new MigrationFailedException("Migration " + migration.file() + " failed at line " + sql.line()
                 + ": the index " + index + " exists but is INVALID (an interrupted concurrent build left it), and "
                 + "the statement kept it instead of building it.\n  Statement: " + sql.oneLine(200) + "\n  Drop it: "

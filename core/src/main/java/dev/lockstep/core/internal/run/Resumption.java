@@ -32,8 +32,9 @@ final class Resumption {
         if (work.isEmpty() || work.get().index().isEmpty()) {
             return false;
         }
-        RelationName index = work.get().index().get();
-        InvalidIndexes.State state = InvalidIndexes.state(connection, index);
+        InvalidIndexes.IndexOf where = InvalidIndexes.IndexOf.of(work.get()).orElseThrow();
+        RelationName index = where.index();
+        InvalidIndexes.State state = InvalidIndexes.state(connection, where);
         boolean drop = work.get().kind() == PartWay.Kind.DROPS_INDEX;
         if (drop && state == InvalidIndexes.State.ABSENT) {
             LOG.log(Level.INFO, "Resuming " + migration.file() + ": line " + sql.line() + " is done (index "
@@ -52,7 +53,7 @@ final class Resumption {
             LOG.log(Level.WARNING, "Resuming " + migration.file() + ": the interrupted build at line " + sql.line()
                     + " left the INVALID index " + index.text() + "; dropping it (DROP INDEX CONCURRENTLY) to build "
                     + "it again");
-            InvalidIndexes.drop(connection, index.text());
+            InvalidIndexes.drop(connection, InvalidIndexes.nameOf(connection, where).orElse(index.text()));
         }
         return false;
     }
