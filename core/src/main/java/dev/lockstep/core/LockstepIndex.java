@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -73,14 +74,16 @@ public final class LockstepIndex {
             long applied = 0;
             for (LoadedMigration up : ups) {
                 String path = pathOf(up.file(), locations);
-                listed.put(path, listed(root, path, up.checksum(), up.version(), up.name(), "up", up.facts(),
+                listed.put(path, listed(root, path, up.checksum(), up.version(), up.name(), "up", Optional.of(up.facts()),
                         lint.getOrDefault(up.file(), List.of())));
                 applied += Tracker.digestOf(up.id(), up.checksum());
                 if (up.down().isPresent()) {
                     DownMigration down = up.down().get();
                     String downPath = pathOf(down.file(), locations);
+                    // A down undo refuses is listed all the same, so the listing sums count every file.
                     listed.put(downPath, listed(root, downPath, down.checksum(), up.version(), up.name(), "down",
-                            down.facts(), lint.getOrDefault(down.file(), List.of())));
+                            down.refusal().isEmpty() ? Optional.of(down.facts()) : Optional.empty(),
+                            lint.getOrDefault(down.file(), List.of())));
                 }
             }
             StringBuilder text = new StringBuilder(MigrationIndex.header()).append('\n')
@@ -112,20 +115,21 @@ public final class LockstepIndex {
     }
 
     private static Listed listed(Path root, String path, String checksum, MigrationVersion version, String name,
-            String direction, FileFacts facts, List<String> lint) throws IOException {
+            String direction, Optional<FileFacts> analysed, List<String> lint) throws IOException {
         Path file = root.resolve(path);
         byte[] bytes = Files.readAllBytes(file);
         boolean placeholders = new String(bytes, StandardCharsets.UTF_8).contains(MigrationIndex.PLACEHOLDERS);
         CRC32 crc = new CRC32();
         crc.update(bytes);
         long modified = Files.getLastModifiedTime(file).toMillis();
-        Set<LintRule> ignored = facts.lintIgnored();
+        Set<LintRule> ignored = analysed.map(FileFacts::lintIgnored).orElse(Set.of());
         return new Listed(bytes.length, modified, crc.getValue(), String.join("\t", "file", MigrationIndex.escape(path),
                 String.valueOf(bytes.length), String.valueOf(modified), Long.toHexString(crc.getValue()), checksum,
                 placeholders ? MigrationIndex.PLACEHOLDERS : "-",
                 version.toString(), MigrationIndex.escape(name), direction,
-                facts.outsideTransaction().map(why -> "no: " + why.replace('\t', ' ')).orElse("yes"),
-                String.valueOf(facts.statementCount()),
+                analysed.map(facts -> facts.outsideTransaction().map(why -> "no: " + why.replace('\t', ' '))
+                        .orElse("yes")).orElse("-"),
+                String.valueOf(analysed.map(FileFacts::statementCount).orElse(0)),
                 ignored.isEmpty() ? "-" : ignored.stream().map(LintRule::id).sorted().collect(Collectors.joining(",")),
                 lint.isEmpty() ? "-" : String.join(",", lint)));
     }

@@ -1,8 +1,11 @@
 package dev.lockstep.core.internal.files;
 
+import dev.lockstep.core.MigrationFileException;
+import dev.lockstep.core.internal.sql.FileProblem;
 import dev.lockstep.core.internal.sql.SqlSplitter;
 import dev.lockstep.core.internal.sql.SqlStatement;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -10,6 +13,10 @@ import java.util.function.Supplier;
  * analysed like an up file: its checksum, its {@link FileFacts} (transaction mode, lint), its text.
  * Its text goes into the tracker row when the up migration is applied, so a release that no longer
  * ships the file can still undo the migration.
+ *
+ * <p>A start never runs a down, so nothing about a down file stops one: a down that cannot run (a
+ * comment only, the usual way to say "irreversible", or an unclosed quote) is loaded all the same,
+ * and {@link #refusal()} says why undo refuses it.
  */
 public final class DownMigration {
 
@@ -35,6 +42,14 @@ public final class DownMigration {
                 () -> text);
     }
 
+    /** A down file that could not be read as text: undo refuses it, saying why. */
+    static DownMigration unreadable(String file, FileProblem problem) {
+        Supplier<String> none = () -> {
+            throw problem;
+        };
+        return new DownMigration(file, "", () -> FileFacts.of(none.get()), none, none);
+    }
+
     /** This down with other placeholder values (a tenant's), analysed when first needed. */
     DownMigration withPlaceholders(Placeholders placeholders) {
         Supplier<String> substituted = () -> placeholders.apply(written.get());
@@ -57,6 +72,43 @@ public final class DownMigration {
     /** The text, read afresh (a changed file is refused). */
     public String text() {
         return text.get();
+    }
+
+    /**
+     * Why undo cannot run this down, naming the file (and the line); empty when it can. A file of
+     * comments only is quoted by its first comment, which says why the migration is irreversible.
+     */
+    public Optional<String> refusal() {
+        try {
+            facts();
+            return Optional.empty();
+        } catch (FileProblem e) {
+            if (e.noStatement()) {
+                return Optional.of(file + " holds no SQL statement" + firstComment(text()).map(c -> ", only the comment '"
+                        + c + "'").orElse("") + ": it marks the migration as one that cannot be undone");
+            }
+            return Optional.of(file + (e.line() > 0 ? ", line " + e.line() : "") + ": " + e.getMessage());
+        } catch (MigrationFileException e) {
+            return Optional.of(String.join("; ", e.problems()));
+        }
+    }
+
+    /** Whether the file says its migration cannot be undone: it holds comments only. */
+    public boolean irreversible() {
+        try {
+            facts();
+            return false;
+        } catch (FileProblem e) {
+            return e.noStatement();
+        } catch (MigrationFileException e) {
+            return false;
+        }
+    }
+
+    /** The first comment line of a text without statements, for messages. */
+    private static Optional<String> firstComment(String text) {
+        return text.lines().map(String::strip).filter(line -> !line.isEmpty()).findFirst()
+                .map(line -> line.length() > 160 ? line.substring(0, 157) + "..." : line);
     }
 
     public Iterator<SqlStatement> openStatements() {

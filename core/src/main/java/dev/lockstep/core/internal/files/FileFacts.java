@@ -70,7 +70,7 @@ public record FileFacts(Optional<String> outsideTransaction, int statementCount,
             }
         }
         if (count == 0) {
-            throw new FileProblem(0, "the file holds no SQL statement; delete it, or write the statement it "
+            throw FileProblem.noStatement("the file holds no SQL statement; delete it, or write the statement it "
                     + "was meant to hold");
         }
         Optional<Boolean> forced = directives.transaction();

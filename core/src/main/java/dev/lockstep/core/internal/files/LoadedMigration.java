@@ -71,6 +71,14 @@ public final class LoadedMigration implements Migration {
     }
 
     /**
+     * The down the tracker keeps with this migration's row: its down file, unless undo would refuse
+     * it ({@link DownMigration#refusal()}), so that no release ever runs a down its file refused.
+     */
+    public Optional<DownMigration> keptDown() {
+        return down().filter(d -> d.refusal().isEmpty());
+    }
+
+    /**
      * This migration with other placeholder values (a tenant's): itself when its file has no
      * {@code ${}, else a copy whose text, statements and facts come from the file with these values,
      * read and analysed once, when first needed; the checksum stays the file's.
@@ -111,8 +119,7 @@ public final class LoadedMigration implements Migration {
         List<String> problems = new ArrayList<>();
         for (LoadedMigration migration : migrations) {
             try {
-                migration.facts();
-                migration.down().ifPresent(DownMigration::facts);
+                migration.facts(); // not its down's: a start never runs a down, and the tracker keeps only one undo accepts
             } catch (MigrationFileException e) {
                 problems.addAll(e.problems());
             }

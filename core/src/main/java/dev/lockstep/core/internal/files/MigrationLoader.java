@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Turns the scanned files into the ordered list of up-migrations, or fails listing every bad file:
@@ -67,11 +68,13 @@ public final class MigrationLoader {
         migrations.sort(ORDER);
         problems.addAll(duplicates(migrations));
         if (versions == VersionsMode.UNIQUE) {
-            downFiles.forEach((version, downs) -> {
+            downFiles.values().removeIf(downs -> {
                 if (downs.size() > 1) {
-                    problems.add("version " + version + " has " + downs.size() + " down files: "
-                            + String.join(", ", downs.stream().map(d -> d.migration().file()).toList()) + "; keep one");
+                    warnUnusable("version " + downs.get(0).id().version() + " has " + downs.size() + " down files: "
+                            + String.join(", ", downs.stream().map(d -> d.migration().file()).toList())
+                            + "; keep one (until then neither is its down)");
                 }
+                return downs.size() > 1;
             });
         }
         for (int i = 0; i < migrations.size(); i++) {
@@ -139,10 +142,10 @@ public final class MigrationLoader {
         } catch (IllegalArgumentException e) {
             return new Problem(file.displayName() + ": " + e.getMessage());
         }
+        if (!fileName.up()) {
+            return readDown(file, fileName);
+        }
         try {
-            if (!fileName.up()) {
-                return readDown(file, fileName);
-            }
             return new Up(read(file, fileName));
         } catch (FileProblem e) {
             return new Problem(file.displayName() + (e.line() > 0 ? ", line " + e.line() : "") + ": " + e.getMessage());
@@ -165,19 +168,46 @@ public final class MigrationLoader {
                 placeholders.appearIn(read.text()) ? () -> textOf(file, checksum) : null, null);
     }
 
-    /** A down file: analysed like an up file (placeholders, directives, transaction mode, lint). */
+    /**
+     * A down file: analysed like an up file (placeholders, directives, transaction mode, lint). A
+     * start never runs a down, so a down that cannot run stops nothing: it is kept with what is wrong
+     * ({@link DownMigration#refusal()}), said as a warning here, and refused by undo.
+     */
     private Down readDown(SqlFile file, MigrationFileName fileName) {
+        MigrationId id = new MigrationId(fileName.version(), fileName.name());
         if (file.indexed() != null) {
             String checksum = file.indexed().checksum();
-            return new Down(new MigrationId(fileName.version(), fileName.name()), new DownMigration(file.displayName(),
-                    checksum, LoadedMigration.once(() -> analysed(file, checksum)),
+            return new Down(id, new DownMigration(file.displayName(), checksum,
+                    LoadedMigration.once(() -> analysed(file, checksum)),
                     () -> placeholders.apply(textOf(file, checksum)), () -> textOf(file, checksum)));
         }
-        CheckedText read = CheckedText.of(file);
+        CheckedText read;
+        try {
+            read = CheckedText.of(file);
+        } catch (FileProblem e) {
+            warnUnusable(file.displayName() + (e.line() > 0 ? ", line " + e.line() : "") + ": " + e.getMessage());
+            return new Down(id, DownMigration.unreadable(file.displayName(), e));
+        }
         String checksum = read.checksum();
-        FileFacts facts = FileFacts.of(placeholders.apply(read.text()));
-        return new Down(new MigrationId(fileName.version(), fileName.name()), new DownMigration(file.displayName(),
-                checksum, () -> facts, () -> placeholders.apply(textOf(file, checksum)), () -> textOf(file, checksum)));
+        Supplier<FileFacts> facts;
+        try {
+            FileFacts analysed = FileFacts.of(placeholders.apply(read.text()));
+            facts = () -> analysed;
+        } catch (FileProblem e) {
+            if (!e.noStatement()) {
+                warnUnusable(file.displayName() + (e.line() > 0 ? ", line " + e.line() : "") + ": " + e.getMessage());
+            }
+            facts = () -> {
+                throw e;
+            };
+        }
+        return new Down(id, new DownMigration(file.displayName(), checksum, facts,
+                () -> placeholders.apply(textOf(file, checksum)), () -> textOf(file, checksum)));
+    }
+
+    private static void warnUnusable(String problem) {
+        LOG.log(Level.WARNING, problem + ". A start never runs a down, so this one goes on; undo refuses this "
+                + "migration until the down file is fixed");
     }
 
     /**

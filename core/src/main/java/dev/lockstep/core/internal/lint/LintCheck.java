@@ -84,12 +84,14 @@ public final class LintCheck {
 
     /**
      * What the down files of {@code migrations} would lose if an undo ran them: each {@code DROP TABLE}
-     * and {@code DROP COLUMN}, unless the down file accepts it with {@code -- lockstep:lint-ignore=}.
+     * and {@code DROP COLUMN}, unless the down file accepts it with {@code -- lockstep:lint-ignore=}. A
+     * down that undo refuses (comments only, or a file that cannot run) runs nothing to lose: the load
+     * warned about it.
      */
     public static List<LintFinding> downFindings(List<LoadedMigration> migrations) {
         List<LintFinding> findings = new ArrayList<>();
         for (LoadedMigration migration : migrations) {
-            migration.down().ifPresent(down -> {
+            migration.keptDown().ifPresent(down -> {
                 for (LintedStatement statement : down.facts().lint()) {
                     for (LintEvent event : statement.events()) {
                         if (event instanceof Risk risk && risk.rule().losesData()

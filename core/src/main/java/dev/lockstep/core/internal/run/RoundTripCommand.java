@@ -3,6 +3,7 @@ package dev.lockstep.core.internal.run;
 import dev.lockstep.core.CatalogSnapshot;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.RoundTrip;
+import dev.lockstep.core.internal.files.DownMigration;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.sql.SqlStatement;
 import dev.lockstep.core.internal.tracker.Tracker;
@@ -12,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,8 +47,13 @@ public final class RoundTripCommand {
             for (LoadedMigration migration : onDisk) {
                 CatalogSnapshot before = CatalogSnapshot.of(connection, schema, ignored);
                 runUp(connection, migration);
-                if (migration.down().isPresent()) {
-                    var down = migration.down().get();
+                Optional<String> refused = migration.down().flatMap(DownMigration::refusal);
+                if (refused.isPresent() && !migration.down().get().irreversible()) {
+                    throw new LockstepException("Round trip: the down of " + migration.file() + " cannot run: "
+                            + refused.get());
+                }
+                if (migration.keptDown().isPresent()) {
+                    var down = migration.keptDown().get();
                     run(connection, down.openStatements(), down.facts().transactional(), down.file());
                     List<String> differences = CatalogSnapshot.of(connection, schema, ignored).differencesFrom(before);
                     trips.add(new RoundTrip(migration.file(), down.file(), differences));

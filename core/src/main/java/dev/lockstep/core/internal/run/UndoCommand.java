@@ -145,6 +145,13 @@ public final class UndoCommand {
                 missing.add(row.id() + " (" + row.name() + ")");
             }
         }
+        List<String> refused = steps.stream().flatMap(step -> step.down().refusal()
+                .map(why -> step.row().id() + " (" + step.row().name() + "): " + why).stream()).toList();
+        if (!refused.isEmpty()) {
+            throw new LockstepException("Cannot undo " + String.join("; ", refused) + ". Nothing was undone. Undo "
+                    + "only the migrations above " + (refused.size() == 1 ? "it" : "them") + " (--to=V), or write a "
+                    + "down that can run.");
+        }
         if (!missing.isEmpty()) {
             throw new LockstepException("Cannot undo: " + String.join(", ", missing) + " ha" + (missing.size() == 1
                     ? "s" : "ve") + " no down SQL (none was kept when it was applied, and no down file matches it "

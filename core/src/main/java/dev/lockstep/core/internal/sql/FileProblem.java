@@ -8,10 +8,26 @@ public final class FileProblem extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final int line;
+    private final boolean noStatement;
 
     public FileProblem(int line, String message) {
+        this(line, message, false);
+    }
+
+    private FileProblem(int line, String message, boolean noStatement) {
         super(message);
         this.line = line;
+        this.noStatement = noStatement;
+    }
+
+    /** The file holds no statement: nothing but comments and white space. */
+    public static FileProblem noStatement(String message) {
+        return new FileProblem(0, message, true);
+    }
+
+    /** Whether the file holds no statement (a down file says so to mark its migration irreversible). */
+    public boolean noStatement() {
+        return noStatement;
     }
 
     public int line() {

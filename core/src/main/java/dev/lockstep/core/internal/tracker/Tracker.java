@@ -311,7 +311,7 @@ public final class Tracker {
      * takes the new checksum and goes back to running.
      */
     public String insertRunningSql(LoadedMigration migration, String appliedBy) {
-        Optional<DownMigration> down = migration.down();
+        Optional<DownMigration> down = migration.keptDown();
         return "INSERT INTO " + qualified
                 + " (version, version_text, name, checksum, state, applied_by, down_sql, down_checksum, down_file) "
                 + "VALUES (" + versionColumn(migration.version()) + ", "
@@ -341,7 +341,7 @@ public final class Tracker {
      */
     public String insertAppliedSql(LoadedMigration migration, String appliedBy) {
         return insertSql(migration.id(), migration.checksum(),
-                "(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint", appliedBy, migration.down())
+                "(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint", appliedBy, migration.keptDown())
                 + " ON CONFLICT (version, version_text, name) DO UPDATE SET "
                 + "checksum = EXCLUDED.checksum, state = EXCLUDED.state, applied_at = EXCLUDED.applied_at, "
                 + "execution_ms = EXCLUDED.execution_ms, applied_by = EXCLUDED.applied_by, down_sql = EXCLUDED.down_sql, "
