@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -133,18 +134,18 @@ public final class LockstepCli {
             Map<String, String> flags = flags(rest);
             if (REPAIRS.containsKey(name)) {
                 RepairOptions repair = RepairOptions.take(flags);
-                return repair(REPAIRS.get(name), repair, Engine.build(Settings.resolve(flags, environment),
+                return repair(REPAIRS.get(name), repair, Targets.of(Settings.resolve(flags, environment),
                         new Progress(out)));
             }
             if (name.equals("undo")) {
                 UndoOptions undo = UndoOptions.take(flags);
-                return undo(undo, Engine.build(Settings.resolve(flags, environment), new Progress(out)));
+                return undo(undo, Targets.of(Settings.resolve(flags, environment), new Progress(out)));
             }
-            Settings settings = Settings.resolve(flags, environment);
-            if (Engine.hasTenants(settings) && TenantCommands.SUPPORTED.contains(name)) {
-                return new TenantCommands(out, Engine.fleet(settings)).execute(name);
+            Targets targets = Targets.of(Settings.resolve(flags, environment), new Progress(out));
+            if (targets.fleet().isPresent()) {
+                return new TenantCommands(out, targets).execute(name);
             }
-            return execute(name, Engine.build(settings, new Progress(out)));
+            return execute(name, targets.all().get(0).engine());
         } catch (UsageException | LockstepConfigurationException e) {
             err.println("lockstep: " + e.getMessage());
             return ExitCode.USAGE;
@@ -167,7 +168,7 @@ public final class LockstepCli {
                         : "Applied " + report.applied().size() + " migration(s) to " + report.tracker() + " in "
                                 + report.total().toMillis() + " ms");
             }
-            case "info" -> printInfo(lockstep.info());
+            case "info" -> printInfo(out, lockstep.info());
             case "validate" -> {
                 MigrationReport report = lockstep.validate();
                 out.println("Valid: " + report.alreadyApplied() + " migration(s) applied in " + report.tracker()
@@ -178,43 +179,87 @@ public final class LockstepCli {
         return ExitCode.OK;
     }
 
-    /** Shows the SQL, asks unless --yes, then runs it under the migration lock. */
-    private ExitCode repair(RepairAction action, RepairOptions options, Lockstep lockstep) {
-        String sql = lockstep.planRepair(action, options.version(), options.name());
-        out.println("This will run: " + sql);
-        if (!options.yes()) {
-            out.print("Type yes to go on: ");
-            out.flush();
-            String answer = readLine();
-            if (!"yes".equals(answer == null ? null : answer.strip())) {
-                out.println("Nothing changed.");
-                return ExitCode.DECLINED;
-            }
+    /**
+     * Shows the SQL for each target (every tenant named, or the one database), asks once unless
+     * --yes, then runs it in each under its migration lock. A target where the action does not fit
+     * stops it before anything changes anywhere.
+     */
+    private ExitCode repair(RepairAction action, RepairOptions options, Targets targets) {
+        List<Targets.Target> all = targets.all();
+        for (Targets.Target target : all) {
+            String sql = refusedIn(target, () -> target.engine().planRepair(action, options.version(),
+                    options.name()));
+            out.println(target.prefix() + "This will run: " + sql);
         }
-        out.println("Done: " + lockstep.repair(action, options.version(), options.name()));
+        if (!confirmed(options.yes(), "Type yes to go on: ")) {
+            return ExitCode.DECLINED;
+        }
+        for (Targets.Target target : all) {
+            out.println(target.prefix() + "Done: " + target.engine().repair(action, options.version(),
+                    options.name()));
+        }
         return ExitCode.OK;
     }
 
-    /** Shows every down it will run, asks unless --yes, then undoes exactly what was shown. */
-    private ExitCode undo(UndoOptions options, Lockstep lockstep) {
-        UndoPlan plan = lockstep.planUndo(options.target());
-        out.println(plan.describe());
-        if (plan.isEmpty()) {
-            return ExitCode.OK;
-        }
-        if (!options.yes()) {
-            out.print("Type yes to undo " + plan.steps().size() + " migration(s): ");
-            out.flush();
-            String answer = readLine();
-            if (!"yes".equals(answer == null ? null : answer.strip())) {
-                out.println("Nothing changed.");
-                return ExitCode.DECLINED;
+    /**
+     * Shows every down it will run in each target, asks once unless --yes, then undoes in each
+     * exactly what was shown there. A target whose undo is refused stops it before anything runs
+     * anywhere; a down that fails stops it there, and the lines before say which targets were undone.
+     */
+    private ExitCode undo(UndoOptions options, Targets targets) {
+        List<Targets.Target> all = targets.all();
+        Map<Targets.Target, UndoPlan> plans = new LinkedHashMap<>();
+        for (Targets.Target target : all) {
+            UndoPlan plan = refusedIn(target, () -> target.engine().planUndo(options.target()));
+            out.println(target.tenant().map(t -> "== tenant " + t + "\n").orElse("") + plan.describe());
+            if (!plan.isEmpty()) {
+                plans.put(target, plan);
             }
         }
-        UndoPlan undone = lockstep.undo(options.target(), plan);
-        out.println("Undid " + undone.steps().size() + " migration(s) in " + undone.tracker()
-                + "; the next migrate applies them again.");
+        if (plans.isEmpty()) {
+            return ExitCode.OK;
+        }
+        int steps = plans.values().stream().mapToInt(p -> p.steps().size()).sum();
+        if (!confirmed(options.yes(), "Type yes to undo " + steps + " migration(s)"
+                + (targets.fleet().isPresent() ? " in " + plans.size() + " tenant(s)" : "") + ": ")) {
+            return ExitCode.DECLINED;
+        }
+        for (Map.Entry<Targets.Target, UndoPlan> planned : plans.entrySet()) {
+            UndoPlan undone = refusedIn(planned.getKey(), () -> planned.getKey().engine().undo(options.target(),
+                    planned.getValue()));
+            out.println(planned.getKey().prefix() + "Undid " + undone.steps().size() + " migration(s) in "
+                    + undone.tracker() + "; the next migrate applies them again.");
+        }
         return ExitCode.OK;
+    }
+
+    /** Asks to type yes, unless {@code yes}; says "Nothing changed." when the answer is anything else. */
+    private boolean confirmed(boolean yes, String question) {
+        if (yes) {
+            return true;
+        }
+        out.print(question);
+        out.flush();
+        String answer = readLine();
+        if (!"yes".equals(answer == null ? null : answer.strip())) {
+            out.println("Nothing changed.");
+            return false;
+        }
+        return true;
+    }
+
+    /** The action's result; a refusal in a tenant names the tenant. */
+    private static <T> T refusedIn(Targets.Target target, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (ValidationException e) {
+            throw e;
+        } catch (LockstepException e) {
+            if (target.tenant().isEmpty()) {
+                throw e;
+            }
+            throw new LockstepException("tenant " + target.tenant().get() + ": " + e.getMessage(), e);
+        }
     }
 
     /** {@code --to=V} or {@code --last=N}, and {@code --yes}. */
@@ -271,7 +316,7 @@ public final class LockstepCli {
         }
     }
 
-    private void printInfo(List<MigrationInfo> migrations) {
+    static void printInfo(PrintStream out, List<MigrationInfo> migrations) {
         out.printf("%-20s %-32s %-13s %-30s %s%n", "version", "name", "state", "applied at", "file");
         for (MigrationInfo m : migrations) {
             out.printf("%-20s %-32s %-13s %-30s %s%n", m.version(), m.name(), m.state().label(),

@@ -30,7 +30,7 @@ final class Settings {
         KNOWN.put("url", "JDBC URL of the database, e.g. jdbc:postgresql://db:5432/orders (required)");
         KNOWN.put("user", "login user");
         KNOWN.put("password", "login password");
-        KNOWN.put("tenants", "tenants, comma-separated: migrate, info and validate run per tenant (schema-per-tenant "
+        KNOWN.put("tenants", "tenants, comma-separated: every command runs in each tenant (schema-per-tenant "
                 + "unless --tenant-url-template)");
         KNOWN.put("tenants-query", "a query on --url whose first column lists the tenants, instead of --tenants");
         KNOWN.put("tenant-url-template", "database-per-tenant: a tenant's JDBC URL, ${tenant} for its name");

@@ -9,30 +9,40 @@ import dev.lockstep.core.MigrationState;
 import dev.lockstep.core.ValidationException;
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Set;
 
 /**
- * {@code migrate}, {@code info} and {@code validate} over a fleet's tenants: one line per tenant
- * that needs attention (all of them for info), and one summary line.
+ * {@code migrate}, {@code info}, {@code validate} and {@code preview} over a fleet's tenants: one
+ * line per tenant that needs attention (all of them for info; info of one tenant lists its
+ * migrations), and one summary line. Undo and the operator actions go over the tenants in
+ * {@link LockstepCli} itself, with one question for all.
  */
 final class TenantCommands {
 
-    static final Set<String> SUPPORTED = Set.of("migrate", "info", "validate");
-
     private final PrintStream out;
+    private final Targets targets;
     private final LockstepFleet fleet;
 
-    TenantCommands(PrintStream out, LockstepFleet fleet) {
+    TenantCommands(PrintStream out, Targets targets) {
         this.out = out;
-        this.fleet = fleet;
+        this.targets = targets;
+        this.fleet = targets.fleet().orElseThrow();
     }
 
     ExitCode execute(String command) {
         return switch (command) {
             case "migrate" -> migrate();
             case "info" -> info();
-            default -> validate();
+            case "validate" -> validate();
+            default -> preview();
         };
+    }
+
+    private ExitCode preview() {
+        for (Targets.Target target : targets.all()) {
+            out.println("== tenant " + target.tenant().orElseThrow());
+            out.print(target.engine().preview().describe() + "\n");
+        }
+        return ExitCode.OK;
     }
 
     private ExitCode migrate() {
@@ -44,6 +54,11 @@ final class TenantCommands {
 
     private ExitCode info() {
         List<String> tenants = fleet.tenantNames();
+        if (tenants.size() == 1) {
+            out.println("== tenant " + tenants.get(0));
+            LockstepCli.printInfo(out, fleet.tenant(tenants.get(0)).info());
+            return ExitCode.OK;
+        }
         int failed = 0;
         for (String tenant : tenants) {
             try {

@@ -160,17 +160,17 @@ public final class FleetConfiguration {
         if (canaryCount < 0) {
             throw new LockstepConfigurationException("fleet.canaries", "'" + canaryCount + "' must be 0 or more");
         }
-        if (settings.schema().isPresent() && urlTemplate == null && databases == null) {
+        if (settings.target().schema().isPresent() && urlTemplate == null && databases == null) {
             throw new LockstepConfigurationException("lockstep.schema", "is set, but with schema-per-tenant each "
                     + "tenant's tracker is in its own schema; remove the schema setting, or set tenants.mode=database");
         }
         TenantDatabases reach;
         if (urlTemplate != null) {
-            reach = TenantDatabases.Databases.fromUrl(urlTemplate, user, password, settings.schema());
+            reach = TenantDatabases.Databases.fromUrl(urlTemplate, user, password, settings.target().schema());
         } else if (databases != null) {
-            reach = new TenantDatabases.Databases(databases::forTenant, settings.schema());
+            reach = new TenantDatabases.Databases(databases::forTenant, settings.target().schema());
         } else {
-            reach = new TenantDatabases.Schemas(settings.dataSource());
+            reach = new TenantDatabases.Schemas(settings.target().dataSource());
         }
         if (templateDatabase != null && reach instanceof TenantDatabases.Schemas) {
             throw new LockstepConfigurationException("tenants.template-database", "is for database-per-tenant; "

@@ -4,6 +4,7 @@ import dev.lockstep.core.internal.files.MigrationScanner;
 import dev.lockstep.core.internal.files.Placeholders;
 import dev.lockstep.core.internal.run.EngineParts;
 import dev.lockstep.core.internal.run.RunSettings;
+import dev.lockstep.core.internal.run.RunTarget;
 import dev.lockstep.core.internal.tracker.Identifiers;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -277,10 +278,11 @@ public final class LockstepConfiguration {
         if (checksum == null) {
             throw new LockstepConfigurationException("lockstep.checksum", "is not set; use fail, warn or ignore");
         }
-        return new RunSettings(dataSource, locations, Optional.ofNullable(schema), table, Optional.ofNullable(lockKey),
-                lockTimeout, reportInterval, Optional.ofNullable(statementTimeout), ddlLockTimeout, ddlMaxWait, baseline,
-                connectRetries, connectRetriesInterval, versions, checksum, Optional.ofNullable(runnerName), loader,
-                listeners, hooks, Placeholders.of(placeholders), Optional.empty(), false);
+        RunTarget target = RunTarget.of(dataSource, Optional.ofNullable(schema), table, Optional.ofNullable(lockKey),
+                Placeholders.of(placeholders));
+        return new RunSettings(target, locations, lockTimeout, reportInterval, Optional.ofNullable(statementTimeout),
+                ddlLockTimeout, ddlMaxWait, baseline, connectRetries, connectRetriesInterval, versions, checksum,
+                Optional.ofNullable(runnerName), loader, listeners, hooks);
     }
 
     private static void requireNonNegative(String setting, Duration value) {

@@ -8,7 +8,9 @@ import dev.lockstep.core.internal.fleet.TenantBoard;
 import dev.lockstep.core.internal.fleet.TenantDatabases;
 import dev.lockstep.core.internal.fleet.Waves;
 import dev.lockstep.core.internal.run.EngineParts;
+import dev.lockstep.core.internal.run.Engine;
 import dev.lockstep.core.internal.run.RunSettings;
+import dev.lockstep.core.internal.run.RunTarget;
 import dev.lockstep.core.internal.tracker.Identifiers;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -197,8 +199,7 @@ public final class LockstepFleet {
     private void createDatabase(String tenant) {
         String sql = "CREATE DATABASE " + Identifiers.quote(tenant)
                 + templateDatabase.map(t -> " TEMPLATE " + Identifiers.quote(t)).orElse("");
-        try (Connection connection = settings.dataSource().getConnection(); Statement s = connection.createStatement()) {
-            connection.setAutoCommit(true);
+        try (Connection connection = settings.target().connect(); Statement s = connection.createStatement()) {
             s.execute(sql);
             LOG.log(Level.INFO, "Fleet " + name + ": created database " + tenant
                     + templateDatabase.map(t -> " from template " + t).orElse(""));
@@ -332,18 +333,29 @@ public final class LockstepFleet {
 
     private Lockstep engineFor(String tenant) {
         TenantDatabases.Reach reach = databases.reach(tenant);
-        Placeholders placeholders = settings.placeholders().with(reach.placeholders());
-        List<LoadedMigration> tenantFiles = files().stream().map(m -> m.withPlaceholders(placeholders)).toList();
-        RunSettings tenantSettings = settings.forTenant(reach.dataSource(), reach.schema(), reach.searchPath(),
-                placeholders);
-        return new Lockstep(tenantSettings, parts, () -> tenantFiles);
+        RunTarget target = settings.target().forTenant(tenant, reach.dataSource(), reach.schema(), reach.searchPath(),
+                reach.placeholders());
+        List<LoadedMigration> tenantFiles = files().stream().map(m -> m.withPlaceholders(target.placeholders()))
+                .toList();
+        return new Lockstep(settings.on(target), parts, new Engine.Files() {
+            @Override
+            public List<LoadedMigration> load() {
+                return tenantFiles;
+            }
+
+            @Override
+            public List<LoadedMigration> loadEveryFile() {
+                return new MigrationLoader(MigrationScanner.readingEveryFile(settings.classLoader()),
+                        settings.versions(), target.placeholders()).load(settings.locations());
+            }
+        });
     }
 
     /** The files, read and checked once, with a sample tenant's placeholder values so a bad one fails before any tenant runs. */
     private List<LoadedMigration> files() {
         List<LoadedMigration> read = files;
         if (read == null) {
-            Placeholders sample = settings.placeholders().with(databases.placeholders("tenant"));
+            Placeholders sample = settings.target().placeholders().with(databases.placeholders("tenant"));
             read = new MigrationLoader(new MigrationScanner(settings.classLoader()), settings.versions(), sample)
                     .load(settings.locations());
             files = read;
@@ -371,7 +383,7 @@ public final class LockstepFleet {
 
     private List<String> query(String sql) throws SQLException {
         List<String> found = new ArrayList<>();
-        try (Connection connection = settings.dataSource().getConnection(); Statement s = connection.createStatement();
+        try (Connection connection = settings.target().connect(); Statement s = connection.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 found.add(rs.getString(1));

@@ -110,7 +110,7 @@ final class ApplyPhase {
                 continue;
             }
             try {
-                hook.beforeMigration(migration, settings.dataSource());
+                hook.beforeMigration(migration, settings.target().dataSource());
             } catch (Exception e) {
                 throw new LockstepException("Hook " + hook.getClass().getName() + " failed before " + migration.file()
                         + ": " + e.getMessage() + ". The migration did not run and nothing was recorded.", e);

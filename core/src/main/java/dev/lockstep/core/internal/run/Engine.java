@@ -1,13 +1,10 @@
 package dev.lockstep.core.internal.run;
 
-import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.internal.files.IndexSummary;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.files.MigrationLoader;
 import dev.lockstep.core.internal.files.MigrationScanner;
-import dev.lockstep.core.internal.tracker.Tracker;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.lockstep.core.internal.session.Connector;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,6 +27,14 @@ public record Engine(RunSettings settings, EngineParts parts, Listeners listener
         default Optional<IndexSummary> indexSummary() {
             return Optional.empty();
         }
+
+        /**
+         * Every file read and checked afresh, whatever a build's index says of it: for validate, whose
+         * answer must not rest on an index that may be stale (a file edited with its size and time kept).
+         */
+        default List<LoadedMigration> loadEveryFile() {
+            return load();
+        }
     }
 
     /** The files of the settings' locations, read on each call. */
@@ -37,8 +42,14 @@ public record Engine(RunSettings settings, EngineParts parts, Listeners listener
 
         @Override
         public List<LoadedMigration> load() {
-            return new MigrationLoader(scanner(), settings.versions(), settings.placeholders())
+            return new MigrationLoader(scanner(), settings.versions(), settings.target().placeholders())
                     .load(settings.locations());
+        }
+
+        @Override
+        public List<LoadedMigration> loadEveryFile() {
+            return new MigrationLoader(MigrationScanner.readingEveryFile(settings.classLoader()), settings.versions(),
+                    settings.target().placeholders()).load(settings.locations());
         }
 
         @Override
@@ -64,18 +75,14 @@ public record Engine(RunSettings settings, EngineParts parts, Listeners listener
         return files.load();
     }
 
-    /**
-     * The tracker, which an operator action needs to exist.
-     *
-     * @param nothingTo what there is then nothing to do, e.g. "nothing to repair"
-     */
-    Tracker existingTracker(Connection connection, String nothingTo) throws SQLException {
-        Tracker tracker = Tracker.resolve(connection, settings.schema(), settings.table());
-        if (!tracker.exists(connection)) {
-            throw new LockstepException("There is no tracker " + tracker.displayName() + " in this database: "
-                    + nothingTo + ".");
-        }
-        return tracker;
+    /** Where its commands act. */
+    public RunTarget target() {
+        return settings.target();
+    }
+
+    /** A connector to the target's database with the settings' retries, for a command's pinned connection. */
+    Connector connector() {
+        return new Connector(target().dataSource(), settings.connectRetries(), settings.connectRetriesInterval());
     }
 
     /** Who runs the migrations: the runner's name and the host, for {@code applied_by} and {@code application_name}. */

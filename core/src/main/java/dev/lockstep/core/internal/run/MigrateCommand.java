@@ -8,7 +8,6 @@ import dev.lockstep.core.internal.files.IndexSummary;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.lock.HeldLock;
 import dev.lockstep.core.internal.lock.LockAcquisition;
-import dev.lockstep.core.internal.lock.LockKeys;
 import dev.lockstep.core.internal.lock.RunLock;
 import dev.lockstep.core.internal.plan.MigrationPlan;
 import dev.lockstep.core.internal.session.ConnectionFailures;
@@ -16,7 +15,6 @@ import dev.lockstep.core.internal.session.Connector;
 import dev.lockstep.core.internal.session.DatabaseDescription;
 import dev.lockstep.core.internal.session.PinnedSession;
 import dev.lockstep.core.internal.session.SessionState;
-import dev.lockstep.core.internal.session.WritableCheck;
 import dev.lockstep.core.internal.tracker.AppliedRow;
 import dev.lockstep.core.internal.tracker.Tracker;
 import java.lang.System.Logger.Level;
@@ -40,7 +38,7 @@ import java.util.stream.Collectors;
  *   <li>Resolve the tracker's schema once. If the tracker already records every file as applied
  *       ({@link UpToDateCheck}), return: a restart with nothing to do takes no lock and changes no
  *       setting.</li>
- *   <li>Refuse a read-only server ({@link WritableCheck}). Check that the connection is a session of its own, name the session and set what the run
+ *   <li>Refuse a read-only server ({@link RunTarget#requireWritable}). Check that the connection is a session of its own, name the session and set what the run
  *       needs on it, then wait for the lock ({@link RunLock}); between tries, leave as soon as another
  *       runner has applied everything. A runner that loses its connection while it holds nothing
  *       waits on over a new one.</li>
@@ -109,7 +107,7 @@ public final class MigrateCommand {
         if (!settings.ddlLockTimeout().isZero()) {
             wanted.put("lock_timeout", settings.ddlLockTimeout().toMillis() + "ms");
         }
-        settings.searchPath().ifPresent(path -> wanted.put("search_path", path));
+        wanted.putAll(engine.target().sessionSettings());
         return wanted;
     }
 
@@ -157,8 +155,7 @@ public final class MigrateCommand {
 
     private MigrationReport connectAndRun(FilesOnDisk onDisk, Optional<IndexSummary> indexed, long startedNanos)
             throws SQLException {
-        Connector connector = new Connector(settings.dataSource(), settings.connectRetries(),
-                settings.connectRetriesInterval());
+        Connector connector = engine.connector();
         Connection connection = connector.connect();
         long waitStarted = System.nanoTime();
         int reconnects = 0;
@@ -222,9 +219,9 @@ public final class MigrateCommand {
         }
 
         MigrationReport run() throws SQLException {
-            session = PinnedSession.pin(connection, settings.dataSource());
+            session = PinnedSession.pin(connection, engine.target().dataSource());
             try {
-                Tracker tracker = Tracker.resolve(connection, settings.schema(), settings.table());
+                Tracker tracker = engine.target().tracker(connection);
                 int files = indexed.map(IndexSummary::migrations).orElseGet(() -> filesOnDisk.files().size());
                 LOG.log(settings.routine(), "Lockstep run on " + DatabaseDescription.of(connection) + ": tracker "
                         + tracker.displayName() + ", " + files + " migration file(s), runner '" + runner + "'");
@@ -241,8 +238,8 @@ public final class MigrateCommand {
                 if (nothingToDo.isPresent()) {
                     return nothingToDo.get();
                 }
-                WritableCheck.require(connection);
-                engine.parts().sessionPinning().require(connection, settings.dataSource());
+                engine.target().requireWritable(connection, "migrate");
+                engine.parts().sessionPinning().require(connection, engine.target().dataSource());
                 SessionState lockState = session.configure("lockstep " + runner, settings.statementTimeout(),
                         SessionState.customSettingsSetBy(upToDate.mayRun()));
                 // lock_timeout only once the run holds the lock: it is for the migrations' statements.
@@ -265,7 +262,7 @@ public final class MigrateCommand {
                 lockRequested = System.nanoTime();
             }
             long requested = lockRequested;
-            long key = settings.lockKey().orElseGet(() -> LockKeys.derive(tracker.displayName()));
+            long key = engine.target().lockKey(tracker);
             RunLock lock = engine.parts().locks().create(key, settings.lockTimeout(), settings.reportInterval(),
                     listeners);
             try {
@@ -346,12 +343,12 @@ public final class MigrateCommand {
                 runState.restore(connection); // first: the lint looks tables up on a tenant's search_path
             }
             PendingLintWarnings.log(connection, tracker, onDisk, plan.pending());
-            try (LockWaitWatcher watcher = new LockWaitWatcher(settings.dataSource(), backendPid(),
+            try (LockWaitWatcher watcher = new LockWaitWatcher(engine.target().dataSource(), backendPid(),
                     settings.ddlLockTimeout(), listeners, settings.reportInterval())) {
                 LockTimeoutRetries retries = new LockTimeoutRetries(settings.ddlLockTimeout(), settings.ddlMaxWait(),
                         watcher, listeners);
                 MigrationApplier applier = new MigrationApplier(tracker, runner, lock, runState, retries,
-                        new Connector(settings.dataSource(), settings.connectRetries(), settings.connectRetriesInterval()));
+                        engine.connector());
                 return new ApplyPhase(settings, listeners, applier, watcher, this::recorded)
                         .apply(connection, plan, runner);
             }

@@ -5,7 +5,6 @@ import dev.lockstep.core.MigrationVersion;
 import dev.lockstep.core.RepairAction;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.lock.HeldLock;
-import dev.lockstep.core.internal.lock.LockKeys;
 import dev.lockstep.core.internal.tracker.RepairActions;
 import dev.lockstep.core.internal.tracker.Tracker;
 import java.lang.System.Logger.Level;
@@ -41,8 +40,8 @@ public final class RepairCommand {
     /** The SQL the action would run, changing nothing; refuses with a {@link LockstepException} saying why not. */
     public String plan() {
         List<LoadedMigration> onDisk = engine.scan();
-        try (Connection connection = connect()) {
-            Tracker tracker = engine.existingTracker(connection, "nothing to repair");
+        try (Connection connection = engine.target().connect()) {
+            Tracker tracker = engine.target().existingTracker(connection, "nothing to repair");
             return sqlFor(connection, tracker, onDisk);
         } catch (SQLException e) {
             throw failure(e);
@@ -52,9 +51,10 @@ public final class RepairCommand {
     /** Does the action after the same checks as {@link #plan}, under the lock; returns the SQL it ran. */
     public String apply() {
         List<LoadedMigration> onDisk = engine.scan();
-        try (Connection connection = connect()) {
-            Tracker tracker = engine.existingTracker(connection, "nothing to repair");
-            long key = engine.settings().lockKey().orElseGet(() -> LockKeys.derive(tracker.displayName()));
+        try (Connection connection = engine.target().connect()) {
+            Tracker tracker = engine.target().existingTracker(connection, "nothing to repair");
+            engine.target().requireWritable(connection, "repair the tracker in");
+            long key = engine.target().lockKey(tracker);
             Optional<HeldLock> held = engine.parts().locks().create(key, engine.settings().lockTimeout(),
                     engine.settings().reportInterval(), engine.listeners()).tryAcquire(connection);
             if (held.isEmpty()) {
@@ -72,12 +72,6 @@ public final class RepairCommand {
         } catch (SQLException e) {
             throw failure(e);
         }
-    }
-
-    private Connection connect() throws SQLException {
-        Connection connection = engine.settings().dataSource().getConnection();
-        connection.setAutoCommit(true);
-        return connection;
     }
 
     private String sqlFor(Connection connection, Tracker tracker, List<LoadedMigration> onDisk) throws SQLException {

@@ -8,11 +8,13 @@ import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.sql.SqlStatement;
 import dev.lockstep.core.internal.tracker.Tracker;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,15 +37,21 @@ public final class RoundTripCommand {
     public List<RoundTrip> run() {
         List<LoadedMigration> onDisk = engine.scan();
         List<RoundTrip> trips = new ArrayList<>();
-        try (Connection connection = engine.settings().dataSource().getConnection()) {
-            connection.setAutoCommit(true);
-            Tracker tracker = Tracker.resolve(connection, engine.settings().schema(), engine.settings().table());
+        try (Connection connection = engine.target().connect()) {
+            Tracker tracker = engine.target().tracker(connection);
             if (tracker.exists(connection)) {
                 throw new LockstepException("The round trip runs on a database without migrations, and "
                         + tracker.displayName() + " exists here; give it a fresh database (a template clone)");
             }
             String schema = tracker.schema();
-            Set<String> ignored = Set.of(engine.settings().table());
+            Set<String> ignored = Set.of(engine.target().table());
+            for (Map.Entry<String, String> setting : engine.target().sessionSettings().entrySet()) {
+                try (PreparedStatement set = connection.prepareStatement("SELECT set_config(?, ?, false)")) {
+                    set.setString(1, setting.getKey());
+                    set.setString(2, setting.getValue());
+                    set.execute();
+                }
+            }
             for (LoadedMigration migration : onDisk) {
                 CatalogSnapshot before = CatalogSnapshot.of(connection, schema, ignored);
                 runUp(connection, migration);

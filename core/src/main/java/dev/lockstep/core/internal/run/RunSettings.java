@@ -5,23 +5,19 @@ import dev.lockstep.core.LockstepListener;
 import dev.lockstep.core.MigrationHook;
 import dev.lockstep.core.MigrationVersion;
 import dev.lockstep.core.VersionsMode;
-import dev.lockstep.core.internal.files.Placeholders;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
  * The checked settings of one engine, fixed when {@link dev.lockstep.core.LockstepConfiguration#load()}
- * built it: changing the configuration afterwards changes nothing in a run. Fields are as the
- * configuration documents them; what may be unset is optional.
+ * built it: changing the configuration afterwards changes nothing in a run. Where the engine acts is
+ * its {@link RunTarget}; the rest is how it acts. Fields are as the configuration documents them;
+ * what may be unset is optional.
  */
 public record RunSettings(
-        DataSource dataSource,
+        RunTarget target,
         List<String> locations,
-        Optional<String> schema,
-        String table,
-        Optional<Long> lockKey,
         Duration lockTimeout,
         Duration reportInterval,
         Optional<Duration> statementTimeout,
@@ -35,10 +31,7 @@ public record RunSettings(
         Optional<String> runnerName,
         ClassLoader classLoader,
         List<LockstepListener> listeners,
-        List<MigrationHook> hooks,
-        Placeholders placeholders,
-        Optional<String> searchPath,
-        boolean fleetMember) {
+        List<MigrationHook> hooks) {
 
     public RunSettings {
         locations = List.copyOf(locations);
@@ -47,19 +40,18 @@ public record RunSettings(
     }
 
     /**
-     * One tenant's settings, from a fleet's: its database, tracker schema, the session's
-     * {@code search_path} and its placeholder values. Its routine lines (the run's first line, "up
-     * to date") go to DEBUG, so a fleet of thousands logs a summary, not thousands of lines.
+     * The same settings acting on another target (a fleet's tenant). A tenant's routine lines (the
+     * run's first line, "up to date") go to DEBUG, so a fleet of thousands logs a summary, not
+     * thousands of lines.
      */
-    public RunSettings forTenant(DataSource tenantDataSource, Optional<String> tenantSchema,
-            Optional<String> tenantSearchPath, Placeholders tenantPlaceholders) {
-        return new RunSettings(tenantDataSource, locations, tenantSchema, table, lockKey, lockTimeout, reportInterval,
-                statementTimeout, ddlLockTimeout, ddlMaxWait, baselineVersion, connectRetries, connectRetriesInterval,
-                versions, checksum, runnerName, classLoader, listeners, hooks, tenantPlaceholders, tenantSearchPath, true);
+    public RunSettings on(RunTarget other) {
+        return new RunSettings(other, locations, lockTimeout, reportInterval, statementTimeout, ddlLockTimeout,
+                ddlMaxWait, baselineVersion, connectRetries, connectRetriesInterval, versions, checksum, runnerName,
+                classLoader, listeners, hooks);
     }
 
     /** INFO for a run of its own, DEBUG for one of a fleet's many. */
     public System.Logger.Level routine() {
-        return fleetMember ? System.Logger.Level.DEBUG : System.Logger.Level.INFO;
+        return target.fleetMember() ? System.Logger.Level.DEBUG : System.Logger.Level.INFO;
     }
 }

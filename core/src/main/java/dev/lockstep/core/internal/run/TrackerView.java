@@ -22,8 +22,8 @@ import java.util.List;
 record TrackerView(Tracker tracker, List<AppliedRow> rows, String absence) {
 
     static TrackerView read(Engine engine, List<LoadedMigration> onDisk) {
-        try (Connection connection = engine.settings().dataSource().getConnection()) {
-            Tracker tracker = Tracker.resolve(connection, engine.settings().schema(), engine.settings().table());
+        try (Connection connection = engine.target().connect()) {
+            Tracker tracker = engine.target().tracker(connection);
             if (tracker.exists(connection)) {
                 return new TrackerView(tracker, tracker.read(connection), "");
             }

@@ -8,8 +8,6 @@ import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.files.MigrationId;
 import dev.lockstep.core.internal.lock.HeldLock;
 import dev.lockstep.core.internal.lock.LockAcquisition;
-import dev.lockstep.core.internal.lock.LockKeys;
-import dev.lockstep.core.internal.session.Connector;
 import dev.lockstep.core.internal.session.PinnedSession;
 import dev.lockstep.core.internal.session.SessionState;
 import dev.lockstep.core.internal.sql.SqlStatement;
@@ -54,8 +52,8 @@ public final class UndoCommand {
     /** What the undo would run, read without the lock and without writing. */
     public UndoPlan plan() {
         List<LoadedMigration> onDisk = engine.scan();
-        try (Connection connection = engine.settings().dataSource().getConnection()) {
-            Tracker tracker = engine.existingTracker(connection, "nothing to undo");
+        try (Connection connection = engine.target().connect()) {
+            Tracker tracker = engine.target().existingTracker(connection, "nothing to undo");
             return describe(tracker, steps(connection, tracker, onDisk));
         } catch (SQLException e) {
             throw failure(e);
@@ -71,21 +69,24 @@ public final class UndoCommand {
     public UndoPlan run(Optional<UndoPlan> expected) {
         List<LoadedMigration> onDisk = engine.scan();
         String runner = engine.runner();
-        Connector connector = new Connector(engine.settings().dataSource(), engine.settings().connectRetries(),
-                engine.settings().connectRetriesInterval());
-        try (Connection connection = connector.connect()) {
-            PinnedSession session = PinnedSession.pin(connection, engine.settings().dataSource());
+        RunTarget where = engine.target();
+        try (Connection connection = engine.connector().connect()) {
+            PinnedSession session = PinnedSession.pin(connection, where.dataSource());
             try {
-                Tracker tracker = engine.existingTracker(connection, "nothing to undo");
-                engine.parts().sessionPinning().require(connection, engine.settings().dataSource());
-                SessionState state = session.configure("lockstep undo " + runner, engine.settings().statementTimeout(),
-                        Set.of());
-                long key = engine.settings().lockKey().orElseGet(() -> LockKeys.derive(tracker.displayName()));
+                Tracker tracker = where.existingTracker(connection, "nothing to undo");
+                where.requireWritable(connection, "undo migrations in");
+                engine.parts().sessionPinning().require(connection, where.dataSource());
+                SessionState lockState = session.configure("lockstep undo " + runner,
+                        engine.settings().statementTimeout(), Set.of());
+                // The downs run where the ups ran: a schema tenant's schema first on search_path.
+                SessionState state = lockState.with(where.sessionSettings());
+                long key = where.lockKey(tracker);
                 LockAcquisition<Void> acquisition = engine.parts().locks().create(key, engine.settings().lockTimeout(),
                         engine.settings().reportInterval(), engine.listeners())
                         .acquire(connection, Optional::empty, System.nanoTime());
                 try (HeldLock lock = ((LockAcquisition.Held<Void>) acquisition).lock()) {
                     session.migrationsRun();
+                    state.restore(connection);
                     tracker.upgradeIfOld(connection);
                     List<Step> steps = steps(connection, tracker, onDisk);
                     UndoPlan plan = describe(tracker, steps);

@@ -34,7 +34,7 @@ public final class ValidateCommand {
         long started = System.nanoTime();
         Listeners listeners = engine.listeners();
         try {
-            List<LoadedMigration> onDisk = engine.scan();
+            List<LoadedMigration> onDisk = engine.files().loadEveryFile();
             listeners.runStarted(Collections.unmodifiableList(onDisk));
             TrackerView view = TrackerView.read(engine, onDisk);
             MigrationPlan plan = view.plan(engine, onDisk);

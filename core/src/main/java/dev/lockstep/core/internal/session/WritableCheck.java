@@ -18,6 +18,14 @@ public final class WritableCheck {
 
     /** @throws LockstepException naming the server, why it is read-only and what to change */
     public static void require(Connection connection) throws SQLException {
+        require(connection, "migrate");
+    }
+
+    /**
+     * @param action what was to be done, as the message says it: "migrate", "undo migrations in"
+     * @throws LockstepException naming the server, why it is read-only and what to change
+     */
+    public static void require(Connection connection, String action) throws SQLException {
         boolean standby;
         boolean readOnly;
         try (Statement s = connection.createStatement();
@@ -32,7 +40,7 @@ public final class WritableCheck {
         String why = standby ? "it is a standby (pg_is_in_recovery() is true), which takes no writes"
                 : "its sessions are read-only (transaction_read_only is on: default_transaction_read_only is set for "
                         + "the server, the database, the role or in the URL's options)";
-        throw new LockstepException("Lockstep cannot migrate " + DatabaseDescription.of(connection) + ": " + why
+        throw new LockstepException("Lockstep cannot " + action + " " + DatabaseDescription.of(connection) + ": " + why
                 + ". Nothing was changed and no lock was taken.\n  Point lockstep.url (or the DataSource) at the primary. "
                 + "With several hosts in one URL for failover, add targetServerType=primary to it, e.g. "
                 + "jdbc:postgresql://db1:5432,db2:5432/app?targetServerType=primary (pgjdbc ignores libpq's "
