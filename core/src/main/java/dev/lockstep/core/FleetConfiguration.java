@@ -27,6 +27,8 @@ public final class FleetConfiguration {
     private final LockstepConfiguration migrations;
     private TenantSource tenants;
     private String tenantsDescription;
+    /** Whether the tenants are a list the user wrote, which may name public. */
+    private boolean tenantsListed;
     private String tenantsQuery;
     private TenantDataSources databases;
     private String urlTemplate;
@@ -56,6 +58,7 @@ public final class FleetConfiguration {
         List<String> copy = List.copyOf(tenants);
         this.tenants = () -> copy;
         this.tenantsDescription = "the list";
+        this.tenantsListed = true;
         this.tenantsQuery = null;
         return this;
     }
@@ -65,6 +68,7 @@ public final class FleetConfiguration {
         this.tenantsQuery = sql;
         this.tenants = null;
         this.tenantsDescription = "the query";
+        this.tenantsListed = false;
         return this;
     }
 
@@ -73,6 +77,7 @@ public final class FleetConfiguration {
         this.tenants = source;
         this.tenantsQuery = null;
         this.tenantsDescription = "the tenant source";
+        this.tenantsListed = false;
         return this;
     }
 
@@ -176,7 +181,7 @@ public final class FleetConfiguration {
             throw new LockstepConfigurationException("tenants.template-database", "is for database-per-tenant; "
                     + "with schema-per-tenant createTenant migrates the new schema");
         }
-        return new LockstepFleet(name, settings, parts, reach, tenants, tenantsQuery, tenantsDescription,
+        return new LockstepFleet(name, settings, parts, reach, tenants, tenantsQuery, tenantsDescription, tenantsListed,
                 Optional.ofNullable(templateDatabase), parallelism, canaryCount, canaryNames, onFailure, listeners);
     }
 }

@@ -26,7 +26,7 @@ public record FleetReport(List<TenantStatus> tenants, Duration took) {
         return inState(TenantState.PENDING);
     }
 
-    /** Migrations applied across all tenants. */
+    /** Migrations applied across all tenants, those a failed tenant applied before it failed included. */
     public int applied() {
         return tenants.stream().mapToInt(TenantStatus::applied).sum();
     }
@@ -37,8 +37,10 @@ public record FleetReport(List<TenantStatus> tenants, Duration took) {
 
     /** One line: how many tenants, in what state, what was applied, in how long. */
     public String summary() {
-        return tenants.size() + " tenant(s): " + migrated().size() + " migrated (" + applied()
+        int beforeFailing = failed().stream().mapToInt(TenantStatus::applied).sum();
+        return tenants.size() + " tenant(s): " + migrated().size() + " migrated (" + (applied() - beforeFailing)
                 + " migration(s) applied), " + failed().size() + " failed"
+                + (beforeFailing == 0 ? "" : " (" + beforeFailing + " migration(s) applied before they failed)")
                 + (notStarted().isEmpty() ? "" : ", " + notStarted().size() + " not started") + ", in "
                 + took.toMillis() + " ms";
     }

@@ -6,11 +6,13 @@ import dev.lockstep.core.internal.files.MigrationScanner;
 import dev.lockstep.core.internal.files.Placeholders;
 import dev.lockstep.core.internal.fleet.TenantBoard;
 import dev.lockstep.core.internal.fleet.TenantDatabases;
+import dev.lockstep.core.internal.fleet.TenantNames;
 import dev.lockstep.core.internal.fleet.Waves;
 import dev.lockstep.core.internal.run.EngineParts;
 import dev.lockstep.core.internal.run.Engine;
 import dev.lockstep.core.internal.run.RunSettings;
 import dev.lockstep.core.internal.run.RunTarget;
+import dev.lockstep.core.internal.session.ConnectFailure;
 import dev.lockstep.core.internal.tracker.Identifiers;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -46,6 +49,7 @@ public final class LockstepFleet {
     private final TenantSource tenants;
     private final String tenantsQuery;
     private final String tenantsDescription;
+    private final boolean tenantsListed;
     private final Optional<String> templateDatabase;
     private final int parallelism;
     private final int canaryCount;
@@ -57,7 +61,8 @@ public final class LockstepFleet {
     private volatile boolean started;
 
     LockstepFleet(String name, RunSettings settings, EngineParts parts, TenantDatabases databases,
-            TenantSource tenants, String tenantsQuery, String tenantsDescription, Optional<String> templateDatabase,
+            TenantSource tenants, String tenantsQuery, String tenantsDescription, boolean tenantsListed,
+            Optional<String> templateDatabase,
             int parallelism, int canaryCount, List<String> canaryNames, FleetFailurePolicy onFailure,
             List<FleetListener> listeners) {
         this.name = name;
@@ -67,6 +72,7 @@ public final class LockstepFleet {
         this.tenants = tenants;
         this.tenantsQuery = tenantsQuery;
         this.tenantsDescription = tenantsDescription;
+        this.tenantsListed = tenantsListed;
         this.templateDatabase = templateDatabase;
         this.parallelism = parallelism;
         this.canaryCount = canaryCount;
@@ -178,6 +184,15 @@ public final class LockstepFleet {
      */
     public TenantStatus createTenant(String tenant) {
         Identifiers.validate("tenant", tenant);
+        try (Connection connection = connect()) {
+            List<String> refused = TenantNames.refusals(List.of(tenant), true, databases, connection);
+            if (!refused.isEmpty()) {
+                throw new LockstepException("Could not create tenant " + tenant + ": " + refused.get(0));
+            }
+        } catch (SQLException e) {
+            throw new LockstepException("Could not create tenant " + tenant + ": " + e.getMessage() + " [SQLState "
+                    + e.getSQLState() + "]", e);
+        }
         if (databases instanceof TenantDatabases.Databases) {
             templateDatabase.ifPresent(template -> {
                 TenantStatus templateStatus = migrateOne(template);
@@ -295,13 +310,22 @@ public final class LockstepFleet {
         board.migrating(tenant);
         long started = System.nanoTime();
         TenantStatus status;
+        // What a tenant applied before it failed counts too: each migration commits on its own.
+        AtomicInteger applied = new AtomicInteger();
         try {
-            MigrationReport report = engineFor(tenant).migrate();
+            Lockstep engine = engineFor(tenant);
+            engine.addListener(new LockstepListener() {
+                @Override
+                public void migrationApplied(Migration migration, Duration took) {
+                    applied.incrementAndGet();
+                }
+            });
+            MigrationReport report = engine.migrate();
             status = new TenantStatus(tenant, TenantState.MIGRATED, report.applied().size(),
                     Duration.ofNanos(System.nanoTime() - started), Optional.empty());
         } catch (RuntimeException e) {
-            status = new TenantStatus(tenant, TenantState.FAILED, 0, Duration.ofNanos(System.nanoTime() - started),
-                    Optional.of(String.valueOf(e.getMessage())));
+            status = new TenantStatus(tenant, TenantState.FAILED, applied.get(),
+                    Duration.ofNanos(System.nanoTime() - started), Optional.of(String.valueOf(e.getMessage())));
             LOG.log(Level.WARNING, "Fleet " + name + ": tenant " + tenant + " failed: " + e.getMessage());
         }
         board.finished(status);
@@ -363,15 +387,30 @@ public final class LockstepFleet {
         return read;
     }
 
+    /**
+     * The tenants, each once, in order, checked before any runs ({@link TenantNames}): a name that
+     * cannot be a tenant stops the whole fleet, naming every such name and why.
+     */
     private List<String> readTenants() {
         List<String> found;
-        try {
-            found = tenantsQuery != null ? query(tenantsQuery) : List.copyOf(tenants.tenants());
-        } catch (LockstepException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new LockstepException("Fleet " + name + ": could not read its tenants from " + tenantsDescription
-                    + ": " + e.getMessage(), e);
+        try (Connection connection = connect()) {
+            try {
+                found = tenantsQuery != null ? query(connection, tenantsQuery) : new ArrayList<>(tenants.tenants());
+            } catch (LockstepException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new LockstepException("Fleet " + name + ": could not read its tenants from " + tenantsDescription
+                        + ": " + e.getMessage(), e);
+            }
+            List<String> refused = TenantNames.refusals(found, tenantsListed, databases, connection);
+            if (!refused.isEmpty()) {
+                throw new LockstepException("Fleet " + name + ": " + tenantsDescription + " gave " + refused.size()
+                        + " name(s) that cannot be tenants, so no tenant was migrated:\n  "
+                        + String.join("\n  ", refused));
+            }
+        } catch (SQLException e) {
+            throw new LockstepException("Fleet " + name + ": could not check its tenants' names: " + e.getMessage()
+                    + " [SQLState " + e.getSQLState() + "]", e);
         }
         List<String> distinct = List.copyOf(new LinkedHashSet<>(found));
         if (distinct.size() < found.size()) {
@@ -381,10 +420,20 @@ public final class LockstepFleet {
         return distinct;
     }
 
-    private List<String> query(String sql) throws SQLException {
+    /** A connection to the fleet's own database; a refused login is said as what it is, with its fix. */
+    private Connection connect() {
+        try {
+            return settings.target().connect();
+        } catch (SQLException e) {
+            throw new LockstepException("Fleet " + name + ": could not connect to its database to read and check its "
+                    + "tenants: " + e.getMessage() + " [SQLState " + e.getSQLState() + "]. "
+                    + ConnectFailure.advice(e, 0), e);
+        }
+    }
+
+    private List<String> query(Connection connection, String sql) {
         List<String> found = new ArrayList<>();
-        try (Connection connection = settings.target().connect(); Statement s = connection.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 found.add(rs.getString(1));
             }

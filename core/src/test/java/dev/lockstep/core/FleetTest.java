@@ -158,7 +158,10 @@ class FleetTest {
         others.remove(broken);
         assertEveryTenantHasEachEffectOnce(others, 3);
         assertThat(fleet.failed()).extracting(TenantStatus::tenant).containsExactly(broken);
-        assertThat(report.summary()).contains("10 tenant(s): 9 migrated (27 migration(s) applied), 1 failed");
+        assertThat(report.summary()).contains("10 tenant(s): 9 migrated (27 migration(s) applied), 1 failed (2 "
+                + "migration(s) applied before they failed)");
+        assertThat(report.failed().get(0).applied()).as("its first two committed before the third failed").isEqualTo(2);
+        assertThat(report.applied()).isEqualTo(29);
     }
 
     @Test

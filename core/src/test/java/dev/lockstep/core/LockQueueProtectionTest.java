@@ -173,6 +173,27 @@ class LockQueueProtectionTest extends SchemaTestBase {
     }
 
     /**
+     * {@code VACUUM FULL} takes ACCESS EXCLUSIVE, so it runs under the lock timeout like any DDL; when
+     * cancelled it is tried again (a vacuum changes no data or definition), not reported as work
+     * that may have committed in steps.
+     */
+    @Test
+    void aVacuumFullCancelledByTheLockTimeoutIsTriedAgainUntilTheReaderEnds() throws Exception {
+        files.add("1_vacuum.up.sql", "VACUUM (ANALYZE, VERBOSE, FULL) accounts;");
+        Retries retries = new Retries();
+        Future<MigrationReport> migration;
+        try (Connection blocker = openTransactionReading("accounts")) {
+            migration = background.submit(() -> configure().ddlLockTimeout(LOCK_TIMEOUT)
+                    .ddlMaxWait(Duration.ofMinutes(2)).listener(retries).load().migrate());
+            retries.await(2);
+            assertThat(migration).isNotDone();
+            blocker.commit();
+        }
+        assertThat(migration.get(60, TimeUnit.SECONDS).applied()).hasSize(1);
+        assertThat(Sql.tracker(schema)).containsExactly("1_vacuum:applied");
+    }
+
+    /**
      * A {@code CREATE INDEX CONCURRENTLY} waits for older transactions by design, and cancelling
      * it half-way leaves an INVALID index: it runs without the lock timeout, and waits.
      */

@@ -1,7 +1,11 @@
 package dev.lockstep.maven;
 
 import dev.lockstep.core.Lockstep;
+import dev.lockstep.core.FleetConfiguration;
 import dev.lockstep.core.LockstepConfiguration;
+import dev.lockstep.core.LockstepException;
+import dev.lockstep.core.LockstepFleet;
+import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -19,6 +23,18 @@ abstract class DatabaseMojo extends LockstepMojo {
 
     @Parameter(property = "lockstep.password")
     String password;
+
+    /** Tenants, comma-separated: the goal runs in each, a schema of {@code url} unless {@code tenantUrlTemplate}. */
+    @Parameter(property = "lockstep.tenants")
+    List<String> tenants;
+
+    /** A query on {@code url} whose first column lists the tenants, instead of {@code tenants}. */
+    @Parameter(property = "lockstep.tenants-query")
+    String tenantsQuery;
+
+    /** Database-per-tenant: a tenant's JDBC URL, <code>${tenant}</code> for its name. */
+    @Parameter(property = "lockstep.tenant-url-template")
+    String tenantUrlTemplate;
 
     @Override
     final void run() throws MojoExecutionException, MojoFailureException {
@@ -47,7 +63,37 @@ abstract class DatabaseMojo extends LockstepMojo {
         LockstepConfiguration configuration = Lockstep.configure().dataSource(dataSource)
                 .runnerName("lockstep-maven-plugin").classLoader(projectClassLoader());
         applySettings(configuration);
-        run(configuration.load());
+        boolean listed = tenants != null && tenants.stream().anyMatch(t -> !t.isBlank());
+        if (!listed && tenantsQuery == null) {
+            if (tenantUrlTemplate != null) {
+                throw new MojoExecutionException("lockstep.tenant-url-template says how to reach a tenant but not "
+                        + "which tenants there are; set lockstep.tenants or lockstep.tenants-query");
+            }
+            run(configuration.load());
+            return;
+        }
+        FleetConfiguration fleet = LockstepFleet.configure(configuration).name("maven");
+        if (listed) {
+            fleet.tenants(tenants.stream().map(String::strip).filter(t -> !t.isEmpty()).toList());
+        } else {
+            fleet.tenantsQuery(tenantsQuery);
+        }
+        if (tenantUrlTemplate != null) {
+            fleet.databasePerTenant(tenantUrlTemplate, user, password);
+        }
+        run(fleet.load());
+    }
+
+    /** The goal in every tenant, each under a line that names it; migrate runs the tenants as a fleet. */
+    void run(LockstepFleet fleet) throws MojoFailureException {
+        for (String tenant : fleet.tenantNames()) {
+            getLog().info("Tenant " + tenant + ":");
+            try {
+                run(fleet.tenant(tenant));
+            } catch (LockstepException e) {
+                throw new MojoFailureException("Tenant " + tenant + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** The goal's name, for advice. */

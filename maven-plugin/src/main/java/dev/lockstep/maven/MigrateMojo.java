@@ -1,6 +1,7 @@
 package dev.lockstep.maven;
 
 import dev.lockstep.core.Lockstep;
+import dev.lockstep.core.LockstepFleet;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.ResolutionScope;
 
@@ -20,5 +21,11 @@ public class MigrateMojo extends DatabaseMojo {
     @Override
     void run(Lockstep lockstep) {
         lockstep.migrate();
+    }
+
+    /** Every tenant, in parallel with canaries first, as a service's fleet does; the summary says how it went. */
+    @Override
+    void run(LockstepFleet fleet) {
+        fleet.migrate();
     }
 }

@@ -179,6 +179,9 @@ final class LockTimeoutRetries {
         if (work.kind() == PartWay.Kind.DROPS_INDEX) {
             return "the concurrent drop, which the next try finishes";
         }
+        if (work.harmlessAgain()) {
+            return "the vacuum, which changes no data or definition, so the next try runs it whole again";
+        }
         if (!work.resumable()) {
             throw withNote(failure.apply(cancelled), notTried + "it commits in steps, so it may have left "
                     + work.leftover() + ".");

@@ -26,12 +26,22 @@ public record PartWay(Kind kind, Optional<RelationName> index, Optional<Relation
         DETACHES,
         /** {@code DO}, {@code CALL}: outside a transaction they may commit inside, before they stop. */
         COMMITS_INSIDE,
-        /** {@code VACUUM}, {@code REINDEX SCHEMA}, {@code CLUSTER} without a table and the like: each table in turn. */
+        /**
+         * {@code VACUUM} (and {@code VACUUM FULL}, {@code ANALYZE} with it): what part of it ran changes no
+         * data and no definition, so running it again, whole, does no harm.
+         */
+        VACUUMS,
+        /** {@code REINDEX SCHEMA}, {@code CLUSTER} without a table and the like: each table in turn. */
         IN_STEPS
     }
 
     static PartWay of(Kind kind) {
         return new PartWay(kind, Optional.empty(), Optional.empty());
+    }
+
+    /** Whether running it again after {@code lock_timeout} cancelled it does no harm, whatever part of it ran. */
+    public boolean harmlessAgain() {
+        return kind == Kind.VACUUMS;
     }
 
     /** Whether the next start may finish it by itself: a named concurrent index build, or a concurrent drop. */
@@ -53,6 +63,7 @@ public record PartWay(Kind kind, Optional<RelationName> index, Optional<Relation
             case DETACHES -> "a partition of " + table.map(RelationName::text).orElse("its table")
                     + " pending detach (finish it with ALTER TABLE ... DETACH PARTITION ... FINALIZE)";
             case COMMITS_INSIDE -> "whatever it committed before it stopped";
+            case VACUUMS -> "the part of its vacuum done before it stopped, which running it again redoes harmlessly";
             case IN_STEPS -> "the part of its work done before it stopped";
         };
     }

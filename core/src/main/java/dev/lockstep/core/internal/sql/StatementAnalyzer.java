@@ -244,6 +244,7 @@ public final class StatementAnalyzer {
         }
         outside("VACUUM");
         Optional<RelationName> table = c.name();
+        partWay(PartWay.Kind.VACUUMS, Optional.empty(), table);
         locks(table, full ? LockMode.ACCESS_EXCLUSIVE : LockMode.SHARE_UPDATE_EXCLUSIVE);
         if (full) {
             lint.add(table.map(t -> Risk.on(LintRule.VACUUM_FULL, t))

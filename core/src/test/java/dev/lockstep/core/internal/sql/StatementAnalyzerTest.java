@@ -264,7 +264,9 @@ class StatementAnalyzerTest {
             DROP INDEX CONCURRENTLY IF EXISTS s.i                                    | DROPS_INDEX    | s.i      | true
             REINDEX INDEX CONCURRENTLY i                                             | REINDEXES      | i        | false
             ALTER TABLE IF EXISTS ONLY a.b.parent DETACH PARTITION a.b.p1 CONCURRENTLY | DETACHES     | -        | false
-            VACUUM t                                                                 | IN_STEPS       | -        | false
+            VACUUM t                                                                 | VACUUMS        | -        | false
+            VACUUM (ANALYZE, VERBOSE, FULL) t                                        | VACUUMS        | -        | false
+            REINDEX SCHEMA s                                                         | IN_STEPS       | -        | false
             DO $$ BEGIN COMMIT; END $$                                               | COMMITS_INSIDE | -        | false
             CALL p()                                                                 | COMMITS_INSIDE | -        | false
             CREATE INDEX i ON t (a)                                                  | -              | -        | false
@@ -287,7 +289,8 @@ class StatementAnalyzerTest {
             REINDEX TABLE CONCURRENTLY t                             | an INVALID copy of the index named <index>_ccnew (or _ccold)
             ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY           | a partition of p pending detach
             CALL p()                                                 | whatever it committed before it stopped
-            VACUUM t                                                 | the part of its work done before it stopped
+            VACUUM t                                                 | the part of its vacuum done before it stopped
+            REINDEX SCHEMA s                                         | the part of its work done before it stopped
             """)
     void whatAStatementMayLeaveIsSaidInItsOwnTerms(String sql, String leftover) {
         assertThat(StatementAnalyzer.analyze(sql).partWay().orElseThrow().leftover()).startsWith(leftover);
