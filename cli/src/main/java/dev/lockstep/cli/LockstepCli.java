@@ -45,11 +45,13 @@ public final class LockstepCli {
 
     private static final String REPAIR_HELP = "\n\nOptions: --version=V (required; as info shows it: 42, 1.1, or R "
             + "for a repeatable migration), --name=N (when the version has several rows, and for R), --yes (do not ask). It shows the SQL it will run and asks to type yes; it refuses when "
-            + "the row is not in the state the action is for, or while another runner holds the migration lock.";
+            + "the row is not in the state the action is for, or while another runner holds the migration lock. With "
+            + "--tenants (or --tenants-query), it plans in every tenant named, asks once, then runs in each.";
 
     private static final Map<String, RepairAction> REPAIRS = Map.of("mark-done", RepairAction.MARK_DONE,
             "forget", RepairAction.FORGET, "accept-checksum", RepairAction.ACCEPT_CHECKSUM,
-            "accept-rename", RepairAction.ACCEPT_RENAME);
+            "accept-rename", RepairAction.ACCEPT_RENAME, "mark-undone", RepairAction.MARK_UNDONE,
+            "mark-applied", RepairAction.MARK_APPLIED);
 
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
@@ -85,6 +87,14 @@ public final class LockstepCli {
                 "For a migration outside a transaction that was interrupted (its row is 'running'), after you "
                         + "undid what took effect (an INVALID index from a cancelled CREATE INDEX CONCURRENTLY, ...): "
                         + "deletes its row, so the next migrate applies it again." + REPAIR_HELP));
+        COMMANDS.put("mark-undone", new Command("record an interrupted undo as done",
+                "For an undo outside a transaction that was interrupted (its row is 'undoing'), after you ran the "
+                        + "down's remaining statements by hand: records the migration as undone, so the next migrate "
+                        + "applies it again." + REPAIR_HELP));
+        COMMANDS.put("mark-applied", new Command("record an interrupted undo as never done",
+                "For an undo outside a transaction that was interrupted (its row is 'undoing'), after you put back "
+                        + "what its down's statements did (or none took effect): records the migration as applied "
+                        + "again." + REPAIR_HELP));
         COMMANDS.put("accept-checksum", new Command("accept an applied file's edit",
                 "For an applied file edited since, when the edit changes nothing in the schema (a comment): records "
                         + "the file's new checksum." + REPAIR_HELP));

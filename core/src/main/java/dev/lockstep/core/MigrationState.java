@@ -13,7 +13,13 @@ public enum MigrationState {
     /** Applied, but no file on disk has its (version, name): the database is ahead of this code. */
     MISSING_FILE("missing-file"),
     /** A non-transactional migration started and never finished: needs an operator. */
-    RUNNING("running");
+    RUNNING("running"),
+    /**
+     * An undo outside a transaction started on it and never finished: part of its down may have
+     * taken effect. Needs an operator, unless every statement of the down is a concurrent index drop,
+     * which the next migrate finishes.
+     */
+    UNDOING("undoing");
 
     private final String label;
 

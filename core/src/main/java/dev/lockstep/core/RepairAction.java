@@ -12,5 +12,12 @@ public enum RepairAction {
     /** An applied file edited since, when the edit changes nothing in the schema. */
     ACCEPT_CHECKSUM,
     /** An applied file renamed since ({@code versions=unique}): the row takes the file's new name. */
-    ACCEPT_RENAME
+    ACCEPT_RENAME,
+    /** An interrupted undo ({@code undoing}) whose down's remaining statements were run by hand: the row is undone. */
+    MARK_UNDONE,
+    /**
+     * An interrupted undo ({@code undoing}) whose down's statements that took effect were put back by
+     * hand (or none took effect): the row is applied again.
+     */
+    MARK_APPLIED
 }

@@ -46,7 +46,7 @@ public final class MigrationClassification {
         MigrationVersion newestApplied = null;
         for (AppliedRow row : AppliedRow.inEffect(rows)) {
             rowsById.put(row.id(), row);
-            if (!row.running() && !row.id().repeatable()
+            if (!row.interrupted() && !row.id().repeatable()
                     && (newestApplied == null || row.version().compareTo(newestApplied) > 0)) {
                 newestApplied = row.version();
             }
@@ -63,7 +63,8 @@ public final class MigrationClassification {
         for (AppliedRow row : rowsById.values()) {
             LoadedMigration renamedTo = versions == VersionsMode.UNIQUE ? diskByVersion.get(row.version()) : null;
             // (a repeatable migration has no version of its own: without its file it is missing)
-            MigrationState state = row.running() ? MigrationState.RUNNING : MigrationState.MISSING_FILE;
+            MigrationState state = row.running() ? MigrationState.RUNNING
+                    : row.undoing() ? MigrationState.UNDOING : MigrationState.MISSING_FILE;
             entries.add(new Entry(row.id(), null, row, state, renamedTo));
         }
         entries.sort((a, b) -> a.id().compareTo(b.id()));
@@ -77,6 +78,9 @@ public final class MigrationClassification {
         }
         if (row.running()) {
             return MigrationState.RUNNING;
+        }
+        if (row.undoing()) {
+            return MigrationState.UNDOING;
         }
         if (file.repeatable()) {
             // Changed since its last run, or adopted without a checksum of ours: it runs again.

@@ -49,6 +49,10 @@ public record MigrationPlan(List<LoadedMigration> pending, Set<LoadedMigration> 
         for (MigrationClassification.Entry entry : MigrationClassification.of(onDisk, rows, versions).entries()) {
             AppliedRow row = entry.row();
             LoadedMigration file = entry.file();
+            if (row != null && row.undoing()) {
+                problems.add(interruptedUndo(row, tracker));
+                continue;
+            }
             if (row != null && row.running()) {
                 if (file != null && file.facts().resumable() && file.checksum().equals(row.checksum())) {
                     resumed.add(file);
@@ -110,6 +114,16 @@ public record MigrationPlan(List<LoadedMigration> pending, Set<LoadedMigration> 
             LOG.log(Level.INFO, missingFiles.size() + " applied migration(s) in " + tracker.displayName()
                     + " have no file on disk (the database is ahead of this code): " + String.join(", ", missingFiles));
         }
+    }
+
+    /** An undo stopped half-way: what may have happened and the two ways out, as SQL and as commands. */
+    public static String interruptedUndo(AppliedRow row, Tracker tracker) {
+        return "The undo of migration " + row.id() + " was interrupted: its down runs outside a transaction and its "
+                + "tracker row says 'undoing', so some of the down's statements may have taken effect. Check the "
+                + "schema against the down, then either finish its remaining statements by hand and run "
+                + tracker.finishUndoSql(row.id()) + " (lockstep-cli mark-undone " + row.id().cliOptions()
+                + "), or put back what took effect and run " + tracker.backToAppliedSql(row.id())
+                + " (lockstep-cli mark-applied " + row.id().cliOptions() + ").";
     }
 
     private static String interrupted(AppliedRow row, Tracker tracker, List<String> invalidIndexes) {

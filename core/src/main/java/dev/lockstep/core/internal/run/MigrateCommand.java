@@ -4,8 +4,10 @@ import dev.lockstep.core.AppliedMigration;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.Migration;
 import dev.lockstep.core.MigrationReport;
+import dev.lockstep.core.internal.files.DownMigration;
 import dev.lockstep.core.internal.files.IndexSummary;
 import dev.lockstep.core.internal.files.LoadedMigration;
+import dev.lockstep.core.internal.files.MigrationId;
 import dev.lockstep.core.internal.lock.HeldLock;
 import dev.lockstep.core.internal.lock.LockAcquisition;
 import dev.lockstep.core.internal.lock.RunLock;
@@ -311,6 +313,7 @@ public final class MigrateCommand {
             Throwable failure = null;
             try {
                 knownRows = TrackerSetup.prepare(connection, tracker, onDisk, settings.baselineVersion(), runner);
+                knownRows = finishInterruptedUndos(tracker, held.lock(), runState, knownRows);
                 List<InvalidIndexes.Found> invalid = InvalidIndexes.toReport(connection, tracker.schema(),
                         interrupted(knownRows));
                 MigrationPlan plan = MigrationPlan.build(onDisk, knownRows, settings.versions(), settings.checksum(),
@@ -329,6 +332,41 @@ public final class MigrateCommand {
             } finally {
                 release(held.lock(), failure);
             }
+        }
+
+        /**
+         * Finishes the interrupted undos ({@code undoing} rows) whose downs are all concurrent index
+         * drops, as an interrupted build is finished: a drop whose index is gone is done, the others
+         * run again. Any other interrupted undo is left for the plan, which stops the run naming it.
+         *
+         * @return the rows as they are now
+         */
+        private List<AppliedRow> finishInterruptedUndos(Tracker tracker, HeldLock lock, SessionState runState,
+                List<AppliedRow> rows) throws SQLException {
+            List<AppliedRow> undoing = rows.stream().filter(AppliedRow::undoing).toList();
+            if (undoing.isEmpty()) {
+                return rows;
+            }
+            Map<MigrationId, Tracker.StoredDown> stored = tracker.storedDowns(connection);
+            boolean finished = false;
+            for (AppliedRow row : undoing) {
+                Optional<UndoCommand.Step> step = UndoCommand.Step.of(row, stored, onDisk);
+                if (step.isEmpty() || step.get().down().refusal().isPresent()
+                        || !step.get().down().facts().resumable()) {
+                    continue;
+                }
+                if (!finished) {
+                    runState.restore(connection); // the drops find unqualified names where the ups put them
+                }
+                DownMigration down = step.get().down();
+                LOG.log(Level.WARNING, "The undo of " + row.id() + " was interrupted (its row says 'undoing'); every "
+                        + "statement of its down " + down.file() + " is a concurrent index drop, so this run finishes it");
+                String markUndone = runState.restoreSql(down.facts().sessionEffects()).map(sql -> sql + ";\n")
+                        .orElse("") + tracker.markUndoneSql(row.id(), runner);
+                new DownOutsideTransaction(connection, tracker, lock).run(row, down, markUndone, runner);
+                finished = true;
+            }
+            return finished ? tracker.read(connection) : rows;
         }
 
         /** The files of the migrations whose rows say {@code running}. */

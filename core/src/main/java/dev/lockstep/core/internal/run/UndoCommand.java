@@ -8,6 +8,7 @@ import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.files.MigrationId;
 import dev.lockstep.core.internal.lock.HeldLock;
 import dev.lockstep.core.internal.lock.LockAcquisition;
+import dev.lockstep.core.internal.plan.MigrationPlan;
 import dev.lockstep.core.internal.session.PinnedSession;
 import dev.lockstep.core.internal.session.SessionState;
 import dev.lockstep.core.internal.sql.SqlStatement;
@@ -33,9 +34,10 @@ import java.util.Set;
  * the file can undo it), else from the down file. Everything is checked before anything runs: a
  * migration without a down, an interrupted migration, a tracker that changed while this run waited.
  * A step in a transaction commits with its row, under {@code lockstep.ddl.lock-timeout} with retries;
- * a step outside one (its statements need it: {@code DROP INDEX CONCURRENTLY}) runs statement by
- * statement and marks its row last, so a failure leaves the row {@code applied} and says which
- * statements ran.
+ * a step outside one (its statements need it: {@code DROP INDEX CONCURRENTLY}) is journaled
+ * ({@link DownOutsideTransaction}): its row says {@code undoing} from before its first statement to
+ * after its last, so an undo killed half-way is reported by every later command, and one of only
+ * concurrent index drops is finished by the next undo or migrate.
  */
 public final class UndoCommand {
 
@@ -109,8 +111,23 @@ public final class UndoCommand {
         }
     }
 
-    /** One migration to undo, with its down. */
-    private record Step(AppliedRow row, DownMigration down, String source) {
+    /** One migration to undo, with its down and where the down comes from. */
+    record Step(AppliedRow row, DownMigration down, String source) {
+
+        /**
+         * The down of {@code row}: the one its tracker row keeps (so a release that no longer ships
+         * the file can undo it), else its down file; empty when there is neither.
+         */
+        static Optional<Step> of(AppliedRow row, Map<MigrationId, Tracker.StoredDown> stored,
+                List<LoadedMigration> onDisk) {
+            Tracker.StoredDown kept = stored.get(row.id());
+            if (kept != null) {
+                return Optional.of(new Step(row, DownMigration.stored(kept.file(), kept.sql(), kept.checksum()),
+                        "kept in the tracker"));
+            }
+            return onDisk.stream().filter(m -> m.id().equals(row.id())).findFirst().flatMap(LoadedMigration::down)
+                    .map(file -> new Step(row, file, "from the file; the row predates kept downs"));
+        }
     }
 
     private List<Step> steps(Connection connection, Tracker tracker, List<LoadedMigration> onDisk)
@@ -134,17 +151,20 @@ public final class UndoCommand {
         List<Step> steps = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (AppliedRow row : chosen) {
-            Tracker.StoredDown kept = stored.get(row.id());
-            Optional<DownMigration> file = onDisk.stream().filter(m -> m.id().equals(row.id())).findFirst()
-                    .flatMap(LoadedMigration::down);
-            if (kept != null) {
-                steps.add(new Step(row, DownMigration.stored(kept.file(), kept.sql(), kept.checksum()),
-                        "kept in the tracker"));
-            } else if (file.isPresent()) {
-                steps.add(new Step(row, file.get(), "from the file; the row predates kept downs"));
+            Optional<Step> step = Step.of(row, stored, onDisk);
+            if (step.isPresent()) {
+                steps.add(step.get());
             } else {
                 missing.add(row.id() + " (" + row.name() + ")");
             }
+        }
+        List<String> halfUndone = steps.stream().filter(step -> step.row().undoing()
+                && (step.down().refusal().isPresent() || !step.down().facts().resumable()))
+                .map(step -> MigrationPlan.interruptedUndo(step.row(), tracker)).toList();
+        if (!halfUndone.isEmpty()) {
+            throw new LockstepException("Nothing was undone: running a down again whose statements are not all "
+                    + "concurrent index drops could fail, or do twice what took effect.\n  - "
+                    + String.join("\n  - ", halfUndone));
         }
         List<String> refused = steps.stream().flatMap(step -> step.down().refusal()
                 .map(why -> step.row().id() + " (" + step.row().name() + "): " + why).stream()).toList();
@@ -179,17 +199,7 @@ public final class UndoCommand {
         if (transactional) {
             inTransaction(connection, lock, step, markUndone);
         } else {
-            int ran = 0;
-            try (Statement s = connection.createStatement()) {
-                for (Iterator<SqlStatement> it = step.down().openStatements(); it.hasNext(); ) {
-                    s.execute(lock.fenceSql());
-                    execute(s, it.next(), step);
-                    ran++;
-                }
-                s.execute(markUndone);
-            } catch (StepFailed e) {
-                throw e.outside(ran);
-            }
+            new DownOutsideTransaction(connection, tracker, lock).run(step.row(), step.down(), markUndone, runner);
         }
         LOG.log(Level.INFO, "Undid migration " + index + "/" + total + " " + step.row().id() + " with "
                 + step.down().file() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms ("
@@ -283,12 +293,6 @@ public final class UndoCommand {
                     + "and migrations undone before it stay undone. Fix the down SQL and run undo again.", cause);
         }
 
-        LockstepException outside(int ran) {
-            return new LockstepException(head() + (ran == 0 ? "No statement of it had run"
-                    : "Its first " + ran + " statement(s) took effect (it runs outside a transaction)")
-                    + "; its row stays 'applied'. Finish or revert those statements by hand, then run undo again.",
-                    cause);
-        }
     }
 
     private UndoPlan describe(Tracker tracker, List<Step> steps) {

@@ -66,7 +66,7 @@ final class UpToDateCheck {
         List<AppliedRow> rows = tracker.read(connection);
         read.accept(rows);
         engine.settings().baselineVersion().ifPresent(version -> Baseline.refuseIfHistory(tracker, rows, version));
-        if (rows.stream().anyMatch(AppliedRow::running)) {
+        if (rows.stream().anyMatch(AppliedRow::interrupted)) {
             return Optional.empty();
         }
         MigrationPlan plan = MigrationPlan.build(onDisk, rows, engine.settings().versions(),

@@ -26,6 +26,16 @@ public record AppliedRow(MigrationId id, String checksum, RowState state, Instan
         return state == RowState.UNDONE;
     }
 
+    /** An undo outside a transaction started on it and did not finish: part of its down may have taken effect. */
+    public boolean undoing() {
+        return state == RowState.UNDOING;
+    }
+
+    /** A migration or an undo outside a transaction that did not finish: it needs its end, by a run or an operator. */
+    public boolean interrupted() {
+        return running() || undoing();
+    }
+
     /** The rows whose migration is in the schema or on its way: an undone row is kept for history only. */
     public static List<AppliedRow> inEffect(List<AppliedRow> rows) {
         return rows.stream().filter(row -> !row.undone()).toList();

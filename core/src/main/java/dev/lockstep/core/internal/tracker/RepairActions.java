@@ -49,6 +49,15 @@ public final class RepairActions {
                 return action == RepairAction.MARK_DONE ? tracker.completeRowSql(row.id())
                         : tracker.deleteRowSql(row.id());
             }
+            case MARK_UNDONE, MARK_APPLIED -> {
+                if (!row.undoing()) {
+                    throw new LockstepException("Migration " + row.id() + " has no interrupted undo (its row is '"
+                            + row.state().column() + "'): there is nothing to mark "
+                            + (action == RepairAction.MARK_UNDONE ? "undone; undo it with undo." : "applied."));
+                }
+                return action == RepairAction.MARK_UNDONE ? tracker.finishUndoSql(row.id())
+                        : tracker.backToAppliedSql(row.id());
+            }
             case ACCEPT_CHECKSUM -> {
                 if (row.id().repeatable()) {
                     throw new LockstepException("Migration " + row.id() + " is repeatable: when its file changes it "

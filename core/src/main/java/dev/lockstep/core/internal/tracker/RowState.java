@@ -9,7 +9,9 @@ public enum RowState {
     /** A non-transactional migration started and has not finished (or was interrupted). */
     RUNNING("running"),
     /** Undone by an explicit undo (its down ran); kept for history, and applied again by the next migrate. */
-    UNDONE("undone");
+    UNDONE("undone"),
+    /** An undo outside a transaction started on it and has not finished (or was interrupted). */
+    UNDOING("undoing");
 
     private final String column;
 
@@ -29,6 +31,7 @@ public enum RowState {
             }
         }
         throw new LockstepException("Unknown tracker state '" + column + "'; the table's CHECK allows only "
-                + "'applied', 'running' and 'undone'. Was the tracker edited by hand?");
+                + "'applied', 'running', 'undone' and 'undoing'. Was the tracker edited by hand, or written by a newer "
+                + "Lockstep?");
     }
 }

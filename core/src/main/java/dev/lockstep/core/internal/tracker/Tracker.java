@@ -106,7 +106,34 @@ public final class Tracker {
         versionTextColumn = true;
         if (!hasColumn(connection, "down_sql")) {
             addUndoColumns(connection);
+        } else {
+            allowUndoing(connection);
         }
+    }
+
+    /**
+     * Trackers made before undo was journaled: {@code undoing} allowed in {@code state}. The CHECK is
+     * replaced in one transaction over a table of one row per migration; an older Lockstep refuses to
+     * start on an {@code undoing} row (an unknown state) rather than misread it.
+     */
+    private void allowUndoing(Connection connection) throws SQLException {
+        String check;
+        try (PreparedStatement find = connection.prepareStatement("SELECT conname FROM pg_constraint WHERE conrelid = "
+                + "to_regclass(?) AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%state%' "
+                + "AND pg_get_constraintdef(oid) NOT LIKE '%undoing%'")) {
+            find.setString(1, qualified);
+            try (ResultSet rs = find.executeQuery()) {
+                check = rs.next() ? rs.getString(1) : null;
+            }
+        }
+        if (check == null) {
+            return;
+        }
+        InTransaction.run(connection, s -> s.execute("ALTER TABLE " + qualified + " DROP CONSTRAINT "
+                + Identifiers.quote(check) + ", ADD CONSTRAINT " + Identifiers.quote(table + "_state_check") + " CHECK ("
+                + STATES + ")"));
+        LOG.log(Level.INFO, "Allowed the state 'undoing' in the tracker " + displayName() + " (a down outside a "
+                + "transaction marks its row before its first statement, so an interrupted undo is seen)");
     }
 
     /**
@@ -139,7 +166,28 @@ public final class Tracker {
     /** Undoes a migration's row: its down ran. Kept, with who and when, for history. */
     public String markUndoneSql(MigrationId id, String undoneBy) {
         return "UPDATE " + qualified + " SET state = 'undone', undone_at = now(), undone_by = "
+                + escapedLiteral(undoneBy) + " WHERE state IN ('applied', 'undoing') AND " + whereSql(id);
+    }
+
+    /**
+     * Marks a row {@code undoing} before the first statement of a down that runs outside a
+     * transaction, so that an undo interrupted half-way is seen by every later command.
+     */
+    public String markUndoingSql(MigrationId id, String undoneBy) {
+        return "UPDATE " + qualified + " SET state = 'undoing', undone_at = now(), undone_by = "
                 + escapedLiteral(undoneBy) + " WHERE state = 'applied' AND " + whereSql(id);
+    }
+
+    /** An interrupted undo whose down's statements were put back (or none took effect): the row is applied again. */
+    public String backToAppliedSql(MigrationId id) {
+        return "UPDATE " + qualified + " SET state = 'applied', undone_at = NULL, undone_by = NULL WHERE state = "
+                + "'undoing' AND " + whereSql(id) + ";";
+    }
+
+    /** An interrupted undo finished by hand: the row is undone. */
+    public String finishUndoSql(MigrationId id) {
+        return "UPDATE " + qualified + " SET state = 'undone', undone_at = now() WHERE state = 'undoing' AND "
+                + whereSql(id) + ";";
     }
 
     /** The stored down SQL of applied rows, by migration: what an undo runs when no file is at hand. */
@@ -150,7 +198,7 @@ public final class Tracker {
         }
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT version, "
                 + (versionTextColumn ? "version_text" : "''") + ", name, down_sql, down_checksum, down_file FROM "
-                + qualified + " WHERE state = 'applied' AND down_sql IS NOT NULL")) {
+                + qualified + " WHERE state IN ('applied', 'undoing') AND down_sql IS NOT NULL")) {
             while (rs.next()) {
                 MigrationId id = new MigrationId(version(rs.getLong(1), rs.getString(2)), rs.getString(3));
                 downs.put(id, new StoredDown(rs.getString(4), rs.getString(5), rs.getString(6)));
@@ -451,7 +499,7 @@ public final class Tracker {
     }
 
     /** A string literal for the statements shown to an operator. */
-    private static final String STATES = "state IN ('applied', 'running', 'undone')";
+    private static final String STATES = "state IN ('applied', 'running', 'undone', 'undoing')";
 
     private static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
