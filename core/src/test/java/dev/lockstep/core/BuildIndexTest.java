@@ -84,6 +84,18 @@ class BuildIndexTest extends SchemaTestBase {
                 .hasMessageContaining("1_customers.up.sql changed after it was applied");
     }
 
+    /** Validate answers for the files as they are: it reads each, whatever the index says (only a start trusts it). */
+    @Test
+    void validateReadsEveryFileEvenWithAMatchingIndex() throws IOException {
+        index();
+        assertThat(on(classes).load().migrate().applied()).hasSize(2);
+        replaceKeepingSizeAndTime("1_customers.up.sql");
+
+        assertThat(on(classes).load().migrate().applied()).as("the start trusts the index").isEmpty();
+        assertThatThrownBy(() -> on(classes).load().validate())
+                .hasMessageContaining("1_customers.up.sql changed after it was applied");
+    }
+
     /** Keeps the index's head and drops its file lines: only a start that reads no file line still uses it. */
     private void keepOnlyTheHead() throws IOException {
         Path index = classes.resolve(LockstepIndex.PATH);
