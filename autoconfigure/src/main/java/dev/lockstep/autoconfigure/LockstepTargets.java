@@ -1,8 +1,9 @@
 package dev.lockstep.autoconfigure;
 
 import dev.lockstep.core.Lockstep;
-import dev.lockstep.core.LockstepConfigurationException;
+import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.LockstepFleet;
+import dev.lockstep.core.ValidationException;
 import java.util.List;
 import java.util.Optional;
 import org.apache.commons.logging.Log;
@@ -50,9 +51,20 @@ public final class LockstepTargets {
             if (target.engine().isPresent()) {
                 StartupMigration.run(target.engine().get(), properties);
             } else if (mode != LockstepProperties.Mode.MIGRATE) {
-                throw new LockstepConfigurationException("lockstep.mode", mode.name().toLowerCase(java.util.Locale.ROOT)
-                        + " is not available for target '" + target.name() + "', which has tenants: fleets migrate "
-                        + "only; use lockstep-cli validate per tenant, or set lockstep.mode=migrate");
+                // validate, preview and undo act in each tenant in turn, with the tenant's own target.
+                LockstepFleet fleet = target.fleet().get();
+                for (String tenant : fleet.tenantNames()) {
+                    LOG.info("Lockstep target '" + target.name() + "', tenant " + tenant);
+                    try {
+                        StartupMigration.run(fleet.tenant(tenant), properties);
+                    } catch (ValidationException e) {
+                        throw new ValidationException("Target '" + target.name() + "', tenant " + tenant + ": "
+                                + e.getMessage());
+                    } catch (LockstepException e) {
+                        throw new LockstepException("Target '" + target.name() + "', tenant " + tenant + ": "
+                                + e.getMessage(), e);
+                    }
+                }
             } else if (properties.getFleet().getStartup() == FleetProperties.Startup.CANARIES) {
                 target.fleet().get().migrateCanariesThenRestInBackground();
             } else {

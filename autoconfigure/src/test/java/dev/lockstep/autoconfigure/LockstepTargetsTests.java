@@ -160,6 +160,45 @@ class LockstepTargetsTests {
                 });
     }
 
+    /**
+     * {@code lockstep.mode=undo} (and validate, preview) on a target with tenants acts in each tenant's
+     * schema, with its search_path: the application's own {@code accounts} (the DataSource's schema) is
+     * never touched.
+     */
+    @Test
+    void undoModeOnATargetWithTenantsUndoesInEachTenantsSchemaAndValidateNamesTheTenant() throws Exception {
+        String tenantFiles = files("tenants", "0001_accounts.up.sql", "CREATE TABLE accounts (id int);\n"
+                + "INSERT INTO accounts VALUES (1);");
+        Files.writeString(folder.resolve("tenants").resolve("0001_accounts.down.sql"),
+                "DELETE FROM accounts;\nDROP TABLE accounts;");
+        try (Connection c = orders.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE accounts (id int); INSERT INTO accounts VALUES (1), (2), (3)");
+        }
+        String[] tenants = {"lockstep.targets.tenants.locations=" + tenantFiles,
+                "lockstep.targets.tenants.tenants.list=" + prefix + "1," + prefix + "2"};
+        contextRunner.withBean(DataSource.class, orders::dataSource).withPropertyValues(tenants)
+                .run(context -> assertThat(context).hasNotFailed());
+
+        contextRunner.withBean(DataSource.class, orders::dataSource).withPropertyValues(tenants)
+                .withPropertyValues("lockstep.mode=undo", "lockstep.undo.last=1")
+                .run(context -> assertThat(context).hasNotFailed());
+
+        assertThat(exists(orders, "accounts")).as("the application's own table").isTrue();
+        try (Connection c = orders.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM accounts), (SELECT string_agg(state, ',') "
+                        + "FROM \"" + prefix + "1\".lockstep_applied_migrations), to_regclass('\"" + prefix
+                        + "2\".accounts')")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(3);
+            assertThat(rs.getString(2)).isEqualTo("undone");
+            assertThat(rs.getString(3)).as("the tenant's table is gone").isNull();
+        }
+        contextRunner.withBean(DataSource.class, orders::dataSource).withPropertyValues(tenants)
+                .withPropertyValues("lockstep.mode=validate")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("Target 'tenants', tenant " + prefix + "1: Validation failed"));
+    }
+
     @Test
     void aTargetWithoutLocationsFailsStartupNamingTheProperty() {
         contextRunner.withBean(DataSource.class, orders::dataSource)
