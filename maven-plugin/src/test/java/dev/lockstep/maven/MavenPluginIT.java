@@ -10,6 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +73,36 @@ class MavenPluginIT {
                     .contains("[INFO] Applied migration 2/2 classpath:db/migrations/0002_customers_email.up.sql in ")
                     .contains("[INFO] Applied 2 migration(s) to " + schema.name() + ".lockstep_applied_migrations")
                     .contains("[INFO] Validated 2 applied migration(s) in " + schema.name());
+        }
+    }
+
+    /** With lockstep.tenants the database goals act in each tenant's schema, never in the URL's own. */
+    @Test
+    void theDatabaseGoalsRunInEachTenantNamed() throws Exception {
+        Path project = copySample("tenants");
+        try (TestSchema schema = TestPostgres.get().newSchema()) {
+            String a = schema.name() + "_a";
+            String b = schema.name() + "_b";
+            String[] database = {"-Dlockstep.url=" + schema.jdbcUrl(), "-Dlockstep.user=" + TestPostgres.get().user(),
+                    "-Dlockstep.password=" + TestPostgres.get().password(), "-Dlockstep.tenants=" + a + "," + b};
+            try {
+                Build build = mvn(project, concat(List.of("process-resources", "lockstep:migrate", "lockstep:info",
+                        "lockstep:validate"), database));
+
+                assertThat(build.exitCode()).as(build.output()).isZero();
+                assertThat(build.output()).contains("Fleet maven: 2 tenant(s): 2 migrated (4 migration(s) applied)")
+                        .contains("[INFO] Tenant " + b + ":")
+                        .contains("[INFO] Validated 2 applied migration(s) in " + b + ".lockstep_applied_migrations");
+                try (Connection c = schema.connect(); Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT to_regclass('lockstep_applied_migrations')")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).as("nothing in the URL's own schema").isNull();
+                }
+            } finally {
+                try (Connection c = TestPostgres.get().connect(); Statement s = c.createStatement()) {
+                    s.execute("DROP SCHEMA IF EXISTS " + a + " CASCADE; DROP SCHEMA IF EXISTS " + b + " CASCADE");
+                }
+            }
         }
     }
 
