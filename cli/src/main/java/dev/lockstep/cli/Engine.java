@@ -1,101 +1,46 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.core.FleetConfiguration;
-import dev.lockstep.core.FleetFailurePolicy;
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepConfiguration;
 import dev.lockstep.core.LockstepConfigurationException;
 import dev.lockstep.core.LockstepFleet;
 import dev.lockstep.core.LockstepListener;
-import dev.lockstep.core.LockstepSetting;
 import dev.lockstep.core.LockstepSettings;
-import java.util.Arrays;
 import java.util.function.Supplier;
-import org.postgresql.ds.PGSimpleDataSource;
 
-/** The engine the settings describe, on an unpooled connection of the command's own. */
+/**
+ * The engine, or the fleet, the settings describe, on unpooled connections of the command's own:
+ * every setting goes to the configuration by its catalog name, so the command line has each one the
+ * catalog has, read and checked as everywhere else.
+ */
 final class Engine {
 
     private Engine() {
     }
 
-    static Lockstep build(Settings settings, LockstepListener progress) {
-        return withAdvice(settings, configuration(settings).listener(progress)::load);
+    /** The configuration of every setting given; the fleet's settings in it say whether tenants are named. */
+    static LockstepConfiguration configuration(Settings settings, LockstepListener progress) {
+        if (settings.get(LockstepSettings.URL.name()) == null) {
+            throw new UsageException("no database: give --url=jdbc:postgresql://host:5432/db, or set "
+                    + Settings.variable(LockstepSettings.URL.name()) + ", or lockstep.url in lockstep.properties");
+        }
+        try {
+            return Lockstep.configure().settings(settings.values()).runnerName("lockstep-cli")
+                    .classLoader(Engine.class.getClassLoader()).listener(progress);
+        } catch (LockstepConfigurationException e) {
+            throw usage(e);
+        }
     }
 
-    /** Whether the settings name tenants: migrate, info and validate then run per tenant. */
-    static boolean hasTenants(Settings settings) {
-        return settings.get("tenants") != null || settings.get("tenants-query") != null;
+    static Lockstep build(Settings settings, LockstepConfiguration configuration) {
+        return withAdvice(settings, configuration::load);
     }
 
     /** The fleet the tenant settings describe: schema-per-tenant, or database-per-tenant with --tenant-url-template. */
-    static LockstepFleet fleet(Settings settings) {
-        FleetConfiguration fleet = LockstepFleet.configure(configuration(settings)).name("cli");
-        if (settings.get("tenants") != null) {
-            fleet.tenants(Arrays.stream(settings.get("tenants").split(",")).map(String::trim)
-                    .filter(t -> !t.isEmpty()).toList());
-        } else {
-            fleet.tenantsQuery(settings.get("tenants-query"));
-        }
-        if (settings.get("tenant-url-template") != null) {
-            fleet.databasePerTenant(settings.get("tenant-url-template"), settings.get("user"), settings.get("password"));
-        }
-        fleet.parallelism(number(settings, "parallelism", FleetConfiguration.DEFAULT_PARALLELISM));
-        fleet.canaries(number(settings, "canaries", 0));
-        if (settings.get("on-failure") != null) {
-            String policy = settings.get("on-failure");
-            fleet.onFailure(switch (policy) {
-                case "continue" -> FleetFailurePolicy.CONTINUE;
-                case "stop-on-first-failure" -> FleetFailurePolicy.STOP_ON_FIRST_FAILURE;
-                default -> throw new UsageException("--on-failure='" + policy + "': give continue or "
-                        + "stop-on-first-failure");
-            });
-        }
+    static LockstepFleet fleet(Settings settings, LockstepConfiguration configuration) {
+        FleetConfiguration fleet = LockstepFleet.configure(configuration).name("cli");
         return withAdvice(settings, fleet::load);
-    }
-
-    private static int number(Settings settings, String name, int fallback) {
-        String value = settings.get(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + "='" + value + "' is no whole number");
-        }
-    }
-
-    private static LockstepConfiguration configuration(Settings settings) {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        String url = settings.required("url");
-        try {
-            dataSource.setURL(url);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--url='" + url + "' is no PostgreSQL JDBC URL (" + e.getMessage()
-                    + "); write jdbc:postgresql://host:5432/database");
-        }
-        if (settings.get("user") != null) {
-            dataSource.setUser(settings.get("user"));
-        }
-        if (settings.get("password") != null) {
-            dataSource.setPassword(settings.get("password"));
-        }
-        LockstepConfiguration configuration = Lockstep.configure().dataSource(dataSource).runnerName("lockstep-cli")
-                .classLoader(Engine.class.getClassLoader());
-        for (LockstepSetting<?> setting : LockstepSettings.all()) {
-            String value = settings.get(setting.name());
-            if (value == null) {
-                continue;
-            }
-            try {
-                setting.applyText(configuration, value);
-            } catch (LockstepConfigurationException e) {
-                throw new UsageException("--" + setting.name() + "='" + value + "' cannot be read: give "
-                        + setting.expected());
-            }
-        }
-        return configuration;
     }
 
     /** Loads the engine or fleet; a missing location gets the command line's advice, not the starter's default. */
@@ -110,5 +55,12 @@ final class Engine {
             }
             throw e;
         }
+    }
+
+    /** A value that cannot be read, said as the flag the user wrote: {@code --ddl.lock-timeout='soon' cannot be read}. */
+    private static UsageException usage(LockstepConfigurationException e) {
+        String name = e.setting().startsWith("lockstep.") ? e.setting().substring("lockstep.".length()) : e.setting();
+        String problem = e.getMessage().substring(e.setting().length() + 2);
+        return new UsageException("--" + name + (problem.startsWith("'") ? "=" : ": ") + problem);
     }
 }

@@ -3,6 +3,8 @@ package dev.lockstep.cli;
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepConfigurationException;
 import dev.lockstep.core.LockstepException;
+import dev.lockstep.core.LockstepSetting;
+import dev.lockstep.core.LockstepSettings;
 import dev.lockstep.core.MigrationInfo;
 import dev.lockstep.core.MigrationReport;
 import dev.lockstep.core.MigrationVersion;
@@ -379,8 +381,22 @@ public final class LockstepCli {
         StringBuilder s = new StringBuilder("Settings (the Spring Boot property names without 'lockstep.'): a flag "
                 + "--name=value, else the environment\nvariable LOCKSTEP_NAME (dots and dashes as _), else lockstep.name "
                 + "in the file --config=FILE (default ./lockstep.properties):\n");
-        Settings.KNOWN.forEach((name, meaning) -> s.append(String.format("  --%-26s %s%n", name, wrap(meaning))));
-        s.append("  --verbose                    show Lockstep's INFO log on standard error\n");
+        for (LockstepSetting.Group group : List.of(LockstepSetting.Group.CONNECTION, LockstepSetting.Group.ENGINE,
+                LockstepSetting.Group.FLEET)) {
+            s.append(switch (group) {
+                case CONNECTION -> "\n The database (--url is required):\n";
+                case ENGINE -> "\n How it migrates:\n";
+                case FLEET -> "\n Tenants (every command runs in each tenant named):\n";
+            });
+            for (LockstepSetting<?> setting : LockstepSettings.of(group)) {
+                String meaning = setting.description() + setting.defaultText().map(value -> " (default " + value + ")")
+                        .orElse("") + (setting.aliases().isEmpty() ? "" : " Also --" + String.join(", --",
+                                setting.aliases()) + ".");
+                String flag = setting == LockstepSettings.PLACEHOLDERS ? "placeholders.NAME" : setting.name();
+                s.append(String.format("  --%-26s %s%n", flag, wrap(meaning)));
+            }
+        }
+        s.append("\n  --verbose                    show Lockstep's INFO log on standard error\n");
         return s.toString();
     }
 

@@ -7,42 +7,24 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
 /**
- * The command line's settings, with the names of the Spring Boot properties: a flag
- * {@code --locations=...} (or {@code --lockstep.locations=...}), else the environment variable
- * {@code LOCKSTEP_LOCATIONS}, else {@code lockstep.locations} in the properties file
- * ({@code --config=FILE}, by default {@code ./lockstep.properties} when it exists).
+ * The command line's settings: every entry of the catalog ({@link LockstepSettings}), named as the
+ * Spring Boot properties without {@code lockstep.}: a flag {@code --locations=...} (or
+ * {@code --lockstep.locations=...}, or an entry's shorter name such as {@code --tenants}), else the
+ * environment variable {@code LOCKSTEP_LOCATIONS}, else {@code lockstep.locations} in the properties
+ * file ({@code --config=FILE}, by default {@code ./lockstep.properties} when it exists). A
+ * placeholder's value is {@code --placeholders.<name>=value}. Nothing is declared here: the catalog
+ * says what each setting is, how it is read and what makes it wrong.
  */
 final class Settings {
 
-    /**
-     * Every setting, without the {@code lockstep.} prefix, with what it means, for {@code --help}:
-     * the database, then the engine's settings as {@link LockstepSettings} lists them.
-     */
-    static final Map<String, String> KNOWN = new LinkedHashMap<>();
+    private static final String PLACEHOLDER = LockstepSettings.PLACEHOLDERS.name() + ".";
 
-    static {
-        KNOWN.put("url", "JDBC URL of the database, e.g. jdbc:postgresql://db:5432/orders (required)");
-        KNOWN.put("user", "login user");
-        KNOWN.put("password", "login password");
-        KNOWN.put("tenants", "tenants, comma-separated: every command runs in each tenant (schema-per-tenant "
-                + "unless --tenant-url-template)");
-        KNOWN.put("tenants-query", "a query on --url whose first column lists the tenants, instead of --tenants");
-        KNOWN.put("tenant-url-template", "database-per-tenant: a tenant's JDBC URL, ${tenant} for its name");
-        KNOWN.put("parallelism", "tenants migrated at once (default 4)");
-        KNOWN.put("canaries", "how many tenants (the first) migrate first; a failed one stops the rest (default 0)");
-        KNOWN.put("on-failure", "stop-on-first-failure (default) or continue");
-        for (LockstepSetting<?> setting : LockstepSettings.all()) {
-            KNOWN.put(setting.name(), setting.description()
-                    + setting.defaultText().map(value -> " (default " + value + ")").orElse(""));
-        }
-    }
-
+    /** The settings by their names; a placeholder by {@code placeholders.<name>}. */
     private final Map<String, String> values;
 
     private Settings(Map<String, String> values) {
@@ -55,26 +37,36 @@ final class Settings {
      * @throws UsageException for an unknown setting or an unreadable properties file
      */
     static Settings resolve(Map<String, String> flags, Map<String, String> environment) {
-        for (String name : flags.keySet()) {
-            if (!KNOWN.containsKey(name) && !name.equals("config")) {
-                throw new UsageException("unknown option --" + name + "; see --help for the settings");
-            }
-        }
-        Map<String, String> file = fromFile(flags.get("config"));
         Map<String, String> values = new LinkedHashMap<>();
-        for (String name : KNOWN.keySet()) {
-            String value = flags.get(name);
-            if (value == null) {
-                value = environment.get(variable(name));
-            }
-            if (value == null) {
-                value = file.get(name);
-            }
-            if (value != null) {
-                values.put(name, value.strip());
+        fromFile(flags.get("config")).forEach((name, value) -> values.put(name, value));
+        for (LockstepSetting<?> setting : LockstepSettings.all()) {
+            String variable = environment.get(variable(setting.name()));
+            if (variable != null) {
+                values.put(setting.name(), variable);
             }
         }
+        environment.forEach((variable, value) -> {
+            String prefix = "LOCKSTEP_" + PLACEHOLDER.toUpperCase(Locale.ROOT).replace('.', '_');
+            if (variable.startsWith(prefix)) {
+                values.put(PLACEHOLDER + variable.substring(prefix.length()).toLowerCase(Locale.ROOT), value);
+            }
+        });
+        flags.forEach((name, value) -> {
+            if (!name.equals("config")) {
+                values.put(canonical(name, "unknown option --" + name + "; see --help for the settings"), value);
+            }
+        });
+        values.replaceAll((name, value) -> value.strip());
         return new Settings(values);
+    }
+
+    /** The catalog's name for a name a user wrote (an entry's name or alias, or a placeholder). */
+    private static String canonical(String name, String unknown) {
+        if (name.startsWith(PLACEHOLDER) && name.length() > PLACEHOLDER.length()) {
+            return name;
+        }
+        return LockstepSettings.byKey(name).filter(s -> s != LockstepSettings.PLACEHOLDERS)
+                .orElseThrow(() -> new UsageException(unknown)).name();
     }
 
     /** {@code ddl.lock-timeout} → {@code LOCKSTEP_DDL_LOCK_TIMEOUT}, as Spring Boot binds environment variables. */
@@ -95,30 +87,19 @@ final class Settings {
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (String key : properties.stringPropertyNames()) {
-            String name = key.startsWith("lockstep.") ? key.substring("lockstep.".length()) : key;
-            if (!KNOWN.containsKey(name)) {
-                throw new UsageException(file + ": unknown setting '" + key + "'; see --help for the settings");
-            }
-            values.put(name, properties.getProperty(key));
+            String name = key.startsWith(LockstepSetting.PREFIX) ? key.substring(LockstepSetting.PREFIX.length()) : key;
+            values.put(canonical(name, file + ": unknown setting '" + key + "'; see --help for the settings"),
+                    properties.getProperty(key));
         }
+        return values;
+    }
+
+    /** Every setting that was given, by the catalog's name, for {@code LockstepConfiguration.settings}. */
+    Map<String, String> values() {
         return values;
     }
 
     String get(String name) {
         return values.get(name);
-    }
-
-    String required(String name) {
-        String value = values.get(name);
-        if (value == null || value.isEmpty()) {
-            throw new UsageException("no database: give --" + name + "=jdbc:postgresql://host:5432/db, or set "
-                    + variable(name) + ", or lockstep." + name + " in lockstep.properties");
-        }
-        return value;
-    }
-
-    List<String> list(String name) {
-        String value = values.get(name);
-        return value == null ? List.of() : List.of(value.split("\\s*,\\s*"));
     }
 }

@@ -1,6 +1,7 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.core.Lockstep;
+import dev.lockstep.core.LockstepConfiguration;
 import dev.lockstep.core.LockstepFleet;
 import dev.lockstep.core.LockstepListener;
 import java.util.List;
@@ -32,10 +33,11 @@ final class Targets {
     }
 
     static Targets of(Settings settings, LockstepListener progress) {
-        if (Engine.hasTenants(settings)) {
-            return new Targets(Optional.of(Engine.fleet(settings)), null);
+        LockstepConfiguration configuration = Engine.configuration(settings, progress);
+        if (configuration.hasTenants()) {
+            return new Targets(Optional.of(Engine.fleet(settings, configuration)), null);
         }
-        return new Targets(Optional.empty(), Engine.build(settings, progress));
+        return new Targets(Optional.empty(), Engine.build(settings, configuration));
     }
 
     /** The fleet, when tenants were named. */

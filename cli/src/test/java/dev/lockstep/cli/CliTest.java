@@ -153,6 +153,10 @@ class CliTest extends CliTestBase {
         assertThat(value.exitCode()).isEqualTo(2);
         assertThat(value.err()).contains("--ddl.lock-timeout='soon' cannot be read: give a duration such as 250ms");
 
+        CliProcess.Result tenantsNowhere = cli("info", "--tenants=a", "--tenants.mode=database");
+        assertThat(tenantsNowhere.exitCode()).isEqualTo(2);
+        assertThat(tenantsNowhere.err()).contains("lockstep.tenants.url-template: is not set, and tenants.mode=database");
+
         CliProcess.Result noDatabase = CliProcess.run(dir, Map.of(), "migrate");
         assertThat(noDatabase.exitCode()).isEqualTo(2);
         assertThat(noDatabase.err()).contains("no database: give --url=").contains("LOCKSTEP_URL");

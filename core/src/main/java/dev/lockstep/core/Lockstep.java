@@ -86,7 +86,7 @@ public final class Lockstep {
         MigrateCommand running = activeRun.get();
         if (running != null) {
             // The run holds a connection, maybe the pool's last one: answer from what it knows.
-            return MigrationInventory.of(onDisk, running.knownRows(), engine.settings().versions());
+            return MigrationInventory.of(onDisk, running.knownRows(), engine.settings().get(LockstepSettings.VERSIONS));
         }
         return new InfoCommand(engine).run(onDisk);
     }

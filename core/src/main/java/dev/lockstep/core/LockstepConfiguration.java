@@ -2,52 +2,66 @@ package dev.lockstep.core;
 
 import dev.lockstep.core.internal.files.MigrationScanner;
 import dev.lockstep.core.internal.files.Placeholders;
+import dev.lockstep.core.internal.fleet.DriverDataSource;
 import dev.lockstep.core.internal.run.EngineParts;
 import dev.lockstep.core.internal.run.RunSettings;
 import dev.lockstep.core.internal.run.RunTarget;
-import dev.lockstep.core.internal.tracker.Identifiers;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Fluent settings for a {@link Lockstep}; {@link #load()} checks them and builds it. Setting names
- * in errors are the Spring Boot property keys ({@code lockstep.table}, ...), so one message serves
- * both plain Java and Boot users.
+ * Fluent settings for a {@link Lockstep} (and, through {@link LockstepFleet#configure}, a fleet): a
+ * thin front over the catalog, {@link LockstepSettings}. Each method sets one entry; {@link
+ * #settings(Map)} sets any entry by its key, as text; {@link #load()} checks every value against its
+ * entry and builds the engine. Setting names in errors are the Spring Boot property keys
+ * ({@code lockstep.table}, ...), so one message serves plain Java, Boot, the command line and Maven.
  */
 public final class LockstepConfiguration {
 
     private static final System.Logger LOG = System.getLogger(LockstepConfiguration.class.getName());
 
+    /** What was set, by entry; an entry not here has its default. */
+    private final Map<LockstepSetting<?>, Object> values = new LinkedHashMap<>();
     private DataSource dataSource;
-    private List<String> locations = LockstepSettings.LOCATIONS.defaultValue().orElseThrow();
-    private String schema;
-    private String table = LockstepSettings.TABLE.defaultValue().orElseThrow();
-    private Long lockKey;
-    private Duration lockTimeout = LockstepSettings.LOCK_TIMEOUT.defaultValue().orElseThrow();
-    private Duration reportInterval = LockstepSettings.LOCK_REPORT_INTERVAL.defaultValue().orElseThrow();
-    private Duration statementTimeout;
-    private Duration ddlLockTimeout = LockstepSettings.DDL_LOCK_TIMEOUT.defaultValue().orElseThrow();
-    private Duration ddlMaxWait = LockstepSettings.DDL_MAX_WAIT.defaultValue().orElseThrow();
-    private String baselineVersion;
-    private int connectRetries = LockstepSettings.CONNECT_RETRIES.defaultValue().orElseThrow();
-    private Duration connectRetriesInterval = LockstepSettings.CONNECT_RETRIES_INTERVAL.defaultValue().orElseThrow();
-    private VersionsMode versions = LockstepSettings.VERSIONS.defaultValue().orElseThrow();
-    private ChecksumPolicy checksum = LockstepSettings.CHECKSUM.defaultValue().orElseThrow();
     private String runnerName;
     private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
     private final List<LockstepListener> listeners = new ArrayList<>();
     private final List<MigrationHook> hooks = new ArrayList<>();
-    private Map<String, String> placeholders = Map.of();
 
     LockstepConfiguration() {
     }
 
-    /** The database to migrate. Lockstep borrows one connection per run and returns it as it came. */
+    /**
+     * Sets one entry of the catalog; {@code null} puts its default back.
+     *
+     * @return this configuration
+     */
+    public <T> LockstepConfiguration set(LockstepSetting<T> setting, T value) {
+        if (value == null) {
+            values.remove(setting);
+        } else {
+            values.put(setting, value);
+        }
+        return this;
+    }
+
+    /** The value set for an entry, without its default. */
+    <T> Optional<T> value(LockstepSetting<T> setting) {
+        @SuppressWarnings("unchecked") // set(...) keeps each value with its own entry
+        T value = (T) values.get(setting);
+        return Optional.ofNullable(value);
+    }
+
+    /**
+     * The database to migrate. Lockstep borrows one connection per run and returns it as it came.
+     * Without one, {@link LockstepSettings#URL} (with user and password) opens connections of its own.
+     */
     public LockstepConfiguration dataSource(DataSource dataSource) {
         this.dataSource = dataSource;
         return this;
@@ -59,44 +73,37 @@ public final class LockstepConfiguration {
     }
 
     public LockstepConfiguration locations(List<String> locations) {
-        this.locations = List.copyOf(locations);
-        return this;
+        return set(LockstepSettings.LOCATIONS, List.copyOf(locations));
     }
 
     /** The tracker's schema, created if missing; by default the connection's current schema. */
     public LockstepConfiguration schema(String schema) {
-        this.schema = schema;
-        return this;
+        return set(LockstepSettings.SCHEMA, schema);
     }
 
     /** The tracker table's name. */
     public LockstepConfiguration table(String table) {
-        this.table = table;
-        return this;
+        return set(LockstepSettings.TABLE, table);
     }
 
     /** The advisory lock key; by default derived from the qualified tracker table name. */
     public LockstepConfiguration lockKey(Long lockKey) {
-        this.lockKey = lockKey;
-        return this;
+        return set(LockstepSettings.LOCK_KEY, lockKey);
     }
 
     /** How long to wait for another runner's lock before failing (default 10 minutes). */
     public LockstepConfiguration lockTimeout(Duration lockTimeout) {
-        this.lockTimeout = lockTimeout;
-        return this;
+        return set(LockstepSettings.LOCK_TIMEOUT, lockTimeout);
     }
 
     /** How often to log and publish who holds the lock while waiting (default 10 seconds). */
     public LockstepConfiguration reportInterval(Duration reportInterval) {
-        this.reportInterval = reportInterval;
-        return this;
+        return set(LockstepSettings.LOCK_REPORT_INTERVAL, reportInterval);
     }
 
     /** {@code statement_timeout} for each migration statement; {@code null} leaves the server's. */
     public LockstepConfiguration statementTimeout(Duration statementTimeout) {
-        this.statementTimeout = statementTimeout;
-        return this;
+        return set(LockstepSettings.STATEMENT_TIMEOUT, statementTimeout);
     }
 
     /**
@@ -104,17 +111,15 @@ public final class LockstepConfiguration {
      * off). When a statement waits longer for a lock, PostgreSQL cancels it, the migration's
      * transaction is rolled back and tried again after a pause, so the table's own queries never
      * queue behind a waiting {@code ALTER} for longer than this. {@code CONCURRENTLY} statements,
-     * {@code VACUUM} and {@code ANALYZE}, whose waits hold up no query, run without it.
+     * plain {@code VACUUM} and {@code ANALYZE}, whose waits hold up no query, run without it.
      */
     public LockstepConfiguration ddlLockTimeout(Duration ddlLockTimeout) {
-        this.ddlLockTimeout = ddlLockTimeout;
-        return this;
+        return set(LockstepSettings.DDL_LOCK_TIMEOUT, ddlLockTimeout);
     }
 
     /** How long a migration keeps trying to get its locks before the run fails (default 10 minutes). */
     public LockstepConfiguration ddlMaxWait(Duration ddlMaxWait) {
-        this.ddlMaxWait = ddlMaxWait;
-        return this;
+        return set(LockstepSettings.DDL_MAX_WAIT, ddlMaxWait);
     }
 
     /**
@@ -124,8 +129,7 @@ public final class LockstepConfiguration {
      * dotted version ({@code 1.5}).
      */
     public LockstepConfiguration baselineVersion(String baselineVersion) {
-        this.baselineVersion = baselineVersion;
-        return this;
+        return set(LockstepSettings.BASELINE_VERSION, baselineVersion);
     }
 
     /** A whole-number {@link #baselineVersion(String)}. */
@@ -138,24 +142,20 @@ public final class LockstepConfiguration {
      * fail at once). Tries are one second apart at first, twice as long each time.
      */
     public LockstepConfiguration connectRetries(int connectRetries) {
-        this.connectRetries = connectRetries;
-        return this;
+        return set(LockstepSettings.CONNECT_RETRIES, connectRetries);
     }
 
     /** The longest pause between two connect tries (default 120 seconds). */
     public LockstepConfiguration connectRetriesInterval(Duration connectRetriesInterval) {
-        this.connectRetriesInterval = connectRetriesInterval;
-        return this;
+        return set(LockstepSettings.CONNECT_RETRIES_INTERVAL, connectRetriesInterval);
     }
 
     public LockstepConfiguration versions(VersionsMode versions) {
-        this.versions = versions;
-        return this;
+        return set(LockstepSettings.VERSIONS, versions);
     }
 
     public LockstepConfiguration checksum(ChecksumPolicy checksum) {
-        this.checksum = checksum;
-        return this;
+        return set(LockstepSettings.CHECKSUM, checksum);
     }
 
     /**
@@ -176,15 +176,26 @@ public final class LockstepConfiguration {
     /**
      * Settings by their keys ({@code lockstep.lock.timeout} or {@code lock.timeout}, see
      * {@link LockstepSettings}), with values written as in a properties file ({@code 10s},
-     * {@code shared}, {@code classpath:a,filesystem:/b}): for tools that read settings as text.
+     * {@code shared}, {@code classpath:a,filesystem:/b}): for tools that read settings as text. A
+     * placeholder's value is {@code placeholders.<name>}; fleet settings ({@code tenants.list}, ...)
+     * are read by {@link LockstepFleet#configure}.
      *
      * @throws LockstepConfigurationException naming an unknown key, or a value that cannot be read
      */
     public LockstepConfiguration settings(Map<String, String> settings) {
-        settings.forEach((key, value) -> LockstepSettings.byKey(key)
-                .orElseThrow(() -> new LockstepConfigurationException(key, "is no Lockstep setting; the settings are "
-                        + LockstepSettings.keys()))
-                .applyText(this, value));
+        settings.forEach((key, text) -> {
+            LockstepSetting<?> setting = LockstepSettings.byKey(key).orElseThrow(() -> new LockstepConfigurationException(
+                    key, "is no Lockstep setting; the settings are " + LockstepSettings.keys()));
+            String name = key.startsWith(LockstepSetting.PREFIX) ? key.substring(LockstepSetting.PREFIX.length()) : key;
+            if (setting == LockstepSettings.PLACEHOLDERS && name.startsWith(setting.name() + ".")) {
+                Map<String, String> placeholders = new LinkedHashMap<>(value(LockstepSettings.PLACEHOLDERS)
+                        .orElse(Map.of()));
+                placeholders.put(name.substring(setting.name().length() + 1), text);
+                placeholders(placeholders);
+            } else {
+                setting.applyText(this, text);
+            }
+        });
         return this;
     }
 
@@ -194,8 +205,7 @@ public final class LockstepConfiguration {
      * replaced; with some set, a {@code ${name}} without a value is an error naming the file and line.
      */
     public LockstepConfiguration placeholders(Map<String, String> placeholders) {
-        this.placeholders = Map.copyOf(placeholders);
-        return this;
+        return set(LockstepSettings.PLACEHOLDERS, Map.copyOf(placeholders));
     }
 
     public LockstepConfiguration listener(LockstepListener listener) {
@@ -208,6 +218,11 @@ public final class LockstepConfiguration {
         return this;
     }
 
+    /** Whether tenants are set ({@code tenants.list} or {@code tenants.query}): a fleet, not a single engine. */
+    public boolean hasTenants() {
+        return value(LockstepSettings.TENANTS_LIST).isPresent() || value(LockstepSettings.TENANTS_QUERY).isPresent();
+    }
+
     /**
      * Checks every setting, including that each location exists, and builds the engine. Opens no
      * connection and reads no migration file.
@@ -215,79 +230,68 @@ public final class LockstepConfiguration {
      * @throws LockstepConfigurationException naming the first bad setting
      */
     public Lockstep load() {
+        List<String> forTenants = LockstepSettings.of(LockstepSetting.Group.FLEET).stream()
+                .filter(setting -> values.containsKey(setting)).map(LockstepSetting::key).toList();
+        if (!forTenants.isEmpty()) {
+            throw new LockstepConfigurationException(forTenants.get(0), "is for tenants, and this is one engine"
+                    + (hasTenants() ? ": build a fleet with LockstepFleet.configure(configuration)"
+                            : " with no tenants named; set lockstep.tenants.list or lockstep.tenants.query, or remove "
+                                    + String.join(", ", forTenants)));
+        }
         return new Lockstep(check(), EngineParts.STANDARD);
     }
 
     /**
-     * The checked settings {@link #load()} builds the engine from.
+     * The checked settings {@link #load()} builds the engine from: each value checked against its
+     * entry, then what depends on two at once.
      *
      * @throws LockstepConfigurationException naming the first bad setting
      */
     RunSettings check() {
-        if (dataSource == null) {
-            throw new LockstepConfigurationException("dataSource", "no DataSource is set; pass the database to migrate");
+        Map<LockstepSetting<?>, Object> checked = new LinkedHashMap<>();
+        for (LockstepSetting<?> setting : LockstepSettings.all()) {
+            checkInto(setting, checked);
         }
-        if (locations.isEmpty()) {
-            throw new LockstepConfigurationException(MigrationScanner.SETTING, "no location is set; use "
-                    + LockstepSettings.LOCATIONS.defaultText().orElseThrow() + " or filesystem:/path/to/migrations");
-        }
-        locations.forEach(MigrationScanner::validate);
+        RunSettings settings = new RunSettings(target(checked), checked, Optional.ofNullable(runnerName),
+                classLoader != null ? classLoader : Lockstep.class.getClassLoader(), listeners, hooks);
+        List<String> locations = settings.get(LockstepSettings.LOCATIONS);
         locations.stream().filter(MigrationScanner::hasNoPrefix).forEach(location -> LOG.log(Level.INFO,
                 "lockstep.locations: '" + location + "' has no prefix and is read as classpath:" + location
                         + "; write filesystem:" + location + " for a folder on disk"));
-        ClassLoader loader = classLoader != null ? classLoader : Lockstep.class.getClassLoader();
-        MigrationScanner scanner = new MigrationScanner(loader);
+        MigrationScanner scanner = new MigrationScanner(settings.classLoader());
         locations.forEach(scanner::requireExists);
-        if (schema != null) {
-            Identifiers.validate("lockstep.schema", schema);
-        }
-        Identifiers.validate("lockstep.table", table);
-        requireNonNegative("lockstep.lock.timeout", lockTimeout);
-        if (reportInterval == null || reportInterval.isNegative() || reportInterval.isZero()) {
-            throw new LockstepConfigurationException("lockstep.lock.report-interval", "'" + reportInterval
-                    + "' must be longer than zero, e.g. 10s: it is how often a waiting runner says who holds the lock");
-        }
-        if (statementTimeout != null) {
-            requireNonNegative("lockstep.statement-timeout", statementTimeout);
-        }
-        requireNonNegative("lockstep.ddl.lock-timeout", ddlLockTimeout);
-        requireNonNegative("lockstep.ddl.max-wait", ddlMaxWait);
-        if (!ddlLockTimeout.isZero() && ddlMaxWait.compareTo(ddlLockTimeout) < 0) {
-            throw new LockstepConfigurationException("lockstep.ddl.max-wait", "'" + ddlMaxWait + "' is shorter than "
-                    + "lockstep.ddl.lock-timeout ('" + ddlLockTimeout + "'), so no migration could wait even once; "
+        Duration lockTimeout = settings.get(LockstepSettings.DDL_LOCK_TIMEOUT);
+        Duration maxWait = settings.get(LockstepSettings.DDL_MAX_WAIT);
+        if (!lockTimeout.isZero() && maxWait.compareTo(lockTimeout) < 0) {
+            throw new LockstepConfigurationException(LockstepSettings.DDL_MAX_WAIT.key(), "'" + maxWait + "' is shorter "
+                    + "than lockstep.ddl.lock-timeout ('" + lockTimeout + "'), so no migration could wait even once; "
                     + "give it minutes, e.g. 10m");
         }
-        Optional<MigrationVersion> baseline = Optional.empty();
-        if (baselineVersion != null) {
-            try {
-                baseline = Optional.of(MigrationVersion.parse(baselineVersion));
-            } catch (IllegalArgumentException e) {
-                throw new LockstepConfigurationException("lockstep.baseline-version", "'" + baselineVersion + "' is no "
-                        + "migration version (" + e.getMessage() + "); give the version of the last migration the "
-                        + "schema already has, e.g. 42 or 1.5");
-            }
-        }
-        if (connectRetries < 0) {
-            throw new LockstepConfigurationException("lockstep.connect-retries", "'" + connectRetries
-                    + "' must be zero (fail at once) or more");
-        }
-        requireNonNegative("lockstep.connect-retries-interval", connectRetriesInterval);
-        if (versions == null) {
-            throw new LockstepConfigurationException("lockstep.versions", "is not set; use unique or shared");
-        }
-        if (checksum == null) {
-            throw new LockstepConfigurationException("lockstep.checksum", "is not set; use fail, warn or ignore");
-        }
-        RunTarget target = RunTarget.of(dataSource, Optional.ofNullable(schema), table, Optional.ofNullable(lockKey),
-                Placeholders.of(placeholders));
-        return new RunSettings(target, locations, lockTimeout, reportInterval, Optional.ofNullable(statementTimeout),
-                ddlLockTimeout, ddlMaxWait, baseline, connectRetries, connectRetriesInterval, versions, checksum,
-                Optional.ofNullable(runnerName), loader, listeners, hooks);
+        return settings;
     }
 
-    private static void requireNonNegative(String setting, Duration value) {
-        if (value == null || value.isNegative()) {
-            throw new LockstepConfigurationException(setting, "'" + value + "' must be zero or longer, e.g. 10s or 5m");
+    private <T> void checkInto(LockstepSetting<T> setting, Map<LockstepSetting<?>, Object> checked) {
+        Optional<T> value = value(setting).or(setting::defaultValue);
+        value.ifPresent(v -> checked.put(setting, setting.checked(v)));
+    }
+
+    /** The database the engine acts on: the DataSource, else one of its own from {@code lockstep.url}. */
+    private RunTarget target(Map<LockstepSetting<?>, Object> checked) {
+        DataSource database = dataSource;
+        String url = (String) checked.get(LockstepSettings.URL);
+        if (database == null && url == null) {
+            throw new LockstepConfigurationException("dataSource", "no DataSource is set; pass the database to "
+                    + "migrate, or set lockstep.url (with lockstep.user and lockstep.password)");
         }
+        if (database == null) {
+            database = new DriverDataSource(url, (String) checked.get(LockstepSettings.USER),
+                    (String) checked.get(LockstepSettings.PASSWORD));
+        }
+        @SuppressWarnings("unchecked") // the catalog's type for placeholders
+        Map<String, String> placeholders = (Map<String, String>) checked.getOrDefault(LockstepSettings.PLACEHOLDERS,
+                Map.of());
+        return RunTarget.of(database, Optional.ofNullable((String) checked.get(LockstepSettings.SCHEMA)),
+                (String) checked.get(LockstepSettings.TABLE), Optional.ofNullable((Long) checked.get(
+                        LockstepSettings.LOCK_KEY)), Placeholders.of(placeholders));
     }
 }

@@ -370,7 +370,7 @@ public final class LockstepFleet {
             @Override
             public List<LoadedMigration> loadEveryFile() {
                 return new MigrationLoader(MigrationScanner.readingEveryFile(settings.classLoader()),
-                        settings.versions(), target.placeholders()).load(settings.locations());
+                        settings.get(LockstepSettings.VERSIONS), target.placeholders()).load(settings.get(LockstepSettings.LOCATIONS));
             }
         });
     }
@@ -380,8 +380,8 @@ public final class LockstepFleet {
         List<LoadedMigration> read = files;
         if (read == null) {
             Placeholders sample = settings.target().placeholders().with(databases.placeholders("tenant"));
-            read = new MigrationLoader(new MigrationScanner(settings.classLoader()), settings.versions(), sample)
-                    .load(settings.locations());
+            read = new MigrationLoader(new MigrationScanner(settings.classLoader()), settings.get(LockstepSettings.VERSIONS), sample)
+                    .load(settings.get(LockstepSettings.LOCATIONS));
             files = read;
         }
         return read;

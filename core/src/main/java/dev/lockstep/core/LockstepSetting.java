@@ -1,21 +1,38 @@
 package dev.lockstep.core;
 
+import java.util.List;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * One setting of the engine, written down once: its property key, its type, its default and what it
- * means, how to read it from text and which builder method takes it. Spring Boot's properties, the
- * command line (flags, {@code LOCKSTEP_*} variables, {@code lockstep.properties}) and
- * {@code lockstep-test} all read the same entry ({@link LockstepSettings} lists them).
+ * One setting, written down once: its property key, its type, its default and what it means, how to
+ * read it from text and what makes a value wrong. Spring Boot's properties, the command line (flags,
+ * {@code LOCKSTEP_*} variables, {@code lockstep.properties}), the Maven plugin and
+ * {@code lockstep-test} all read the same entry ({@link LockstepSettings} lists them), and
+ * {@link LockstepConfiguration} holds values by entry.
  *
- * @param <T> the value's type, as the builder takes it
+ * @param <T> the value's type, as the configuration takes it
  */
 public final class LockstepSetting<T> {
 
     /** The prefix of every key, as Spring Boot binds it. */
     public static final String PREFIX = "lockstep.";
+
+    /** Who reads a setting: every engine, the connection a tool opens, or a fleet of tenants. */
+    public enum Group {
+        /** How an engine migrates: every entry point, and each named target may override it. */
+        ENGINE,
+        /** Where a tool connects: the command line and the Maven plugin; Spring Boot builds its DataSource itself. */
+        CONNECTION,
+        /** Which tenants and how they run: read by {@link LockstepFleet}. */
+        FLEET
+    }
+
+    /** What makes a value wrong, said without the key (the exception names it); empty when it is fine. */
+    @FunctionalInterface
+    interface Check<T> {
+        Optional<String> problem(T value);
+    }
 
     private final String name;
     private final Class<?> type;
@@ -24,10 +41,12 @@ public final class LockstepSetting<T> {
     private final String description;
     private final String expected;
     private final Function<String, T> parse;
-    private final BiConsumer<LockstepConfiguration, T> apply;
+    private final Check<T> check;
+    private final Group group;
+    private final List<String> aliases;
 
     LockstepSetting(String name, Class<?> type, T defaultValue, String defaultText, String description,
-            String expected, Function<String, T> parse, BiConsumer<LockstepConfiguration, T> apply) {
+            String expected, Function<String, T> parse, Check<T> check, Group group, List<String> aliases) {
         this.name = name;
         this.type = type;
         this.defaultValue = Optional.ofNullable(defaultValue);
@@ -35,7 +54,9 @@ public final class LockstepSetting<T> {
         this.description = description;
         this.expected = expected;
         this.parse = parse;
-        this.apply = apply;
+        this.check = check;
+        this.group = group;
+        this.aliases = List.copyOf(aliases);
     }
 
     /** Its name without the prefix, as the command line's flag names it: {@code ddl.lock-timeout}. */
@@ -48,7 +69,7 @@ public final class LockstepSetting<T> {
         return PREFIX + name;
     }
 
-    /** The type of its value: {@code Duration}, {@code String}, {@code Integer}, {@code List}, an enum. */
+    /** The type of its value: {@code Duration}, {@code String}, {@code Integer}, {@code List}, {@code Map}, an enum. */
     public Class<?> type() {
         return type;
     }
@@ -73,9 +94,19 @@ public final class LockstepSetting<T> {
         return expected;
     }
 
+    /** Who reads it. */
+    public Group group() {
+        return group;
+    }
+
+    /** The command line's shorter names for it, kept from before the catalog held it: {@code tenants-query}. */
+    public List<String> aliases() {
+        return aliases;
+    }
+
     /** Gives the configuration this value (which the configuration checks when it loads). */
     public void apply(LockstepConfiguration configuration, T value) {
-        apply.accept(configuration, value);
+        configuration.set(this, value);
     }
 
     /**
@@ -95,6 +126,19 @@ public final class LockstepSetting<T> {
         } catch (RuntimeException e) {
             throw new LockstepConfigurationException(key(), "'" + text + "' cannot be read: give " + expected);
         }
+    }
+
+    /**
+     * The value, checked.
+     *
+     * @throws LockstepConfigurationException naming the key, what is wrong and what a value looks like
+     */
+    T checked(T value) {
+        Optional<String> problem = check.problem(value);
+        if (problem.isPresent()) {
+            throw new LockstepConfigurationException(key(), problem.get());
+        }
+        return value;
     }
 
     @Override

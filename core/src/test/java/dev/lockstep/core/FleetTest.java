@@ -237,6 +237,34 @@ class FleetTest {
         assertThat(count("SELECT count(*) FROM pg_tables WHERE schemaname LIKE '" + prefix + "%'")).isZero();
     }
 
+    /** The catalog end to end: a fleet from text settings alone (as the CLI and Maven read them) is the same fleet. */
+    @Test
+    void aFleetReadFromTextSettingsAloneMigratesItsTenantsWithTheirPlaceholders() throws Exception {
+        List<String> tenants = createTenants(3);
+        writeMigrations(2, "");
+        files.add("0001_step.up.sql", "CREATE TABLE effects (migration int);\nCOMMENT ON TABLE effects IS "
+                + "'${app} ${tenant}';\nCREATE TABLE t_001 (id int);\nINSERT INTO effects (migration) VALUES (1);\n");
+        TestPostgres server = TestPostgres.get();
+        LockstepConfiguration fromText = Lockstep.configure().settings(java.util.Map.of(
+                "lockstep.url", home.jdbcUrl(), "user", server.user(), "password", server.password(),
+                "locations", files.location(), "tenants.list", String.join(",", tenants),
+                "placeholders.app", "shop", "fleet.parallelism", "2", "fleet.on-failure", "continue"));
+
+        assertThat(fromText.hasTenants()).isTrue();
+        FleetReport report = LockstepFleet.configure(fromText).load().migrate();
+
+        assertThat(report.migrated()).hasSize(3);
+        assertThat(single("SELECT obj_description('\"" + tenants.get(1) + "\".effects'::regclass)"))
+                .isEqualTo("shop " + tenants.get(1));
+        assertThatThrownBy(() -> Lockstep.configure().settings(java.util.Map.of("fleet.parallelism", "0")).load())
+                .isInstanceOfSatisfying(LockstepConfigurationException.class,
+                        e -> assertThat(e.setting()).isEqualTo("lockstep.fleet.parallelism"));
+        assertThatThrownBy(() -> LockstepFleet.configure(Lockstep.configure().dataSource(home.dataSource())
+                .locations(files.location()).settings(java.util.Map.of("tenants", "a", "tenant-url-template",
+                        "jdbc:postgresql://db/app"))).load())
+                .hasMessageContaining("lockstep.tenants.url-template").hasMessageContaining("has no ${tenant}");
+    }
+
     @Test
     void aNewTenantIsMigratedUnderItsLockAndAwaitable() throws Exception {
         writeMigrations(4, "");

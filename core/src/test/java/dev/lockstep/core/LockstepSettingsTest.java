@@ -27,7 +27,10 @@ class LockstepSettingsTest {
             setting.defaultText().ifPresent(text -> assertThat(setting.parse(text)).as("%s's default, read back",
                     setting.key()).isEqualTo(setting.defaultValue().get()));
         }
-        assertThat(new HashSet<>(LockstepSettings.all())).hasSize(14);
+        assertThat(new HashSet<>(LockstepSettings.all())).hasSize(27);
+        assertThat(LockstepSettings.all()).flatExtracting(LockstepSetting::aliases)
+                .containsExactly("tenants", "tenants-query", "tenant-url-template", "parallelism", "canaries",
+                        "on-failure");
     }
 
     @ParameterizedTest

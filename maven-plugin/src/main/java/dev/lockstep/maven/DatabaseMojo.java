@@ -1,17 +1,22 @@
 package dev.lockstep.maven;
 
 import dev.lockstep.core.Lockstep;
-import dev.lockstep.core.FleetConfiguration;
 import dev.lockstep.core.LockstepConfiguration;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.LockstepFleet;
+import dev.lockstep.core.LockstepSetting;
+import dev.lockstep.core.LockstepSettings;
+import java.util.EnumSet;
 import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.postgresql.ds.PGSimpleDataSource;
 
-/** A goal that talks to a database, on an unpooled connection of its own, as the command line does. */
+/**
+ * A goal that talks to a database, on unpooled connections of its own, as the command line does:
+ * every setting of the catalog is read ({@code -Dlockstep.*} or the POM's properties), and with
+ * tenants ({@code lockstep.tenants.list}, {@code tenants.query}) the goal runs in each tenant.
+ */
 abstract class DatabaseMojo extends LockstepMojo {
 
     /** JDBC URL of the database, e.g. {@code jdbc:postgresql://localhost:5432/orders}. */
@@ -24,17 +29,9 @@ abstract class DatabaseMojo extends LockstepMojo {
     @Parameter(property = "lockstep.password")
     String password;
 
-    /** Tenants, comma-separated: the goal runs in each, a schema of {@code url} unless {@code tenantUrlTemplate}. */
+    /** Tenants, comma-separated ({@code lockstep.tenants.list}; {@code lockstep.tenants} for short). */
     @Parameter(property = "lockstep.tenants")
     List<String> tenants;
-
-    /** A query on {@code url} whose first column lists the tenants, instead of {@code tenants}. */
-    @Parameter(property = "lockstep.tenants-query")
-    String tenantsQuery;
-
-    /** Database-per-tenant: a tenant's JDBC URL, <code>${tenant}</code> for its name. */
-    @Parameter(property = "lockstep.tenant-url-template")
-    String tenantUrlTemplate;
 
     @Override
     final void run() throws MojoExecutionException, MojoFailureException {
@@ -47,41 +44,20 @@ abstract class DatabaseMojo extends LockstepMojo {
                     + "are read from the project's classes; run after the resources are copied, e.g. "
                     + "mvn process-resources lockstep:" + goal());
         }
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        try {
-            dataSource.setURL(url.strip());
-        } catch (IllegalArgumentException e) {
-            throw new MojoExecutionException("lockstep.url='" + url + "' is no PostgreSQL JDBC URL (" + e.getMessage()
-                    + "); write jdbc:postgresql://host:5432/database");
+        LockstepConfiguration configuration = Lockstep.configure().runnerName("lockstep-maven-plugin")
+                .classLoader(projectClassLoader());
+        applySettings(configuration, EnumSet.allOf(LockstepSetting.Group.class));
+        configuration.set(LockstepSettings.URL, url.strip()).set(LockstepSettings.USER, user)
+                .set(LockstepSettings.PASSWORD, password);
+        if (tenants != null && tenants.stream().anyMatch(t -> !t.isBlank())) {
+            configuration.set(LockstepSettings.TENANTS_LIST, tenants.stream().map(String::strip)
+                    .filter(t -> !t.isEmpty()).toList());
         }
-        if (user != null) {
-            dataSource.setUser(user);
-        }
-        if (password != null) {
-            dataSource.setPassword(password);
-        }
-        LockstepConfiguration configuration = Lockstep.configure().dataSource(dataSource)
-                .runnerName("lockstep-maven-plugin").classLoader(projectClassLoader());
-        applySettings(configuration);
-        boolean listed = tenants != null && tenants.stream().anyMatch(t -> !t.isBlank());
-        if (!listed && tenantsQuery == null) {
-            if (tenantUrlTemplate != null) {
-                throw new MojoExecutionException("lockstep.tenant-url-template says how to reach a tenant but not "
-                        + "which tenants there are; set lockstep.tenants or lockstep.tenants-query");
-            }
-            run(configuration.load());
-            return;
-        }
-        FleetConfiguration fleet = LockstepFleet.configure(configuration).name("maven");
-        if (listed) {
-            fleet.tenants(tenants.stream().map(String::strip).filter(t -> !t.isEmpty()).toList());
+        if (configuration.hasTenants()) {
+            run(LockstepFleet.configure(configuration).name("maven").load());
         } else {
-            fleet.tenantsQuery(tenantsQuery);
+            run(configuration.load());
         }
-        if (tenantUrlTemplate != null) {
-            fleet.databasePerTenant(tenantUrlTemplate, user, password);
-        }
-        run(fleet.load());
     }
 
     /** The goal in every tenant, each under a line that names it; migrate runs the tenants as a fleet. */

@@ -3,8 +3,10 @@ package dev.lockstep.maven;
 import dev.lockstep.core.LintFinding;
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepConfiguration;
+import dev.lockstep.core.LockstepSetting;
 import dev.lockstep.core.MigrationVersion;
 import java.util.List;
+import java.util.Set;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -35,7 +37,7 @@ public class LintMojo extends LockstepMojo {
         // No connection is opened: lint() reads only the files.
         LockstepConfiguration configuration = Lockstep.configure().dataSource(new PGSimpleDataSource())
                 .classLoader(projectClassLoader());
-        applySettings(configuration);
+        applySettings(configuration, Set.of(LockstepSetting.Group.ENGINE));
         MigrationVersion after = afterVersion == null ? null : version(afterVersion);
         List<LintFinding> findings = configuration.load()
                 .lint(m -> after == null || m.version().compareTo(after) > 0);

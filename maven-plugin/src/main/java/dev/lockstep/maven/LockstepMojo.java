@@ -11,7 +11,11 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -66,27 +70,52 @@ abstract class LockstepMojo extends AbstractMojo {
         return LockstepSettings.LOCATIONS.defaultValue().orElseThrow();
     }
 
-    /** A setting's text: {@code -Dlockstep.name}, else the POM's property; null when neither sets it. */
+    /** A property's text: {@code -Dlockstep.name}, else the POM's property; null when neither sets it. */
     String setting(String name) {
         String key = LockstepSetting.PREFIX + name;
         String value = session.getUserProperties().getProperty(key);
         return value != null ? value : project.getProperties().getProperty(key);
     }
 
-    /** Gives the configuration every engine setting the build sets, naming the property of a bad one. */
-    void applySettings(LockstepConfiguration configuration) throws MojoExecutionException {
+    /**
+     * Gives the configuration every setting of the catalog the build sets (by its name or alias, and
+     * {@code lockstep.placeholders.<name>}), naming the property of a bad one. The goal's own
+     * parameters ({@code locations}, the database) are set after.
+     *
+     * @param groups the settings the goal reads: a goal without a database reads only the engine's
+     */
+    void applySettings(LockstepConfiguration configuration, Set<LockstepSetting.Group> groups)
+            throws MojoExecutionException {
+        Map<String, String> given = new LinkedHashMap<>();
         for (LockstepSetting<?> setting : LockstepSettings.all()) {
-            String value = setting.name().equals(LockstepSettings.LOCATIONS.name()) ? null : setting(setting.name());
-            if (value != null) {
-                try {
-                    setting.applyText(configuration, value);
-                } catch (LockstepConfigurationException e) {
-                    throw new MojoExecutionException(setting.key() + "='" + value + "' cannot be read: give "
-                            + setting.expected());
+            if (setting == LockstepSettings.LOCATIONS || setting == LockstepSettings.PLACEHOLDERS
+                    || !groups.contains(setting.group())) {
+                continue;
+            }
+            for (String name : names(setting)) {
+                String value = setting(name);
+                if (value != null) {
+                    given.put(setting.name(), value);
                 }
             }
         }
+        String placeholder = LockstepSetting.PREFIX + LockstepSettings.PLACEHOLDERS.name() + ".";
+        for (Properties properties : List.of(project.getProperties(), session.getUserProperties())) {
+            properties.stringPropertyNames().stream().filter(key -> key.startsWith(placeholder))
+                    .forEach(key -> given.put(key.substring(LockstepSetting.PREFIX.length()), properties.getProperty(key)));
+        }
+        try {
+            configuration.settings(given);
+        } catch (LockstepConfigurationException e) {
+            throw new MojoExecutionException(e.getMessage());
+        }
         configuration.locations(locations());
+    }
+
+    private static List<String> names(LockstepSetting<?> setting) {
+        List<String> names = new ArrayList<>(setting.aliases());
+        names.add(setting.name());
+        return names;
     }
 
     /** The project's classes, then its runtime dependencies: where {@code classpath:} locations are found. */

@@ -1,5 +1,6 @@
 package dev.lockstep.core.internal.run;
 
+import dev.lockstep.core.LockstepSettings;
 import dev.lockstep.core.internal.files.IndexSummary;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.files.MigrationLoader;
@@ -42,19 +43,19 @@ public record Engine(RunSettings settings, EngineParts parts, Listeners listener
 
         @Override
         public List<LoadedMigration> load() {
-            return new MigrationLoader(scanner(), settings.versions(), settings.target().placeholders())
-                    .load(settings.locations());
+            return new MigrationLoader(scanner(), settings.get(LockstepSettings.VERSIONS), settings.target().placeholders())
+                    .load(settings.get(LockstepSettings.LOCATIONS));
         }
 
         @Override
         public List<LoadedMigration> loadEveryFile() {
-            return new MigrationLoader(MigrationScanner.readingEveryFile(settings.classLoader()), settings.versions(),
-                    settings.target().placeholders()).load(settings.locations());
+            return new MigrationLoader(MigrationScanner.readingEveryFile(settings.classLoader()), settings.get(LockstepSettings.VERSIONS),
+                    settings.target().placeholders()).load(settings.get(LockstepSettings.LOCATIONS));
         }
 
         @Override
         public Optional<IndexSummary> indexSummary() {
-            return scanner().indexSummary(settings.locations(), settings.versions());
+            return scanner().indexSummary(settings.get(LockstepSettings.LOCATIONS), settings.get(LockstepSettings.VERSIONS));
         }
 
         private MigrationScanner scanner() {
@@ -82,7 +83,7 @@ public record Engine(RunSettings settings, EngineParts parts, Listeners listener
 
     /** A connector to the target's database with the settings' retries, for a command's pinned connection. */
     Connector connector() {
-        return new Connector(target().dataSource(), settings.connectRetries(), settings.connectRetriesInterval());
+        return new Connector(target().dataSource(), settings.get(LockstepSettings.CONNECT_RETRIES), settings.get(LockstepSettings.CONNECT_RETRIES_INTERVAL));
     }
 
     /** Who runs the migrations: the runner's name and the host, for {@code applied_by} and {@code application_name}. */

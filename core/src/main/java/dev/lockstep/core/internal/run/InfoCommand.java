@@ -1,5 +1,6 @@
 package dev.lockstep.core.internal.run;
 
+import dev.lockstep.core.LockstepSettings;
 import dev.lockstep.core.MigrationInfo;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.plan.MigrationInventory;
@@ -15,6 +16,6 @@ public final class InfoCommand {
     }
 
     public List<MigrationInfo> run(List<LoadedMigration> onDisk) {
-        return MigrationInventory.of(onDisk, TrackerView.read(engine, onDisk).rows(), engine.settings().versions());
+        return MigrationInventory.of(onDisk, TrackerView.read(engine, onDisk).rows(), engine.settings().get(LockstepSettings.VERSIONS));
     }
 }

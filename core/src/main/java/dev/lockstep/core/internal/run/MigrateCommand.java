@@ -1,5 +1,6 @@
 package dev.lockstep.core.internal.run;
 
+import dev.lockstep.core.LockstepSettings;
 import dev.lockstep.core.AppliedMigration;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.Migration;
@@ -106,8 +107,8 @@ public final class MigrateCommand {
      */
     private Map<String, String> runSettings() {
         Map<String, String> wanted = new java.util.LinkedHashMap<>();
-        if (!settings.ddlLockTimeout().isZero()) {
-            wanted.put("lock_timeout", settings.ddlLockTimeout().toMillis() + "ms");
+        if (!settings.get(LockstepSettings.DDL_LOCK_TIMEOUT).isZero()) {
+            wanted.put("lock_timeout", settings.get(LockstepSettings.DDL_LOCK_TIMEOUT).toMillis() + "ms");
         }
         wanted.putAll(engine.target().sessionSettings());
         return wanted;
@@ -166,7 +167,7 @@ public final class MigrateCommand {
                 return attempt(current, onDisk, indexed, startedNanos, waitStarted);
             } catch (WaiterLostConnection lost) {
                 // Held nothing: wait on over a new connection, within the lock timeout.
-                long deadline = waitStarted + settings.lockTimeout().toNanos();
+                long deadline = waitStarted + settings.get(LockstepSettings.LOCK_TIMEOUT).toNanos();
                 reconnects++;
                 LOG.log(Level.WARNING, "Lost the connection to PostgreSQL while waiting for the migration lock ("
                         + lost.getCause().getMessage() + " [SQLState " + lost.failure().getSQLState()
@@ -195,7 +196,7 @@ public final class MigrateCommand {
 
     private boolean stillWaiting(SQLException e, Connection connection, long waitStarted) {
         return ConnectionFailures.isConnectionLost(e, connection)
-                && System.nanoTime() - waitStarted < settings.lockTimeout().toNanos();
+                && System.nanoTime() - waitStarted < settings.get(LockstepSettings.LOCK_TIMEOUT).toNanos();
     }
 
     /** One connection's part of the run, from pinning the session to putting it back. */
@@ -242,7 +243,7 @@ public final class MigrateCommand {
                 }
                 engine.target().requireWritable(connection, "migrate");
                 engine.parts().sessionPinning().require(connection, engine.target().dataSource());
-                SessionState lockState = session.configure("lockstep " + runner, settings.statementTimeout(),
+                SessionState lockState = session.configure("lockstep " + runner, settings.find(LockstepSettings.STATEMENT_TIMEOUT),
                         SessionState.customSettingsSetBy(upToDate.mayRun()));
                 // lock_timeout only once the run holds the lock: it is for the migrations' statements.
                 SessionState runState = lockState.with(runSettings);
@@ -265,7 +266,7 @@ public final class MigrateCommand {
             }
             long requested = lockRequested;
             long key = engine.target().lockKey(tracker);
-            RunLock lock = engine.parts().locks().create(key, settings.lockTimeout(), settings.reportInterval(),
+            RunLock lock = engine.parts().locks().create(key, settings.get(LockstepSettings.LOCK_TIMEOUT), settings.get(LockstepSettings.LOCK_REPORT_INTERVAL),
                     listeners);
             try {
                 LockAcquisition<MigrationReport> acquisition = lock.acquire(connection,
@@ -316,7 +317,7 @@ public final class MigrateCommand {
                 knownRows = finishInterruptedUndos(tracker, held.lock(), runState, knownRows);
                 List<InvalidIndexes.Found> invalid = InvalidIndexes.toReport(connection, tracker.schema(),
                         interrupted(knownRows));
-                MigrationPlan plan = MigrationPlan.build(onDisk, knownRows, settings.versions(), settings.checksum(),
+                MigrationPlan plan = MigrationPlan.build(onDisk, knownRows, settings.get(LockstepSettings.VERSIONS), settings.get(LockstepSettings.CHECKSUM),
                         tracker, invalid.stream().map(InvalidIndexes.Found::describe).toList());
                 LoadedMigration.analyse(plan.pending());
                 warnAbout(invalid, plan, tracker);
@@ -382,8 +383,8 @@ public final class MigrateCommand {
             }
             PendingLintWarnings.log(connection, tracker, onDisk, plan.pending());
             try (LockWaitWatcher watcher = new LockWaitWatcher(engine.target().dataSource(), backendPid(),
-                    settings.ddlLockTimeout(), listeners, settings.reportInterval())) {
-                LockTimeoutRetries retries = new LockTimeoutRetries(settings.ddlLockTimeout(), settings.ddlMaxWait(),
+                    settings.get(LockstepSettings.DDL_LOCK_TIMEOUT), listeners, settings.get(LockstepSettings.LOCK_REPORT_INTERVAL))) {
+                LockTimeoutRetries retries = new LockTimeoutRetries(settings.get(LockstepSettings.DDL_LOCK_TIMEOUT), settings.get(LockstepSettings.DDL_MAX_WAIT),
                         watcher, listeners);
                 MigrationApplier applier = new MigrationApplier(tracker, runner, lock, runState, retries,
                         engine.connector());

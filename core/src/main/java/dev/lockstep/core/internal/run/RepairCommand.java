@@ -1,5 +1,6 @@
 package dev.lockstep.core.internal.run;
 
+import dev.lockstep.core.LockstepSettings;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.MigrationVersion;
 import dev.lockstep.core.RepairAction;
@@ -55,8 +56,8 @@ public final class RepairCommand {
             Tracker tracker = engine.target().existingTracker(connection, "nothing to repair");
             engine.target().requireWritable(connection, "repair the tracker in");
             long key = engine.target().lockKey(tracker);
-            Optional<HeldLock> held = engine.parts().locks().create(key, engine.settings().lockTimeout(),
-                    engine.settings().reportInterval(), engine.listeners()).tryAcquire(connection);
+            Optional<HeldLock> held = engine.parts().locks().create(key, engine.settings().get(LockstepSettings.LOCK_TIMEOUT),
+                    engine.settings().get(LockstepSettings.LOCK_REPORT_INTERVAL), engine.listeners()).tryAcquire(connection);
             if (held.isEmpty()) {
                 throw new LockstepException("Another runner holds the migration lock of " + tracker.displayName()
                         + " (key " + key + "): it may be migrating. Try again once it is done.");
@@ -75,7 +76,7 @@ public final class RepairCommand {
     }
 
     private String sqlFor(Connection connection, Tracker tracker, List<LoadedMigration> onDisk) throws SQLException {
-        return RepairActions.sqlFor(action, tracker, tracker.read(connection), onDisk, engine.settings().versions(),
+        return RepairActions.sqlFor(action, tracker, tracker.read(connection), onDisk, engine.settings().get(LockstepSettings.VERSIONS),
                 version, name);
     }
 

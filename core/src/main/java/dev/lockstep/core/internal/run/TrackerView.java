@@ -1,5 +1,6 @@
 package dev.lockstep.core.internal.run;
 
+import dev.lockstep.core.LockstepSettings;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.plan.MigrationPlan;
@@ -43,6 +44,6 @@ record TrackerView(Tracker tracker, List<AppliedRow> rows, String absence) {
         if (known.isEmpty() && engine.settings().baselineVersion().isPresent()) {
             known = Baseline.rows(onDisk, engine.settings().baselineVersion().get(), engine.runner());
         }
-        return MigrationPlan.build(onDisk, known, engine.settings().versions(), engine.settings().checksum(), tracker);
+        return MigrationPlan.build(onDisk, known, engine.settings().get(LockstepSettings.VERSIONS), engine.settings().get(LockstepSettings.CHECKSUM), tracker);
     }
 }

@@ -1,5 +1,6 @@
 package dev.lockstep.core.internal.run;
 
+import dev.lockstep.core.LockstepSettings;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.UndoPlan;
 import dev.lockstep.core.UndoTarget;
@@ -79,12 +80,12 @@ public final class UndoCommand {
                 where.requireWritable(connection, "undo migrations in");
                 engine.parts().sessionPinning().require(connection, where.dataSource());
                 SessionState lockState = session.configure("lockstep undo " + runner,
-                        engine.settings().statementTimeout(), Set.of());
+                        engine.settings().find(LockstepSettings.STATEMENT_TIMEOUT), Set.of());
                 // The downs run where the ups ran: a schema tenant's schema first on search_path.
                 SessionState state = lockState.with(where.sessionSettings());
                 long key = where.lockKey(tracker);
-                LockAcquisition<Void> acquisition = engine.parts().locks().create(key, engine.settings().lockTimeout(),
-                        engine.settings().reportInterval(), engine.listeners())
+                LockAcquisition<Void> acquisition = engine.parts().locks().create(key, engine.settings().get(LockstepSettings.LOCK_TIMEOUT),
+                        engine.settings().get(LockstepSettings.LOCK_REPORT_INTERVAL), engine.listeners())
                         .acquire(connection, Optional::empty, System.nanoTime());
                 try (HeldLock lock = ((LockAcquisition.Held<Void>) acquisition).lock()) {
                     session.migrationsRun();
@@ -214,8 +215,8 @@ public final class UndoCommand {
      */
     private void inTransaction(Connection connection, HeldLock lock, Step step, String markUndone)
             throws SQLException {
-        Duration lockTimeout = engine.settings().ddlLockTimeout();
-        long deadline = System.nanoTime() + engine.settings().ddlMaxWait().toNanos();
+        Duration lockTimeout = engine.settings().get(LockstepSettings.DDL_LOCK_TIMEOUT);
+        long deadline = System.nanoTime() + engine.settings().get(LockstepSettings.DDL_MAX_WAIT).toNanos();
         for (int attempt = 1; ; attempt++) {
             connection.setAutoCommit(false);
             try (Statement s = connection.createStatement()) {

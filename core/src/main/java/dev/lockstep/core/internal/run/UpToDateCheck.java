@@ -1,5 +1,6 @@
 package dev.lockstep.core.internal.run;
 
+import dev.lockstep.core.LockstepSettings;
 import dev.lockstep.core.MigrationReport;
 import dev.lockstep.core.internal.files.IndexSummary;
 import dev.lockstep.core.internal.files.LoadedMigration;
@@ -69,8 +70,8 @@ final class UpToDateCheck {
         if (rows.stream().anyMatch(AppliedRow::interrupted)) {
             return Optional.empty();
         }
-        MigrationPlan plan = MigrationPlan.build(onDisk, rows, engine.settings().versions(),
-                engine.settings().checksum(), tracker);
+        MigrationPlan plan = MigrationPlan.build(onDisk, rows, engine.settings().get(LockstepSettings.VERSIONS),
+                engine.settings().get(LockstepSettings.CHECKSUM), tracker);
         if (!plan.pending().isEmpty()) {
             mayRun = plan.pending();
             return Optional.empty();
