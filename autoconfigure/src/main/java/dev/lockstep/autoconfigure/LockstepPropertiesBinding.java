@@ -3,25 +3,71 @@ package dev.lockstep.autoconfigure;
 import dev.lockstep.core.LockstepConfiguration;
 import dev.lockstep.core.LockstepSetting;
 import dev.lockstep.core.LockstepSettings;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.beans.BeanWrapper;
 import org.springframework.beans.PropertyAccessorFactory;
 
 /**
- * Hands the engine every setting of {@link LockstepSettings} from the bound {@link LockstepProperties},
- * found by the setting's key ({@code lockstep.ddl.lock-timeout} is the property
- * {@code ddl.lockTimeout}): the engine's settings are listed once, in the catalog, and not mapped
- * one by one here. A test holds the properties' keys, types and defaults to the catalog's.
+ * Hands the engine every setting of {@link LockstepSettings} from the bound properties, found by the
+ * setting's key ({@code lockstep.ddl.lock-timeout} is the property {@code ddl.lockTimeout}): the
+ * settings are listed once, in the catalog, and not mapped one by one here. {@code lockstep.*} gives
+ * every engine its settings; a named target's {@code lockstep.targets.<name>.*} overrides any of
+ * them, and its fleet's, under the same names. Tests hold {@link LockstepProperties} and
+ * {@link TargetProperties} to the catalog's keys and types. The connection settings are Spring Boot's
+ * to turn into a DataSource ({@code MigrationDataSource}), so they are not handed over.
  */
 final class LockstepPropertiesBinding {
 
     private LockstepPropertiesBinding() {
     }
 
+    /** The engine's settings (and placeholders) from {@code lockstep.*}. */
     static void apply(LockstepProperties properties, LockstepConfiguration configuration) {
         BeanWrapper bound = PropertyAccessorFactory.forBeanPropertyAccess(properties);
-        for (LockstepSetting<?> setting : LockstepSettings.all()) {
+        for (LockstepSetting<?> setting : LockstepSettings.of(LockstepSetting.Group.ENGINE)) {
             apply(setting, bound.getPropertyValue(propertyPath(setting)), configuration);
         }
+    }
+
+    /**
+     * A named target's settings: {@code lockstep.*}, then what the target sets itself; with tenants,
+     * the fleet's from {@code lockstep.fleet.*} and the target's {@code tenants.*} and {@code fleet.*}.
+     * Placeholders add to {@code lockstep.placeholders}.
+     */
+    static void applyTarget(LockstepProperties properties, TargetProperties target,
+            LockstepConfiguration configuration) {
+        apply(properties, configuration);
+        BeanWrapper global = PropertyAccessorFactory.forBeanPropertyAccess(properties);
+        BeanWrapper own = PropertyAccessorFactory.forBeanPropertyAccess(target);
+        boolean fleet = target.hasTenants();
+        for (LockstepSetting<?> setting : LockstepSettings.all()) {
+            String path = propertyPath(setting);
+            if (setting.group() == LockstepSetting.Group.CONNECTION
+                    || setting.group() == LockstepSetting.Group.FLEET && !fleet) {
+                continue;
+            }
+            if (setting.group() == LockstepSetting.Group.FLEET && global.isReadableProperty(path)) {
+                apply(setting, global.getPropertyValue(path), configuration);
+            }
+            Object value = own.getPropertyValue(path);
+            if (setting == LockstepSettings.PLACEHOLDERS) {
+                Map<String, String> merged = new LinkedHashMap<>(properties.getPlaceholders());
+                merged.putAll(target.getPlaceholders());
+                configuration.placeholders(merged);
+            } else if (isSet(value)) {
+                apply(setting, value, configuration);
+            }
+        }
+        if (target.getLockKey() != null) {
+            configuration.lockKey(target.getLockKey()); // lock-key, the older name of lock.key
+        }
+    }
+
+    /** A target's property that says something: not null, not an empty list. */
+    private static boolean isSet(Object value) {
+        return value != null && !(value instanceof Collection<?> collection && collection.isEmpty());
     }
 
     /** The bean property path of a setting: {@code lock.report-interval} is {@code lock.reportInterval}. */

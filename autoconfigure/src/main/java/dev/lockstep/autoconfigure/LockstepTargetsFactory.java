@@ -5,15 +5,15 @@ import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepConfiguration;
 import dev.lockstep.core.LockstepConfigurationException;
 import dev.lockstep.core.LockstepFleet;
+import dev.lockstep.core.LockstepSettings;
+import dev.lockstep.core.LockstepSettings.TenantsMode;
 import dev.lockstep.core.MigrationHook;
 import dev.lockstep.core.TenantDataSources;
 import dev.lockstep.core.TenantSource;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
@@ -69,16 +69,7 @@ final class LockstepTargetsFactory {
                 .dataSource(dataSource)
                 .runnerName(runnerName)
                 .classLoader(classLoader);
-        LockstepPropertiesBinding.apply(properties, configuration);
-        configuration.locations(target.getLocations());
-        configuration.schema(target.getSchema());
-        if (target.getTable() != null) {
-            configuration.table(target.getTable());
-        }
-        configuration.lockKey(target.getLockKey());
-        Map<String, String> placeholders = new LinkedHashMap<>(properties.getPlaceholders());
-        placeholders.putAll(target.getPlaceholders());
-        configuration.placeholders(placeholders);
+        LockstepPropertiesBinding.applyTarget(properties, target, configuration);
         hooks.forEach(configuration::hook);
         customizers.forEach(customizer -> customizer.customize(configuration));
         if (!target.hasTenants()) {
@@ -92,42 +83,35 @@ final class LockstepTargetsFactory {
                 configuration, dataSource)));
     }
 
+    /** The fleet: the catalog's tenant settings are bound; what names a bean, and the pool's limit, are Boot's. */
     private LockstepFleet fleet(String name, String prefix, TargetProperties target,
             LockstepConfiguration configuration, DataSource dataSource) {
         TargetProperties.Tenants tenants = target.getTenants();
         FleetConfiguration fleet = LockstepFleet.configure(configuration).name(name);
-        if (!tenants.getList().isEmpty()) {
-            fleet.tenants(tenants.getList());
-        } else if (tenants.getQuery() != null) {
-            fleet.tenantsQuery(tenants.getQuery());
-        } else {
+        if (tenants.getList().isEmpty() && tenants.getQuery() == null) {
             fleet.tenants(bean(prefix + "tenants.bean", tenants.getBean(), TenantSource.class));
         }
-        if (tenants.getMode() == TargetProperties.Tenants.Mode.DATABASE) {
-            if (tenants.getDataSourcesBean() != null) {
-                fleet.databasePerTenant(bean(prefix + "tenants.data-sources-bean", tenants.getDataSourcesBean(),
-                        TenantDataSources.class));
-            } else if (tenants.getUrlTemplate() != null) {
-                fleet.databasePerTenant(tenants.getUrlTemplate(), first(target.getUser(), properties.getUser()),
-                        first(target.getPassword(), properties.getPassword()));
-            } else {
-                throw new LockstepConfigurationException(prefix + "tenants.url-template", "is not set, and "
-                        + "tenants.mode=database needs to know where a tenant's database is: set it, e.g. "
-                        + "jdbc:postgresql://db:5432/${tenant}, or tenants.data-sources-bean");
-            }
-            if (tenants.getTemplateDatabase() != null) {
-                fleet.templateDatabase(tenants.getTemplateDatabase());
-            }
+        boolean databases = tenants.getMode() == TenantsMode.DATABASE || tenants.getUrlTemplate() != null
+                || tenants.getDataSourcesBean() != null;
+        if (tenants.getDataSourcesBean() != null) {
+            fleet.databasePerTenant(bean(prefix + "tenants.data-sources-bean", tenants.getDataSourcesBean(),
+                    TenantDataSources.class));
+        } else if (tenants.getUrlTemplate() != null) {
+            configuration.set(LockstepSettings.USER, first(target.getUser(), properties.getUser()))
+                    .set(LockstepSettings.PASSWORD, first(target.getPassword(), properties.getPassword()));
         }
-        FleetProperties settings = properties.getFleet();
-        fleet.parallelism(parallelism(settings.getParallelism(), dataSource, tenants.getMode()));
-        if (!settings.getCanaryTenants().isEmpty()) {
-            fleet.canaries(settings.getCanaryTenants());
-        } else {
-            fleet.canaries(settings.getCanaries());
+        Integer configured = first(target.getFleet().getParallelism(), properties.getFleet().getParallelism());
+        fleet.parallelism(parallelism(configured, dataSource, databases));
+        try {
+            return fleet.load();
+        } catch (LockstepConfigurationException e) {
+            if (!e.setting().startsWith(LockstepSettings.TENANTS_LIST.key().replace("list", ""))) {
+                throw e;
+            }
+            // A tenant setting of this target: named as the target's property.
+            String own = prefix + e.setting().substring("lockstep.".length());
+            throw new LockstepConfigurationException(own, e.getMessage().substring(e.setting().length() + 2));
         }
-        fleet.onFailure(settings.getOnFailure());
-        return fleet.load();
     }
 
     /**
@@ -135,10 +119,10 @@ final class LockstepTargetsFactory {
      * the pool's size (a tenant waiting for a table lock holds two connections), so the
      * application's own requests still get connections.
      */
-    static int parallelism(Integer configured, DataSource dataSource, TargetProperties.Tenants.Mode mode) {
+    static int parallelism(Integer configured, DataSource dataSource, boolean databasePerTenant) {
         int wanted = configured != null ? configured : FleetConfiguration.DEFAULT_PARALLELISM;
         Optional<Integer> poolSize = maximumPoolSize(dataSource);
-        if (mode == TargetProperties.Tenants.Mode.DATABASE || poolSize.isEmpty()) {
+        if (databasePerTenant || poolSize.isEmpty()) {
             return wanted;
         }
         int allowed = Math.max(1, poolSize.get() / 2);
@@ -188,7 +172,7 @@ final class LockstepTargetsFactory {
         }
     }
 
-    private static String first(String value, String fallback) {
+    private static <T> T first(T value, T fallback) {
         return value != null ? value : fallback;
     }
 }

@@ -1,5 +1,10 @@
 package dev.lockstep.autoconfigure;
 
+import dev.lockstep.core.ChecksumPolicy;
+import dev.lockstep.core.FleetFailurePolicy;
+import dev.lockstep.core.LockstepSettings.TenantsMode;
+import dev.lockstep.core.VersionsMode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,7 +12,9 @@ import java.util.Map;
 
 /**
  * One named migration set, {@code lockstep.targets.<name>.*}: its database, files and tracker, and
- * optionally its tenants. What it does not set comes from {@code lockstep.*}.
+ * optionally its tenants. It may set any setting of the catalog ({@code LockstepSettings}) under the
+ * same name as {@code lockstep.*} does; what it does not set comes from {@code lockstep.*} (a test
+ * holds these properties to the catalog).
  */
 public class TargetProperties {
 
@@ -48,8 +55,45 @@ public class TargetProperties {
 
     /**
      * Advisory lock key. Defaults to a hash of the qualified tracker table name, which differs per tenant schema.
+     * The older name of lock.key.
      */
     private Long lockKey;
+
+    /**
+     * Whether several files may share a version (unique or shared). Defaults to lockstep.versions.
+     */
+    private VersionsMode versions;
+
+    /**
+     * What to do when an applied file changed since (fail, warn or ignore). Defaults to lockstep.checksum.
+     */
+    private ChecksumPolicy checksum;
+
+    /**
+     * statement_timeout for each migration statement. Defaults to lockstep.statement-timeout.
+     */
+    private Duration statementTimeout;
+
+    /**
+     * Adopts a database that has the schema but no tracker, up to this version. Defaults to lockstep.baseline-version.
+     */
+    private String baselineVersion;
+
+    /**
+     * How many more times to try connecting at the start. Defaults to lockstep.connect-retries.
+     */
+    private Integer connectRetries;
+
+    /**
+     * Longest pause between two connect tries. Defaults to lockstep.connect-retries-interval.
+     */
+    private Duration connectRetriesInterval;
+
+    private final Lock lock = new Lock();
+
+    private final Ddl ddl = new Ddl();
+
+    private final Fleet fleet = new Fleet();
 
     /**
      * Values for ${name} in this target's files, added to lockstep.placeholders.
@@ -130,6 +174,66 @@ public class TargetProperties {
         this.placeholders = placeholders;
     }
 
+    public VersionsMode getVersions() {
+        return versions;
+    }
+
+    public void setVersions(VersionsMode versions) {
+        this.versions = versions;
+    }
+
+    public ChecksumPolicy getChecksum() {
+        return checksum;
+    }
+
+    public void setChecksum(ChecksumPolicy checksum) {
+        this.checksum = checksum;
+    }
+
+    public Duration getStatementTimeout() {
+        return statementTimeout;
+    }
+
+    public void setStatementTimeout(Duration statementTimeout) {
+        this.statementTimeout = statementTimeout;
+    }
+
+    public String getBaselineVersion() {
+        return baselineVersion;
+    }
+
+    public void setBaselineVersion(String baselineVersion) {
+        this.baselineVersion = baselineVersion;
+    }
+
+    public Integer getConnectRetries() {
+        return connectRetries;
+    }
+
+    public void setConnectRetries(Integer connectRetries) {
+        this.connectRetries = connectRetries;
+    }
+
+    public Duration getConnectRetriesInterval() {
+        return connectRetriesInterval;
+    }
+
+    public void setConnectRetriesInterval(Duration connectRetriesInterval) {
+        this.connectRetriesInterval = connectRetriesInterval;
+    }
+
+    public Lock getLock() {
+        return lock;
+    }
+
+    public Ddl getDdl() {
+        return ddl;
+    }
+
+    public Fleet getFleet() {
+        return fleet;
+    }
+
     public Tenants getTenants() {
         return tenants;
     }
@@ -143,9 +247,10 @@ public class TargetProperties {
     public static class Tenants {
 
         /**
-         * Schema-per-tenant (each tenant a schema of the target's database) or database-per-tenant.
+         * Schema-per-tenant (each tenant a schema of the target's database) or database-per-tenant; setting
+         * url-template makes it database.
          */
-        private Mode mode = Mode.SCHEMA;
+        private TenantsMode mode;
 
         /**
          * The tenants, by name.
@@ -177,15 +282,11 @@ public class TargetProperties {
          */
         private String templateDatabase;
 
-        public enum Mode {
-            SCHEMA, DATABASE
-        }
-
-        public Mode getMode() {
+        public TenantsMode getMode() {
             return mode;
         }
 
-        public void setMode(Mode mode) {
+        public void setMode(TenantsMode mode) {
             this.mode = mode;
         }
 
@@ -235,6 +336,135 @@ public class TargetProperties {
 
         public void setTemplateDatabase(String templateDatabase) {
             this.templateDatabase = templateDatabase;
+        }
+    }
+
+    /** The target's lock, {@code lockstep.targets.<name>.lock.*}; unset: lockstep.lock.*. */
+    public static class Lock {
+
+        /**
+         * Advisory lock key. Defaults to a hash of the qualified tracker table name.
+         */
+        private Long key;
+
+        /**
+         * How long to wait for another instance's migration lock. Defaults to lockstep.lock.timeout.
+         */
+        private Duration timeout;
+
+        /**
+         * How often to say who holds the lock while waiting. Defaults to lockstep.lock.report-interval.
+         */
+        private Duration reportInterval;
+
+        public Long getKey() {
+            return key;
+        }
+
+        public void setKey(Long key) {
+            this.key = key;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public Duration getReportInterval() {
+            return reportInterval;
+        }
+
+        public void setReportInterval(Duration reportInterval) {
+            this.reportInterval = reportInterval;
+        }
+    }
+
+    /** The target's safe DDL, {@code lockstep.targets.<name>.ddl.*}; unset: lockstep.ddl.*. */
+    public static class Ddl {
+
+        /**
+         * lock_timeout for migration statements. Defaults to lockstep.ddl.lock-timeout.
+         */
+        private Duration lockTimeout;
+
+        /**
+         * How long a migration keeps retrying for its locks. Defaults to lockstep.ddl.max-wait.
+         */
+        private Duration maxWait;
+
+        public Duration getLockTimeout() {
+            return lockTimeout;
+        }
+
+        public void setLockTimeout(Duration lockTimeout) {
+            this.lockTimeout = lockTimeout;
+        }
+
+        public Duration getMaxWait() {
+            return maxWait;
+        }
+
+        public void setMaxWait(Duration maxWait) {
+            this.maxWait = maxWait;
+        }
+    }
+
+    /** How this target's tenants run, {@code lockstep.targets.<name>.fleet.*}; unset: lockstep.fleet.*. */
+    public static class Fleet {
+
+        /**
+         * How many tenants migrate at once. Defaults to lockstep.fleet.parallelism.
+         */
+        private Integer parallelism;
+
+        /**
+         * How many tenants (the first ones) run first, as canaries. Defaults to lockstep.fleet.canaries.
+         */
+        private Integer canaries;
+
+        /**
+         * The canary tenants by name, instead of a count. Defaults to lockstep.fleet.canary-tenants.
+         */
+        private List<String> canaryTenants = new ArrayList<>();
+
+        /**
+         * What a failed tenant does to the rest. Defaults to lockstep.fleet.on-failure.
+         */
+        private FleetFailurePolicy onFailure;
+
+        public Integer getParallelism() {
+            return parallelism;
+        }
+
+        public void setParallelism(Integer parallelism) {
+            this.parallelism = parallelism;
+        }
+
+        public Integer getCanaries() {
+            return canaries;
+        }
+
+        public void setCanaries(Integer canaries) {
+            this.canaries = canaries;
+        }
+
+        public List<String> getCanaryTenants() {
+            return canaryTenants;
+        }
+
+        public void setCanaryTenants(List<String> canaryTenants) {
+            this.canaryTenants = canaryTenants;
+        }
+
+        public FleetFailurePolicy getOnFailure() {
+            return onFailure;
+        }
+
+        public void setOnFailure(FleetFailurePolicy onFailure) {
+            this.onFailure = onFailure;
         }
     }
 }

@@ -199,6 +199,35 @@ class LockstepTargetsTests {
                         .hasMessageContaining("Target 'tenants', tenant " + prefix + "1: Validation failed"));
     }
 
+    /** A target overrides any setting of the catalog under the name lockstep.* gives it, its fleet's too. */
+    @Test
+    void aTargetOverridesAnyEngineOrFleetSettingUnderTheSameName() throws Exception {
+        String shared = files("shared", "0001_a.up.sql", "CREATE TABLE a (id int);");
+        Files.writeString(folder.resolve("shared").resolve("0001_b.up.sql"), "CREATE TABLE b (id int);");
+        String tenantFiles = files("tenants", "0001_accounts.up.sql", "CREATE TABLE accounts (id int);");
+        try (Connection c = TestPostgres.get().connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA \"" + prefix + "1\"");
+            s.execute("CREATE TABLE \"" + prefix + "1\".accounts (id int)");
+        }
+        contextRunner.withBean(DataSource.class, orders::dataSource)
+                .withPropertyValues("lockstep.versions=unique", "lockstep.fleet.on-failure=stop-on-first-failure",
+                        "lockstep.targets.shared.locations=" + shared,
+                        "lockstep.targets.shared.versions=shared",
+                        "lockstep.targets.shared.lock.timeout=30s",
+                        "lockstep.targets.tenants.locations=" + tenantFiles,
+                        "lockstep.targets.tenants.tenants.list=" + prefix + "1," + prefix + "2",
+                        "lockstep.targets.tenants.fleet.on-failure=continue")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(exists(orders, "a") && exists(orders, "b")).as("versions=shared for this target")
+                            .isTrue();
+                    LockstepFleet fleet = context.getBean(LockstepTargets.class).fleet("tenants").orElseThrow();
+                    assertThat(fleet.state(prefix + "1")).isEqualTo(TenantState.FAILED);
+                    assertThat(fleet.state(prefix + "2")).as("on-failure=continue for this target")
+                            .isEqualTo(TenantState.MIGRATED);
+                });
+    }
+
     @Test
     void aTargetWithoutLocationsFailsStartupNamingTheProperty() {
         contextRunner.withBean(DataSource.class, orders::dataSource)
