@@ -31,7 +31,8 @@ public final class LockstepSettings {
 
     // Engine: how a run migrates.
 
-    public static final LockstepSetting<List<String>> LOCATIONS = LockstepSettings.<List<String>>setting("locations", List.class)
+    public static final LockstepSetting<List<String>> LOCATIONS =
+            LockstepSettings.<List<String>>setting("locations", List.class)
             .defaults(List.of("classpath:db/migrations"), "classpath:db/migrations")
             .means("Folders holding the migration files, scanned recursively: 'classpath:' or 'filesystem:' locations.")
             .expects("comma-separated folders, e.g. classpath:db/migrations or filesystem:/srv/migrations")
@@ -46,13 +47,15 @@ public final class LockstepSettings {
             .means("Name of the tracker table.")
             .expects("a table name").parse(Function.identity()).check(identifier("lockstep.table")).build();
 
-    public static final LockstepSetting<VersionsMode> VERSIONS = LockstepSettings.<VersionsMode>setting("versions", VersionsMode.class)
+    public static final LockstepSetting<VersionsMode> VERSIONS =
+            LockstepSettings.<VersionsMode>setting("versions", VersionsMode.class)
             .defaults(VersionsMode.UNIQUE, "unique")
             .means("Whether several files may share a version: 'unique' makes a second file with one version an "
                     + "error, 'shared' identifies migrations by version and name.")
             .expects("unique or shared").parse(text -> VersionsMode.valueOf(text.toUpperCase(Locale.ROOT))).build();
 
-    public static final LockstepSetting<ChecksumPolicy> CHECKSUM = LockstepSettings.<ChecksumPolicy>setting("checksum", ChecksumPolicy.class)
+    public static final LockstepSetting<ChecksumPolicy> CHECKSUM =
+            LockstepSettings.<ChecksumPolicy>setting("checksum", ChecksumPolicy.class)
             .defaults(ChecksumPolicy.FAIL, "fail")
             .means("What to do when an applied migration's file has changed since: 'fail', 'warn' or 'ignore'.")
             .expects("fail, warn or ignore").parse(text -> ChecksumPolicy.valueOf(text.toUpperCase(Locale.ROOT)))
@@ -63,13 +66,14 @@ public final class LockstepSettings {
                     + "name.")
             .expects("a whole number (64-bit)").parse(Long::valueOf).build();
 
-    public static final LockstepSetting<Duration> LOCK_TIMEOUT = LockstepSettings.<Duration>setting("lock.timeout", Duration.class)
+    public static final LockstepSetting<Duration> LOCK_TIMEOUT =
+            LockstepSettings.<Duration>setting("lock.timeout", Duration.class)
             .defaults(Duration.ofMinutes(10), "10m")
             .means("How long to wait for another instance's migration lock before failing.")
             .expects(DURATION).parse(LockstepSettings::duration).check(LockstepSettings::zeroOrLonger).build();
 
-    public static final LockstepSetting<Duration> LOCK_REPORT_INTERVAL = LockstepSettings.<Duration>setting("lock.report-interval",
-            Duration.class)
+    public static final LockstepSetting<Duration> LOCK_REPORT_INTERVAL =
+            LockstepSettings.<Duration>setting("lock.report-interval", Duration.class)
             .defaults(Duration.ofSeconds(10), "10s")
             .means("How often to log and publish who holds the lock while waiting for it.")
             .expects(DURATION).parse(LockstepSettings::duration)
@@ -77,32 +81,37 @@ public final class LockstepSettings {
                     + "zero, e.g. 10s: it is how often a waiting runner says who holds the lock") : Optional.empty())
             .build();
 
-    public static final LockstepSetting<Duration> STATEMENT_TIMEOUT = LockstepSettings.<Duration>setting("statement-timeout", Duration.class)
+    public static final LockstepSetting<Duration> STATEMENT_TIMEOUT =
+            LockstepSettings.<Duration>setting("statement-timeout", Duration.class)
             .means("Maximum time for each migration statement (the session's statement_timeout). Unset leaves the "
                     + "server's.")
             .expects(DURATION).parse(LockstepSettings::duration).check(LockstepSettings::zeroOrLonger).build();
 
-    public static final LockstepSetting<Duration> DDL_LOCK_TIMEOUT = LockstepSettings.<Duration>setting("ddl.lock-timeout", Duration.class)
+    public static final LockstepSetting<Duration> DDL_LOCK_TIMEOUT =
+            LockstepSettings.<Duration>setting("ddl.lock-timeout", Duration.class)
             .defaults(Duration.ofSeconds(1), "1s")
             .means("lock_timeout for migration statements: the longest the table's own queries queue behind a "
                     + "migration waiting for its lock; then the migration is rolled back and tried again. 0 turns "
                     + "this off.")
             .expects(DURATION).parse(LockstepSettings::duration).check(LockstepSettings::zeroOrLonger).build();
 
-    public static final LockstepSetting<Duration> DDL_MAX_WAIT = LockstepSettings.<Duration>setting("ddl.max-wait", Duration.class)
+    public static final LockstepSetting<Duration> DDL_MAX_WAIT =
+            LockstepSettings.<Duration>setting("ddl.max-wait", Duration.class)
             .defaults(Duration.ofMinutes(10), "10m")
             .means("How long a migration keeps retrying for its locks before the run fails, naming the blocking "
                     + "sessions.")
             .expects(DURATION).parse(LockstepSettings::duration).check(LockstepSettings::zeroOrLonger).build();
 
-    public static final LockstepSetting<String> BASELINE_VERSION = LockstepSettings.<String>setting("baseline-version", String.class)
+    public static final LockstepSetting<String> BASELINE_VERSION =
+            LockstepSettings.<String>setting("baseline-version", String.class)
             .means("Adopts a database whose schema exists but has no tracker: the files up to this version are "
                     + "recorded as applied without running them, the later ones run. Refused when the tracker already "
                     + "records migrations. A whole number or a dotted version (1.5).")
             .expects("a version, e.g. 42 or 1.5").parse(Function.identity())
             .check(LockstepSettings::version).build();
 
-    public static final LockstepSetting<Integer> CONNECT_RETRIES = LockstepSettings.<Integer>setting("connect-retries", Integer.class)
+    public static final LockstepSetting<Integer> CONNECT_RETRIES =
+            LockstepSettings.<Integer>setting("connect-retries", Integer.class)
             .defaults(0, "0")
             .means("How many more times to try connecting when the database does not answer at startup (0: fail at "
                     + "once). Tries are one second apart at first and twice as long each time, up to "
@@ -112,13 +121,14 @@ public final class LockstepSettings {
                     : Optional.empty())
             .build();
 
-    public static final LockstepSetting<Duration> CONNECT_RETRIES_INTERVAL = LockstepSettings.<Duration>setting("connect-retries-interval",
-            Duration.class)
+    public static final LockstepSetting<Duration> CONNECT_RETRIES_INTERVAL =
+            LockstepSettings.<Duration>setting("connect-retries-interval", Duration.class)
             .defaults(Duration.ofSeconds(120), "120s")
             .means("Longest pause between two connect tries.")
             .expects(DURATION).parse(LockstepSettings::duration).check(LockstepSettings::zeroOrLonger).build();
 
-    public static final LockstepSetting<Map<String, String>> PLACEHOLDERS = LockstepSettings.<Map<String, String>>setting("placeholders", Map.class)
+    public static final LockstepSetting<Map<String, String>> PLACEHOLDERS =
+            LockstepSettings.<Map<String, String>>setting("placeholders", Map.class)
             .means("Values for ${name} in the migration files, one setting per name (placeholders.app=shop). With "
                     + "none set nothing is replaced; with some set, a ${name} without a value is an error naming the "
                     + "file and line.")
@@ -127,41 +137,48 @@ public final class LockstepSettings {
 
     // Connection: where a tool connects (Spring Boot builds its DataSource itself from the same keys).
 
-    public static final LockstepSetting<String> URL = LockstepSettings.<String>setting("url", String.class).group(Group.CONNECTION)
+    public static final LockstepSetting<String> URL =
+            LockstepSettings.<String>setting("url", String.class).group(Group.CONNECTION)
             .means("JDBC URL of the database to migrate, e.g. jdbc:postgresql://db:5432/orders.")
             .expects("a PostgreSQL JDBC URL, jdbc:postgresql://host:5432/database").parse(String::strip)
             .check(url -> url.startsWith("jdbc:postgresql:") ? Optional.empty() : Optional.of("'" + url + "' is no "
                     + "PostgreSQL JDBC URL; write jdbc:postgresql://host:5432/database"))
             .build();
 
-    public static final LockstepSetting<String> USER = LockstepSettings.<String>setting("user", String.class).group(Group.CONNECTION)
+    public static final LockstepSetting<String> USER =
+            LockstepSettings.<String>setting("user", String.class).group(Group.CONNECTION)
             .means("Login user for the url.").expects("a user name").parse(Function.identity()).build();
 
-    public static final LockstepSetting<String> PASSWORD = LockstepSettings.<String>setting("password", String.class).group(Group.CONNECTION)
+    public static final LockstepSetting<String> PASSWORD =
+            LockstepSettings.<String>setting("password", String.class).group(Group.CONNECTION)
             .means("Login password for the url.").expects("a password").parse(Function.identity()).build();
 
     // Fleet: which tenants, and how they run.
 
-    public static final LockstepSetting<List<String>> TENANTS_LIST = LockstepSettings.<List<String>>setting("tenants.list", List.class)
+    public static final LockstepSetting<List<String>> TENANTS_LIST =
+            LockstepSettings.<List<String>>setting("tenants.list", List.class)
             .group(Group.FLEET).alias("tenants")
             .means("The tenants, in order: every command runs in each (schemas of the database unless "
                     + "tenants.mode=database).")
             .expects("comma-separated tenant names").parse(LockstepSettings::list).build();
 
-    public static final LockstepSetting<String> TENANTS_QUERY = LockstepSettings.<String>setting("tenants.query", String.class)
+    public static final LockstepSetting<String> TENANTS_QUERY =
+            LockstepSettings.<String>setting("tenants.query", String.class)
             .group(Group.FLEET).alias("tenants-query")
             .means("A query on the database whose first column lists the tenants, run at each fleet run, instead of "
                     + "tenants.list.")
             .expects("a SELECT, e.g. SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_%' ORDER BY 1")
             .parse(Function.identity()).build();
 
-    public static final LockstepSetting<TenantsMode> TENANTS_MODE = LockstepSettings.<TenantsMode>setting("tenants.mode", TenantsMode.class)
+    public static final LockstepSetting<TenantsMode> TENANTS_MODE =
+            LockstepSettings.<TenantsMode>setting("tenants.mode", TenantsMode.class)
             .group(Group.FLEET).defaults(TenantsMode.SCHEMA, "schema")
             .means("Whether each tenant is a schema of the database ('schema') or a database of its own "
                     + "('database', reached through tenants.url-template).")
             .expects("schema or database").parse(text -> TenantsMode.valueOf(text.toUpperCase(Locale.ROOT))).build();
 
-    public static final LockstepSetting<String> TENANTS_URL_TEMPLATE = LockstepSettings.<String>setting("tenants.url-template", String.class)
+    public static final LockstepSetting<String> TENANTS_URL_TEMPLATE =
+            LockstepSettings.<String>setting("tenants.url-template", String.class)
             .group(Group.FLEET).alias("tenant-url-template")
             .means("Database-per-tenant: a tenant's JDBC URL, ${tenant} where its name goes; setting it makes "
                     + "tenants.mode database.")
@@ -171,13 +188,14 @@ public final class LockstepSettings {
                     + "e.g. jdbc:postgresql://db:5432/${tenant}"))
             .build();
 
-    public static final LockstepSetting<String> TENANTS_TEMPLATE_DATABASE = LockstepSettings.<String>setting("tenants.template-database",
-            String.class).group(Group.FLEET)
+    public static final LockstepSetting<String> TENANTS_TEMPLATE_DATABASE =
+            LockstepSettings.<String>setting("tenants.template-database", String.class).group(Group.FLEET)
             .means("Database-per-tenant: a new tenant is cloned from this database (migrated first) instead of "
                     + "created empty and migrated.")
             .expects("a database name").parse(String::strip).build();
 
-    public static final LockstepSetting<Integer> FLEET_PARALLELISM = LockstepSettings.<Integer>setting("fleet.parallelism", Integer.class)
+    public static final LockstepSetting<Integer> FLEET_PARALLELISM =
+            LockstepSettings.<Integer>setting("fleet.parallelism", Integer.class)
             .group(Group.FLEET).alias("parallelism")
             .defaults(FleetConfiguration.DEFAULT_PARALLELISM, String.valueOf(FleetConfiguration.DEFAULT_PARALLELISM))
             .means("How many tenants migrate at once; each holds one connection while it runs, two while it waits "
@@ -185,19 +203,21 @@ public final class LockstepSettings {
             .expects("a whole number, 1 or more").parse(Integer::valueOf)
             .check(value -> value < 1 ? Optional.of("'" + value + "' must be 1 or more") : Optional.empty()).build();
 
-    public static final LockstepSetting<Integer> FLEET_CANARIES = LockstepSettings.<Integer>setting("fleet.canaries", Integer.class)
+    public static final LockstepSetting<Integer> FLEET_CANARIES =
+            LockstepSettings.<Integer>setting("fleet.canaries", Integer.class)
             .group(Group.FLEET).alias("canaries").defaults(0, "0")
             .means("How many tenants (the first) migrate first; when one fails, the fleet stops before the others.")
             .expects("a whole number, 0 or more").parse(Integer::valueOf)
             .check(value -> value < 0 ? Optional.of("'" + value + "' must be 0 or more") : Optional.empty()).build();
 
-    public static final LockstepSetting<List<String>> FLEET_CANARY_TENANTS = LockstepSettings.<List<String>>setting("fleet.canary-tenants",
-            List.class).group(Group.FLEET)
+    public static final LockstepSetting<List<String>> FLEET_CANARY_TENANTS =
+            LockstepSettings.<List<String>>setting("fleet.canary-tenants", List.class).group(Group.FLEET)
             .means("These tenants migrate first, as canaries, instead of the first fleet.canaries.")
             .expects("comma-separated tenant names").parse(LockstepSettings::list).build();
 
-    public static final LockstepSetting<FleetFailurePolicy> FLEET_ON_FAILURE = LockstepSettings.<FleetFailurePolicy>setting("fleet.on-failure",
-            FleetFailurePolicy.class).group(Group.FLEET).alias("on-failure")
+    public static final LockstepSetting<FleetFailurePolicy> FLEET_ON_FAILURE =
+            LockstepSettings.<FleetFailurePolicy>setting("fleet.on-failure", FleetFailurePolicy.class)
+            .group(Group.FLEET).alias("on-failure")
             .defaults(FleetFailurePolicy.STOP_ON_FIRST_FAILURE, "stop-on-first-failure")
             .means("What a failed tenant does to the rest: 'stop-on-first-failure' starts no other tenant, "
                     + "'continue' migrates every other tenant and reports the failed ones.")
