@@ -5,7 +5,6 @@ import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepConfiguration;
 import dev.lockstep.core.LockstepConfigurationException;
 import dev.lockstep.core.LockstepFleet;
-import dev.lockstep.core.LockstepListener;
 import dev.lockstep.core.LockstepSettings;
 import java.util.function.Supplier;
 
@@ -20,14 +19,14 @@ final class Engine {
     }
 
     /** The configuration of every setting given; the fleet's settings in it say whether tenants are named. */
-    static LockstepConfiguration configuration(Settings settings, LockstepListener progress) {
+    static LockstepConfiguration configuration(Settings settings) {
         if (settings.get(LockstepSettings.URL.name()) == null) {
             throw new UsageException("no database: give --url=jdbc:postgresql://host:5432/db, or set "
                     + Settings.variable(LockstepSettings.URL.name()) + ", or lockstep.url in lockstep.properties");
         }
         try {
             return Lockstep.configure().settings(settings.values()).runnerName("lockstep-cli")
-                    .classLoader(Engine.class.getClassLoader()).listener(progress);
+                    .classLoader(Engine.class.getClassLoader());
         } catch (LockstepConfigurationException e) {
             throw usage(e);
         }

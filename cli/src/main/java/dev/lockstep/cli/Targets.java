@@ -33,11 +33,12 @@ final class Targets {
     }
 
     static Targets of(Settings settings, LockstepListener progress) {
-        LockstepConfiguration configuration = Engine.configuration(settings, progress);
+        LockstepConfiguration configuration = Engine.configuration(settings);
         if (configuration.hasTenants()) {
+            // A fleet prints a line per tenant and a summary, not every tenant's migrations interleaved.
             return new Targets(Optional.of(Engine.fleet(settings, configuration)), null);
         }
-        return new Targets(Optional.empty(), Engine.build(settings, configuration));
+        return new Targets(Optional.empty(), Engine.build(settings, configuration.listener(progress)));
     }
 
     /** The fleet, when tenants were named. */

@@ -405,7 +405,7 @@ public final class LockstepFleet {
             List<String> refused = TenantNames.refusals(found, tenantsListed, databases, connection);
             if (!refused.isEmpty()) {
                 throw new LockstepException("Fleet " + name + ": " + tenantsDescription + " gave " + refused.size()
-                        + " name(s) that cannot be tenants, so no tenant was migrated:\n  "
+                        + " name(s) that cannot be tenants, so nothing ran in any tenant:\n  "
                         + String.join("\n  ", refused));
             }
         } catch (SQLException e) {

@@ -48,7 +48,7 @@ class TenantNamesTest extends SchemaTestBase {
 
         assertThatThrownBy(fleet::migrate)
                 .isInstanceOf(LockstepException.class)
-                .hasMessageContaining("the query gave 5 name(s) that cannot be tenants, so no tenant was migrated")
+                .hasMessageContaining("the query gave 5 name(s) that cannot be tenants, so nothing ran in any tenant")
                 .hasMessageContaining("'public' is the database's default schema")
                 .hasMessageContaining("'information_schema' is one of PostgreSQL's own schemas")
                 .hasMessageContaining("'pg_toast' is one of PostgreSQL's own schemas")

@@ -50,10 +50,10 @@ final class Resumption {
             return true;
         }
         if (state == InvalidIndexes.State.INVALID) {
+            String name = InvalidIndexes.nameOf(connection, where).orElse(index.text());
             LOG.log(Level.WARNING, "Resuming " + migration.file() + ": the interrupted build at line " + sql.line()
-                    + " left the INVALID index " + index.text() + "; dropping it (DROP INDEX CONCURRENTLY) to build "
-                    + "it again");
-            InvalidIndexes.drop(connection, InvalidIndexes.nameOf(connection, where).orElse(index.text()));
+                    + " left the INVALID index " + name + "; dropping it (DROP INDEX CONCURRENTLY) to build it again");
+            InvalidIndexes.drop(connection, name);
         }
         return false;
     }
