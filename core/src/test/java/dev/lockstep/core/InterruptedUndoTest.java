@@ -42,7 +42,7 @@ class InterruptedUndoTest extends SchemaTestBase {
 
     /** Starts the undo in its own JVM, waits until it sleeps between the drops, and kills it with SIGKILL. */
     private void killUndoMidDown() throws Exception {
-        Process undo = UndoProcess.start(schema, files.location(), undoer(), 1, logs.resolve("undo.log"));
+        Process undo = RunnerProcess.startUndo(schema, files.location(), undoer(), 1, logs.resolve("undo.log"));
         try {
             assertThat(Poll.until(Duration.ofSeconds(60), () -> Sql.count(schema, "SELECT count(*) FROM "
                     + "pg_stat_activity WHERE application_name LIKE 'lockstep undo " + undoer() + "@%' AND state = "

@@ -14,14 +14,30 @@ public final class RunnerProcess {
     private RunnerProcess() {
     }
 
-    /** Arguments: JDBC URL, user, password, location, lock key, runner name. */
+    /** Arguments: JDBC URL, user, password, location, lock key, runner name; then {@code undo N} to undo instead. */
     public static void main(String[] args) {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setURL(args[0]);
         dataSource.setUser(args[1]);
         dataSource.setPassword(args[2]);
-        Lockstep.configure().dataSource(dataSource).locations(args[3]).lockKey(Long.parseLong(args[4]))
-                .runnerName(args[5]).load().migrate();
+        Lockstep lockstep = Lockstep.configure().dataSource(dataSource).locations(args[3])
+                .lockKey(Long.parseLong(args[4])).runnerName(args[5]).load();
+        if (args.length > 7 && args[6].equals("undo")) {
+            lockstep.undo(UndoTarget.last(Integer.parseInt(args[7])), null);
+        } else {
+            lockstep.migrate();
+        }
+    }
+
+    /** Starts an undo of the last {@code count} migrations on the schema's database; its output goes to {@code log}. */
+    static Process startUndo(TestSchema schema, String location, String runnerName, int count, Path log)
+            throws IOException {
+        TestPostgres server = TestPostgres.get();
+        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), RunnerProcess.class.getName(), schema.jdbcUrl(), server.user(),
+                server.password(), location, String.valueOf(schema.lockKey()), runnerName, "undo",
+                String.valueOf(count));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /**

@@ -97,9 +97,4 @@ public record RunTarget(Optional<String> tenant, DataSource dataSource, Optional
     public boolean fleetMember() {
         return tenant.isPresent();
     }
-
-    /** " (tenant t1)" for a fleet's tenant, "" otherwise: for messages that name where a command acted. */
-    public String inTenant() {
-        return tenant.map(t -> " (tenant " + t + ")").orElse("");
-    }
 }
