@@ -83,7 +83,8 @@ public record Engine(RunSettings settings, EngineParts parts, Listeners listener
 
     /** A connector to the target's database with the settings' retries, for a command's pinned connection. */
     Connector connector() {
-        return new Connector(target().dataSource(), settings.get(LockstepSettings.CONNECT_RETRIES), settings.get(LockstepSettings.CONNECT_RETRIES_INTERVAL));
+        return new Connector(target().dataSource(), settings.get(LockstepSettings.CONNECT_RETRIES),
+                settings.get(LockstepSettings.CONNECT_RETRIES_INTERVAL));
     }
 
     /** Who runs the migrations: the runner's name and the host, for {@code applied_by} and {@code application_name}. */
