@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.IntStream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -263,6 +264,46 @@ class FleetTest {
                 .locations(files.location()).settings(java.util.Map.of("tenants", "a", "tenant-url-template",
                         "jdbc:postgresql://db/app"))).load())
                 .hasMessageContaining("lockstep.tenants.url-template").hasMessageContaining("has no ${tenant}");
+    }
+
+    /**
+     * A hook before a tenant's migration works in that tenant's schema, as the migration does: its
+     * connection has the tenant's search_path while the hook holds it, and the pool gets it back as
+     * it lent it. Without that, its unqualified INSERT landed in the pool's own schema.
+     */
+    @Test
+    void aHookBeforeATenantsMigrationWritesInThatTenantsSchemaAndHandsThePoolBackItsConnection() throws Exception {
+        List<String> tenants = createTenants(2);
+        writeMigrations(2, "");
+        try (Connection c = home.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE effects (migration int, at timestamptz)"); // the pool's own: must stay empty
+        }
+        MigrationHook backfill = new MigrationHook() {
+            @Override
+            public boolean appliesTo(Migration migration) {
+                return migration.version().equals(MigrationVersion.parse("2"));
+            }
+
+            @Override
+            public void beforeMigration(Migration migration, DataSource dataSource) throws Exception {
+                try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                    s.execute("INSERT INTO effects (migration) VALUES (-1)");
+                }
+            }
+        };
+        var pool = home.pool(2);
+        LockstepFleet.configure(Lockstep.configure().dataSource(pool).locations(files.location()).hook(backfill))
+                .tenants(tenants).parallelism(1).load().migrate();
+
+        for (String tenant : tenants) {
+            assertThat(count("SELECT count(*) FROM \"" + tenant + "\".effects WHERE migration = -1")).isEqualTo(1);
+        }
+        assertThat(count("SELECT count(*) FROM " + home.name() + ".effects")).as("the pool's own schema").isZero();
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW search_path")) {
+            rs.next();
+            assertThat(rs.getString(1)).as("the pool's connection as it lent it").isEqualTo(home.name());
+        }
     }
 
     @Test

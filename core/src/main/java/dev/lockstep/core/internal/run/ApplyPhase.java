@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 
 /**
  * The last phase of a run, under the lock: each pending migration in order, its hooks first, then
@@ -104,13 +105,15 @@ final class ApplyPhase {
                 + (retries > 0 ? ", after " + retries + " lock_timeout retr" + (retries == 1 ? "y" : "ies") : "") + ")");
     }
 
+    /** Hooks get the pool, with the target's session settings (a tenant's search_path) while they hold a connection. */
     private void runHooks(LoadedMigration migration) {
+        DataSource hooksPool = HookDataSource.of(settings.target());
         for (MigrationHook hook : settings.hooks()) {
             if (!hook.appliesTo(migration)) {
                 continue;
             }
             try {
-                hook.beforeMigration(migration, settings.target().dataSource());
+                hook.beforeMigration(migration, hooksPool);
             } catch (Exception e) {
                 throw new LockstepException("Hook " + hook.getClass().getName() + " failed before " + migration.file()
                         + ": " + e.getMessage() + ". The migration did not run and nothing was recorded.", e);
