@@ -168,13 +168,7 @@ public final class FleetConfiguration {
             throw new LockstepConfigurationException(LockstepSettings.TENANTS_TEMPLATE_DATABASE.key(), "is for "
                     + "database-per-tenant; with schema-per-tenant createTenant migrates the new schema");
         }
-        TenantSource tenants = source != null ? source : list.<TenantSource>map(l -> () -> l).orElse(null);
-        String description = source != null ? "the tenant source" : list.isPresent() ? "the list" : "the query";
-        return new LockstepFleet(name, settings, parts, reach, tenants, query.orElse(null), description,
-                list.isPresent(), templateDatabase, settings.get(LockstepSettings.FLEET_PARALLELISM),
-                settings.get(LockstepSettings.FLEET_CANARIES),
-                settings.find(LockstepSettings.FLEET_CANARY_TENANTS).orElse(List.of()),
-                settings.get(LockstepSettings.FLEET_ON_FAILURE), listeners);
+        return new LockstepFleet(name, settings, parts, reach, Optional.ofNullable(source), listeners);
     }
 
     /** How a tenant is reached: a schema of the fleet's database, or a database of its own. */

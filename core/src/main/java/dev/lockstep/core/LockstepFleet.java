@@ -46,39 +46,38 @@ public final class LockstepFleet {
     private final RunSettings settings;
     private final EngineParts parts;
     private final TenantDatabases databases;
-    private final TenantSource tenants;
-    private final String tenantsQuery;
-    private final String tenantsDescription;
-    private final boolean tenantsListed;
-    private final Optional<String> templateDatabase;
-    private final int parallelism;
-    private final int canaryCount;
-    private final List<String> canaryNames;
-    private final FleetFailurePolicy onFailure;
+    /** A source of tenants the code gives; empty: the list or query of the settings. */
+    private final Optional<TenantSource> source;
     private final List<FleetListener> listeners;
     private final TenantBoard board = new TenantBoard();
     private volatile List<LoadedMigration> files;
     private volatile boolean started;
 
+    /**
+     * @param settings the checked settings, the fleet's among them ({@code tenants.*}, {@code fleet.*}),
+     *     which the fleet reads by entry
+     */
     LockstepFleet(String name, RunSettings settings, EngineParts parts, TenantDatabases databases,
-            TenantSource tenants, String tenantsQuery, String tenantsDescription, boolean tenantsListed,
-            Optional<String> templateDatabase,
-            int parallelism, int canaryCount, List<String> canaryNames, FleetFailurePolicy onFailure,
-            List<FleetListener> listeners) {
+            Optional<TenantSource> source, List<FleetListener> listeners) {
         this.name = name;
         this.settings = settings;
         this.parts = parts;
         this.databases = databases;
-        this.tenants = tenants;
-        this.tenantsQuery = tenantsQuery;
-        this.tenantsDescription = tenantsDescription;
-        this.tenantsListed = tenantsListed;
-        this.templateDatabase = templateDatabase;
-        this.parallelism = parallelism;
-        this.canaryCount = canaryCount;
-        this.canaryNames = canaryNames;
-        this.onFailure = onFailure;
+        this.source = source;
         this.listeners = new java.util.concurrent.CopyOnWriteArrayList<>(listeners);
+    }
+
+    /** Where the tenants come from, for messages. */
+    private String tenantsDescription() {
+        return source.isPresent() ? "the tenant source" : listed().isPresent() ? "the list" : "the query";
+    }
+
+    private Optional<List<String>> listed() {
+        return source.isPresent() ? Optional.empty() : settings.find(LockstepSettings.TENANTS_LIST);
+    }
+
+    private Optional<String> templateDatabase() {
+        return settings.find(LockstepSettings.TENANTS_TEMPLATE_DATABASE);
     }
 
     /** A fleet that runs the migrations {@code migrations} describes in every tenant. */
@@ -194,7 +193,7 @@ public final class LockstepFleet {
                     + e.getSQLState() + "]", e);
         }
         if (databases instanceof TenantDatabases.Databases) {
-            templateDatabase.ifPresent(template -> {
+            templateDatabase().ifPresent(template -> {
                 TenantStatus templateStatus = migrateOne(template);
                 if (templateStatus.state() != TenantState.MIGRATED) {
                     throw new LockstepException("Could not create tenant " + tenant + ": its template database "
@@ -213,11 +212,11 @@ public final class LockstepFleet {
 
     private void createDatabase(String tenant) {
         String sql = "CREATE DATABASE " + Identifiers.quote(tenant)
-                + templateDatabase.map(t -> " TEMPLATE " + Identifiers.quote(t)).orElse("");
+                + templateDatabase().map(t -> " TEMPLATE " + Identifiers.quote(t)).orElse("");
         try (Connection connection = settings.target().connect(); Statement s = connection.createStatement()) {
             s.execute(sql);
             LOG.log(Level.INFO, "Fleet " + name + ": created database " + tenant
-                    + templateDatabase.map(t -> " from template " + t).orElse(""));
+                    + templateDatabase().map(t -> " from template " + t).orElse(""));
         } catch (SQLException e) {
             if ("42P04".equals(e.getSQLState())) {
                 return; // it exists: migrating it is what is left to do
@@ -238,21 +237,24 @@ public final class LockstepFleet {
         files();
         List<String> all = readTenants();
         Set<String> canaries = new LinkedHashSet<>();
+        List<String> canaryNames = settings.find(LockstepSettings.FLEET_CANARY_TENANTS).orElse(List.of());
+        int parallelism = settings.get(LockstepSettings.FLEET_PARALLELISM);
+        FleetFailurePolicy onFailure = settings.get(LockstepSettings.FLEET_ON_FAILURE);
         if (!canaryNames.isEmpty()) {
             List<String> unknown = canaryNames.stream().filter(c -> !all.contains(c)).toList();
             if (!unknown.isEmpty()) {
                 throw new LockstepConfigurationException("fleet.canaries", unknown + " are not tenants of fleet " + name
-                        + " (" + tenantsDescription + " gave " + all.size() + " tenant(s)); name tenants it has");
+                        + " (" + tenantsDescription() + " gave " + all.size() + " tenant(s)); name tenants it has");
             }
             canaries.addAll(canaryNames);
         } else {
-            all.stream().limit(canaryCount).forEach(canaries::add);
+            all.stream().limit(settings.get(LockstepSettings.FLEET_CANARIES)).forEach(canaries::add);
         }
         List<String> rest = all.stream().filter(t -> !canaries.contains(t)).toList();
         board.register(all);
         this.started = true;
         LOG.log(Level.INFO, "Fleet " + name + ": " + all.size() + " tenant(s) (" + databases.mode()
-                + "-per-tenant, from " + tenantsDescription + "), " + files.size() + " migration file(s), parallelism "
+                + "-per-tenant, from " + tenantsDescription() + "), " + files.size() + " migration file(s), parallelism "
                 + parallelism + (canaries.isEmpty() ? "" : ", canaries " + canaries) + ", on failure "
                 + onFailure.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         return new Plan(List.copyOf(canaries), rest, startedNanos);
@@ -270,7 +272,8 @@ public final class LockstepFleet {
     }
 
     private FleetReport runRest(Plan plan) {
-        boolean stopOnFailure = onFailure == FleetFailurePolicy.STOP_ON_FIRST_FAILURE;
+        boolean stopOnFailure = settings.get(LockstepSettings.FLEET_ON_FAILURE)
+                == FleetFailurePolicy.STOP_ON_FIRST_FAILURE;
         runWave(plan.rest(), stopOnFailure);
         FleetReport report = report(plan);
         if (report.failed().isEmpty()) {
@@ -291,7 +294,8 @@ public final class LockstepFleet {
 
     private boolean runWave(List<String> wave, boolean stopOnFailure) {
         try {
-            return new Waves(parallelism, name).run(wave, this::migrateOne, stopOnFailure);
+            return new Waves(settings.get(LockstepSettings.FLEET_PARALLELISM), name).run(wave, this::migrateOne,
+                    stopOnFailure);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LockstepException("Fleet " + name + " was interrupted (the application is shutting down); "
@@ -395,16 +399,19 @@ public final class LockstepFleet {
         List<String> found;
         try (Connection connection = connect()) {
             try {
-                found = tenantsQuery != null ? query(connection, tenantsQuery) : new ArrayList<>(tenants.tenants());
+                Optional<String> sql = source.isPresent() ? Optional.empty()
+                        : settings.find(LockstepSettings.TENANTS_QUERY);
+                found = source.isPresent() ? new ArrayList<>(source.get().tenants())
+                        : sql.isPresent() ? query(connection, sql.get()) : new ArrayList<>(listed().orElse(List.of()));
             } catch (LockstepException e) {
                 throw e;
             } catch (Exception e) {
-                throw new LockstepException("Fleet " + name + ": could not read its tenants from " + tenantsDescription
+                throw new LockstepException("Fleet " + name + ": could not read its tenants from " + tenantsDescription()
                         + ": " + e.getMessage(), e);
             }
-            List<String> refused = TenantNames.refusals(found, tenantsListed, databases, connection);
+            List<String> refused = TenantNames.refusals(found, listed().isPresent(), databases, connection);
             if (!refused.isEmpty()) {
-                throw new LockstepException("Fleet " + name + ": " + tenantsDescription + " gave " + refused.size()
+                throw new LockstepException("Fleet " + name + ": " + tenantsDescription() + " gave " + refused.size()
                         + " name(s) that cannot be tenants, so nothing ran in any tenant:\n  "
                         + String.join("\n  ", refused));
             }
@@ -414,7 +421,7 @@ public final class LockstepFleet {
         }
         List<String> distinct = List.copyOf(new LinkedHashSet<>(found));
         if (distinct.size() < found.size()) {
-            LOG.log(Level.WARNING, "Fleet " + name + ": " + tenantsDescription + " names some tenants more than once; "
+            LOG.log(Level.WARNING, "Fleet " + name + ": " + tenantsDescription() + " names some tenants more than once; "
                     + "each runs once");
         }
         return distinct;

@@ -1,6 +1,5 @@
 package dev.lockstep.core.internal.fleet;
 
-import dev.lockstep.core.LockstepConfigurationException;
 import dev.lockstep.core.internal.tracker.Identifiers;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,13 +51,11 @@ public sealed interface TenantDatabases {
     /** Each tenant a database of its own; the tracker in {@code schema} when set, else the current schema. */
     record Databases(Function<String, DataSource> dataSources, Optional<String> schema) implements TenantDatabases {
 
-        /** A database per tenant, {@code ${tenant}} in {@code urlTemplate} replaced by the tenant's name. */
+        /**
+         * A database per tenant, {@code ${tenant}} in {@code urlTemplate} replaced by the tenant's name
+         * (the catalog's check of {@code tenants.url-template} made sure it is there).
+         */
         public static Databases fromUrl(String urlTemplate, String user, String password, Optional<String> schema) {
-            if (!urlTemplate.contains("${tenant}")) {
-                throw new LockstepConfigurationException("tenants.url-template", "'" + urlTemplate + "' has no "
-                        + "${tenant}, so every tenant would be the same database; write it where the database name "
-                        + "goes, e.g. jdbc:postgresql://db:5432/${tenant}");
-            }
             return new Databases(tenant -> new DriverDataSource(urlTemplate.replace("${tenant}", tenant), user,
                     password), schema);
         }
