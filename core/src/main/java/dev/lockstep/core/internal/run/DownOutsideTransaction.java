@@ -3,16 +3,13 @@ package dev.lockstep.core.internal.run;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.internal.files.DownMigration;
 import dev.lockstep.core.internal.lock.HeldLock;
-import dev.lockstep.core.internal.sql.PartWay;
 import dev.lockstep.core.internal.sql.SqlStatement;
 import dev.lockstep.core.internal.tracker.AppliedRow;
 import dev.lockstep.core.internal.tracker.Tracker;
-import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Iterator;
-import java.util.Optional;
 
 /**
  * A down that runs outside a transaction ({@code DROP INDEX CONCURRENTLY}), journaled as migrate
@@ -20,12 +17,10 @@ import java.util.Optional;
  * autocommit after the fence, and the row says {@code undone} after the last. A process killed
  * half-way leaves {@code undoing}, which every later command reports. A down whose statements are all
  * concurrent index drops ({@link dev.lockstep.core.internal.files.FileFacts#resumable()}) is finished
- * by running it again: a drop whose index is gone is done, one whose index is still there (INVALID,
- * from a cancelled drop) runs again.
+ * as an interrupted migration of them is ({@link Resumption}): a drop whose index is gone is done,
+ * one whose index is still there (INVALID, from a cancelled drop) runs again.
  */
 final class DownOutsideTransaction {
-
-    private static final System.Logger LOG = System.getLogger(DownOutsideTransaction.class.getName());
 
     private final Connection connection;
     private final Tracker tracker;
@@ -57,7 +52,7 @@ final class DownOutsideTransaction {
             }
             for (Iterator<SqlStatement> it = down.openStatements(); it.hasNext(); ) {
                 current = it.next();
-                if (resuming && dropDone(current)) {
+                if (resuming && Resumption.alreadyDone(connection, down.file(), current)) {
                     continue;
                 }
                 s.execute(lock.fenceSql());
@@ -72,21 +67,6 @@ final class DownOutsideTransaction {
         } catch (SQLException e) {
             throw failed(row, down, current, ran, resuming, e);
         }
-    }
-
-    /** Resuming: a concurrent drop whose index is gone is done. */
-    private boolean dropDone(SqlStatement sql) throws SQLException {
-        Optional<PartWay> work = sql.facts().partWay();
-        if (work.isEmpty() || work.get().kind() != PartWay.Kind.DROPS_INDEX) {
-            return false;
-        }
-        Optional<InvalidIndexes.IndexOf> index = InvalidIndexes.IndexOf.of(work.get());
-        boolean gone = index.isPresent() && InvalidIndexes.state(connection, index.get()) == InvalidIndexes.State.ABSENT;
-        if (gone) {
-            LOG.log(Level.INFO, "Resuming the undo: line " + sql.line() + " is done (index "
-                    + index.get().index().text() + " is gone)");
-        }
-        return gone;
     }
 
     /**

@@ -10,9 +10,10 @@ import java.sql.SQLException;
 import java.util.Optional;
 
 /**
- * Finishing an interrupted migration whose statements are all concurrent index builds (naming
- * their index) or drops: the catalog says which statements are done, and an INVALID index an
- * interrupted build left is dropped before it is built again ({@link MigrationApplier.Start#RESUMED}).
+ * Finishing an interrupted migration, or an interrupted undo, whose statements are all concurrent
+ * index builds (naming their index) or drops: the catalog says which statements are done, and an
+ * INVALID index an interrupted build left is dropped before it is built again
+ * ({@link MigrationApplier.Start#RESUMED}, {@link DownOutsideTransaction}).
  */
 final class Resumption {
 
@@ -28,6 +29,11 @@ final class Resumption {
      */
     static boolean alreadyDone(Connection connection, LoadedMigration migration, SqlStatement sql)
             throws SQLException {
+        return alreadyDone(connection, migration.file(), sql);
+    }
+
+    /** The same for a statement of the file {@code file} (an up or a down), named in the log. */
+    static boolean alreadyDone(Connection connection, String file, SqlStatement sql) throws SQLException {
         Optional<PartWay> work = sql.facts().partWay();
         if (work.isEmpty() || work.get().index().isEmpty()) {
             return false;
@@ -37,7 +43,7 @@ final class Resumption {
         InvalidIndexes.State state = InvalidIndexes.state(connection, where);
         boolean drop = work.get().kind() == PartWay.Kind.DROPS_INDEX;
         if (drop && state == InvalidIndexes.State.ABSENT) {
-            LOG.log(Level.INFO, "Resuming " + migration.file() + ": line " + sql.line() + " is done (index "
+            LOG.log(Level.INFO, "Resuming " + file + ": line " + sql.line() + " is done (index "
                     + index.text() + " is gone)");
             return true;
         }
@@ -45,13 +51,13 @@ final class Resumption {
             return false;
         }
         if (state == InvalidIndexes.State.VALID) {
-            LOG.log(Level.INFO, "Resuming " + migration.file() + ": line " + sql.line() + " is done (index "
+            LOG.log(Level.INFO, "Resuming " + file + ": line " + sql.line() + " is done (index "
                     + index.text() + " is built and valid)");
             return true;
         }
         if (state == InvalidIndexes.State.INVALID) {
             String name = InvalidIndexes.nameOf(connection, where).orElse(index.text());
-            LOG.log(Level.WARNING, "Resuming " + migration.file() + ": the interrupted build at line " + sql.line()
+            LOG.log(Level.WARNING, "Resuming " + file + ": the interrupted build at line " + sql.line()
                     + " left the INVALID index " + name + "; dropping it (DROP INDEX CONCURRENTLY) to build it again");
             InvalidIndexes.drop(connection, name);
         }
