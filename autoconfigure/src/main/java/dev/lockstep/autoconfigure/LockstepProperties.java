@@ -33,7 +33,9 @@ public class LockstepProperties {
     private List<String> locations = new ArrayList<>(List.of("classpath:db/migrations"));
 
     /**
-     * Schema of the tracker table, created if missing. Defaults to the connection's current schema.
+     * Schema of the tracker table, created if missing, and first on the session's search_path while the
+     * files' SQL runs (as Flyway's defaultSchema), so unqualified names resolve and land there.
+     * Defaults to the connection's current schema, search_path unchanged.
      */
     private String schema;
 
@@ -73,6 +75,12 @@ public class LockstepProperties {
      * Whether a failed run fails startup. When false the application starts and the 'lockstep' health is DOWN.
      */
     private boolean failOnError = true;
+
+    /**
+     * Whether a lockstep.* key that is no property (a typo such as lockstep.lock.timout) fails startup, naming the
+     * key and the nearest known one. False: a warning only. Environment variables are not checked.
+     */
+    private boolean failOnUnknownProperties = true;
 
     /**
      * When migrations run: 'context-refresh' while the context starts, before any bean that uses the database (as
@@ -251,6 +259,14 @@ public class LockstepProperties {
         this.connectRetriesInterval = connectRetriesInterval;
     }
 
+    public boolean isFailOnUnknownProperties() {
+        return failOnUnknownProperties;
+    }
+
+    public void setFailOnUnknownProperties(boolean failOnUnknownProperties) {
+        this.failOnUnknownProperties = failOnUnknownProperties;
+    }
+
     public boolean isFailOnError() {
         return failOnError;
     }
@@ -366,12 +382,38 @@ public class LockstepProperties {
             this.to = to;
         }
 
+        /**
+         * With lockstep.targets: the targets to undo in, by name; empty: every target.
+         */
+        private List<String> targets = new ArrayList<>();
+
+        /**
+         * With lockstep.targets: the tenants of the fleets to undo in; empty: every tenant.
+         */
+        private List<String> tenants = new ArrayList<>();
+
         public Integer getLast() {
             return last;
         }
 
         public void setLast(Integer last) {
             this.last = last;
+        }
+
+        public List<String> getTargets() {
+            return targets;
+        }
+
+        public void setTargets(List<String> targets) {
+            this.targets = targets;
+        }
+
+        public List<String> getTenants() {
+            return tenants;
+        }
+
+        public void setTenants(List<String> tenants) {
+            this.tenants = tenants;
         }
     }
 

@@ -39,7 +39,9 @@ public final class LockstepSettings {
             .parse(LockstepSettings::list).check(LockstepSettings::locations).build();
 
     public static final LockstepSetting<String> SCHEMA = LockstepSettings.<String>setting("schema", String.class)
-            .means("Schema of the tracker table, created if missing. Defaults to the connection's current schema.")
+            .means("Schema of the tracker table, created if missing, and first on the session's search_path while the "
+                    + "files' SQL runs (as Flyway's defaultSchema), so unqualified names resolve and land there. "
+                    + "Defaults to the connection's current schema, search_path unchanged.")
             .expects("a schema name").parse(Function.identity()).check(identifier("lockstep.schema")).build();
 
     public static final LockstepSetting<String> TABLE = LockstepSettings.<String>setting("table", String.class)
@@ -168,7 +170,8 @@ public final class LockstepSettings {
             .means("A query on the database whose first column lists the tenants, run at each fleet run, instead of "
                     + "tenants.list.")
             .expects("a SELECT, e.g. SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_%' ORDER BY 1")
-            .parse(Function.identity()).build();
+            .parse(Function.identity()).check(query -> query.isBlank() ? Optional.of("is empty; give a SELECT whose "
+                    + "first column lists the tenants, or remove the setting") : Optional.empty()).build();
 
     public static final LockstepSetting<TenantsMode> TENANTS_MODE =
             LockstepSettings.<TenantsMode>setting("tenants.mode", TenantsMode.class)

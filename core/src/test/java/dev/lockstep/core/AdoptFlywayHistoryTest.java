@@ -208,6 +208,52 @@ class AdoptFlywayHistoryTest extends SchemaTestBase {
         }
     }
 
+    @Test
+    void withFlywaysSchemaAsLockstepSchemaTheNextFilesRunInThatSchemaAsFlywayWouldRunThem() {
+        // spring.flyway.schemas=app became lockstep.schema=app; the connection's own schema is another.
+        String app = schema.name() + "_app";
+        try {
+            Flyway.configure().dataSource(schema.dataSource()).schemas(app).locations("filesystem:" + files.path())
+                    .load().migrate();
+            files.add("V3__invoices.sql", "ALTER TABLE orders ADD COLUMN paid boolean; CREATE TABLE invoices (id int);")
+                    .add("U3__invoices.sql", "DROP TABLE invoices; ALTER TABLE orders DROP COLUMN paid;");
+            List<String> hookSaw = new java.util.ArrayList<>();
+            LockstepConfiguration lockstep = configure().schema(app).hook(new MigrationHook() {
+                @Override
+                public boolean appliesTo(Migration migration) {
+                    return true;
+                }
+
+                @Override
+                public void beforeMigration(Migration migration, javax.sql.DataSource dataSource) throws Exception {
+                    try (var connection = dataSource.getConnection(); var rows = connection.createStatement()
+                            .executeQuery("SELECT current_schema()")) {
+                        rows.next();
+                        hookSaw.add(rows.getString(1));
+                    }
+                }
+            });
+
+            MigrationReport report = lockstep.load().migrate();
+
+            assertThat(report.applied()).extracting(applied -> applied.migration().name()).containsExactly("invoices");
+            assertThat(Sql.value(schema, "SELECT to_regclass('" + app + ".invoices') IS NOT NULL")).as("the new table "
+                    + "is in the tracker's schema, as Flyway would have put it").isEqualTo(true);
+            assertThat(Sql.value(schema, "SELECT to_regclass('" + schema.name() + ".invoices')")).isNull();
+            assertThat(hookSaw).containsOnly(app);
+            assertThat(Sql.value(schema, "SELECT current_setting('search_path')")).as("the pool's sessions as they were")
+                    .isEqualTo(schema.name());
+
+            Lockstep engine = lockstep.load();
+            engine.undo(UndoTarget.last(1), engine.planUndo(UndoTarget.last(1)));
+
+            assertThat(Sql.value(schema, "SELECT to_regclass('" + app + ".invoices')")).as("the down ran there too")
+                    .isNull();
+        } finally {
+            Sql.execute(schema, "DROP SCHEMA IF EXISTS \"" + app + "\" CASCADE");
+        }
+    }
+
     /** The same files migrated by Lockstep alone, on an empty schema of their own. */
     private List<Map<String, Object>> trackerOfAFreshMigration() {
         try (TestSchema fresh = TestPostgres.get().newSchema()) {

@@ -17,7 +17,8 @@ import javax.sql.DataSource;
 
 /**
  * The DataSource a {@link dev.lockstep.core.MigrationHook} gets for a target whose files run with
- * session settings of their own (a schema tenant's {@code search_path}): each connection has them
+ * session settings of their own (a schema tenant's {@code search_path}, {@code lockstep.schema} first on
+ * it): each connection has them
  * while the hook holds it, so the hook's unqualified names land in the tenant's schema, as the
  * migration's do, and has them put back when the hook closes it, so the pool gets it back as it
  * lent it. A connection whose settings cannot be put back is aborted, never returned changed.
@@ -25,17 +26,17 @@ import javax.sql.DataSource;
 final class HookDataSource implements DataSource {
 
     private final DataSource pool;
-    private final Map<String, String> settings;
+    private final RunTarget target;
 
-    private HookDataSource(DataSource pool, Map<String, String> settings) {
-        this.pool = pool;
-        this.settings = settings;
+    private HookDataSource(RunTarget target) {
+        this.pool = target.dataSource();
+        this.target = target;
     }
 
     /** The target's pool itself when its files run with no session settings of their own. */
     static DataSource of(RunTarget target) {
-        Map<String, String> settings = target.sessionSettings();
-        return settings.isEmpty() ? target.dataSource() : new HookDataSource(target.dataSource(), settings);
+        boolean own = target.searchPath().isPresent() || target.schema().isPresent();
+        return own ? new HookDataSource(target) : target.dataSource();
     }
 
     @Override
@@ -51,7 +52,7 @@ final class HookDataSource implements DataSource {
     private Connection prepared(Connection connection) throws SQLException {
         Map<String, String> before = new LinkedHashMap<>();
         try {
-            for (Map.Entry<String, String> setting : settings.entrySet()) {
+            for (Map.Entry<String, String> setting : target.sessionSettings(connection).entrySet()) {
                 before.put(setting.getKey(), set(connection, "current_setting(?)", setting.getKey(), null));
                 set(connection, "set_config(?, ?, false)", setting.getKey(), setting.getValue());
             }

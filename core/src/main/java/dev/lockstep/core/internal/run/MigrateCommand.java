@@ -59,8 +59,6 @@ public final class MigrateCommand {
     private final RunSettings settings;
     private final Listeners listeners;
     private final String runner;
-    /** What migrations run with once the lock is held; see {@link #runSettings()}. */
-    private final Map<String, String> runSettings;
     /** The tracker rows as this run last read them plus what it applied since, for info() during a run. */
     private volatile List<AppliedRow> knownRows = List.of();
 
@@ -69,7 +67,6 @@ public final class MigrateCommand {
         this.settings = engine.settings();
         this.listeners = engine.listeners();
         this.runner = engine.runner();
-        this.runSettings = runSettings();
     }
 
     /**
@@ -103,14 +100,15 @@ public final class MigrateCommand {
 
     /**
      * What migrations run with, set once the lock is held: {@code lock_timeout} for their
-     * statements, and a tenant's schema first in {@code search_path}, so its unqualified names land there.
+     * statements, and a tenant's schema (or {@code lockstep.schema}) first in {@code search_path}, so
+     * their unqualified names land there.
      */
-    private Map<String, String> runSettings() {
+    private Map<String, String> runSettings(Connection connection) throws SQLException {
         Map<String, String> wanted = new java.util.LinkedHashMap<>();
         if (!settings.get(LockstepSettings.DDL_LOCK_TIMEOUT).isZero()) {
             wanted.put("lock_timeout", settings.get(LockstepSettings.DDL_LOCK_TIMEOUT).toMillis() + "ms");
         }
-        wanted.putAll(engine.target().sessionSettings());
+        wanted.putAll(engine.target().sessionSettings(connection));
         return wanted;
     }
 
@@ -246,7 +244,7 @@ public final class MigrateCommand {
                 SessionState lockState = session.configure("lockstep " + runner, settings.find(LockstepSettings.STATEMENT_TIMEOUT),
                         SessionState.customSettingsSetBy(upToDate.mayRun()));
                 // lock_timeout only once the run holds the lock: it is for the migrations' statements.
-                SessionState runState = lockState.with(runSettings);
+                SessionState runState = lockState.with(runSettings(connection));
                 LockAcquisition<MigrationReport> acquisition = acquire(tracker);
                 if (acquisition instanceof LockAcquisition.NotNeeded<MigrationReport> notNeeded) {
                     return notNeeded.doneByOthers();
@@ -378,9 +376,7 @@ public final class MigrateCommand {
 
         private List<AppliedMigration> applyPending(Tracker tracker, MigrationPlan plan, HeldLock lock,
                 SessionState runState) throws SQLException {
-            if (!runSettings.isEmpty()) {
-                runState.restore(connection); // first: the lint looks tables up on a tenant's search_path
-            }
+            runState.restore(connection); // first: the lint looks tables up on the run's search_path
             PendingLintWarnings.log(connection, tracker, onDisk, plan.pending());
             try (LockWaitWatcher watcher = new LockWaitWatcher(engine.target().dataSource(), backendPid(),
                     settings.get(LockstepSettings.DDL_LOCK_TIMEOUT), listeners, settings.get(LockstepSettings.LOCK_REPORT_INTERVAL))) {

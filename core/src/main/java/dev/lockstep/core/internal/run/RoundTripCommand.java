@@ -45,7 +45,7 @@ public final class RoundTripCommand {
             }
             String schema = tracker.schema();
             Set<String> ignored = Set.of(engine.target().table());
-            for (Map.Entry<String, String> setting : engine.target().sessionSettings().entrySet()) {
+            for (Map.Entry<String, String> setting : engine.target().sessionSettings(connection).entrySet()) {
                 try (PreparedStatement set = connection.prepareStatement("SELECT set_config(?, ?, false)")) {
                     set.setString(1, setting.getKey());
                     set.setString(2, setting.getValue());

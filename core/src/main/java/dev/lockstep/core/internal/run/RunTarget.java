@@ -68,9 +68,21 @@ public record RunTarget(Optional<String> tenant, DataSource dataSource, Optional
         return lockKey.orElseGet(() -> LockKeys.derive(tracker.displayName()));
     }
 
-    /** What the session is set to while the files' SQL runs (migrate's ups, undo's downs, the round trip). */
-    public Map<String, String> sessionSettings() {
-        return searchPath.map(path -> Map.of("search_path", path)).orElse(Map.of());
+    /**
+     * What the session is set to while the files' SQL runs (migrate's ups, undo's downs, the round
+     * trip, the hooks), read on the connection they run on: a schema tenant's schema alone; else
+     * {@code lockstep.schema}, when set, first on the session's own {@code search_path}, as Flyway's
+     * {@code defaultSchema} does, so a file's unqualified names resolve and land in the schema whose
+     * tracker records it (an adopted Flyway history in schema {@code app} goes on in {@code app}).
+     */
+    public Map<String, String> sessionSettings(Connection connection) throws SQLException {
+        if (searchPath.isPresent()) {
+            return Map.of("search_path", searchPath.get());
+        }
+        if (schema.isEmpty()) {
+            return Map.of();
+        }
+        return Map.of("search_path", SearchPath.withFirst(connection, schema.get()));
     }
 
     /**

@@ -81,8 +81,8 @@ public final class UndoCommand {
                 engine.parts().sessionPinning().require(connection, where.dataSource());
                 SessionState lockState = session.configure("lockstep undo " + runner,
                         engine.settings().find(LockstepSettings.STATEMENT_TIMEOUT), Set.of());
-                // The downs run where the ups ran: a schema tenant's schema first on search_path.
-                SessionState state = lockState.with(where.sessionSettings());
+                // The downs run where the ups ran: a schema tenant's schema, or lockstep.schema, first on search_path.
+                SessionState state = lockState.with(where.sessionSettings(connection));
                 long key = where.lockKey(tracker);
                 LockAcquisition<Void> acquisition = engine.parts().locks().create(key, engine.settings().get(LockstepSettings.LOCK_TIMEOUT),
                         engine.settings().get(LockstepSettings.LOCK_REPORT_INTERVAL), engine.listeners())
