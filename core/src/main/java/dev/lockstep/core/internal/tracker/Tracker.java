@@ -116,11 +116,19 @@ public final class Tracker {
      * replaced in one transaction over a table of one row per migration; an older Lockstep refuses to
      * start on an {@code undoing} row (an unknown state) rather than misread it.
      */
+    /**
+     * The tracker's CHECK constraints, selected before {@code pg_get_constraintdef} reads any: that
+     * function opens the constraint's table, and the {@code OFFSET 0} keeps the planner from calling it
+     * on another table's constraint, which a concurrent {@code DROP} may be removing ("could not open
+     * relation with OID"). One parameter: the tracker's qualified name.
+     */
+    private static final String TRACKER_CHECKS = "(SELECT conname, oid FROM pg_constraint WHERE conrelid = "
+            + "to_regclass(?) AND contype = 'c' OFFSET 0) AS tracker_checks";
+
     private void allowUndoing(Connection connection) throws SQLException {
         String check;
-        try (PreparedStatement find = connection.prepareStatement("SELECT conname FROM pg_constraint WHERE conrelid = "
-                + "to_regclass(?) AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%state%' "
-                + "AND pg_get_constraintdef(oid) NOT LIKE '%undoing%'")) {
+        try (PreparedStatement find = connection.prepareStatement("SELECT conname FROM " + TRACKER_CHECKS
+                + " WHERE pg_get_constraintdef(oid) LIKE '%state%' AND pg_get_constraintdef(oid) NOT LIKE '%undoing%'")) {
             find.setString(1, qualified);
             try (ResultSet rs = find.executeQuery()) {
                 check = rs.next() ? rs.getString(1) : null;
@@ -146,8 +154,8 @@ public final class Tracker {
     private void addUndoColumns(Connection connection) throws SQLException {
         InTransaction.run(connection, s -> {
             String check = null;
-            try (PreparedStatement find = connection.prepareStatement("SELECT conname FROM pg_constraint "
-                    + "WHERE conrelid = to_regclass(?) AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%state%'")) {
+            try (PreparedStatement find = connection.prepareStatement("SELECT conname FROM " + TRACKER_CHECKS
+                    + " WHERE pg_get_constraintdef(oid) LIKE '%state%'")) {
                 find.setString(1, qualified);
                 try (ResultSet rs = find.executeQuery()) {
                     check = rs.next() ? rs.getString(1) : null;
