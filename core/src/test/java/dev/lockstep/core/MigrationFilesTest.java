@@ -156,6 +156,21 @@ class MigrationFilesTest {
     }
 
     @Test
+    void filesLeftInFlywaysFolderAreNamedWithTheMoveThatFixesIt() throws Exception {
+        java.nio.file.Path classes = dir.resolve("classes");
+        java.nio.file.Files.createDirectories(classes.resolve("db/migration"));
+        java.nio.file.Files.writeString(classes.resolve("db/migration/V1__customers.sql"), "CREATE TABLE customers (id int);");
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {classes.toUri().toURL()}, null)) {
+            assertThatThrownBy(() -> Lockstep.configure().dataSource(new NoDatabase()).classLoader(loader).load())
+                    .isInstanceOf(LockstepConfigurationException.class)
+                    .hasMessageContaining("classpath:db/migrations is not on the classpath, but classpath:db/migration, "
+                            + "Flyway's folder, is")
+                    .hasMessageContaining("git mv src/main/resources/db/migration src/main/resources/db/migrations")
+                    .hasMessageContaining("lockstep.locations=classpath:db/migration");
+        }
+    }
+
+    @Test
     void badDurationsAndAMissingDataSourceNameTheSetting() {
         assertThatThrownBy(() -> configure().lockTimeout(Duration.ofSeconds(-1)).load())
                 .hasMessageStartingWith("lockstep.lock.timeout:");

@@ -51,6 +51,9 @@ public final class MigrationScanner {
     /** A build's resource folder: a location under it names a source folder, not a place on the classpath. */
     private static final String RESOURCES = "src/main/resources/";
     private static final String FILESYSTEM = "filesystem:";
+    /** Lockstep's folder, the default location, and Flyway's. */
+    private static final String DEFAULT_FOLDER = "db/migrations";
+    private static final String FLYWAY_FOLDER = "db/migration";
 
     private final ClassLoader classLoader;
     /** Null when the files are to be read whatever an index says: the index writer's own scan. */
@@ -72,6 +75,7 @@ public final class MigrationScanner {
 
     List<SqlFile> scan(List<String> locations) {
         List<SqlFile> files = new ArrayList<>();
+        String indexPath = indexPath(locations);
         for (String location : locations) {
             int before = files.size();
             try {
@@ -80,16 +84,17 @@ public final class MigrationScanner {
                     listFolder(location, Path.of(location.substring(FILESYSTEM.length()))).forEach(f ->
                             files.add(f.unindexed(location)));
                 } else {
-                    scanClasspath(location, files);
+                    scanClasspath(location, files, indexPath);
                 }
             } catch (IOException e) {
                 throw new LockstepException("Cannot read the migrations in " + location + ": "
                         + FileErrors.describe(e), e);
             }
             if (files.size() == before) {
-                LOG.log(Level.WARNING, location + " holds no .sql file, so nothing is migrated from it; if the "
-                        + "migrations are elsewhere, correct " + SETTING + " (files and folders whose names start "
-                        + "with a dot are skipped)");
+                String path = location.startsWith(FILESYSTEM) ? "" : classpathPath(location);
+                LOG.log(Level.WARNING, location + " holds no .sql file, so nothing is migrated from it; " + flywaysFolder(path)
+                        .orElse("if the migrations are elsewhere, correct " + SETTING + " (files and folders whose names "
+                                + "start with a dot are skipped)"));
             }
         }
         return files;
@@ -112,11 +117,17 @@ public final class MigrationScanner {
         }
     }
 
-    private void scanClasspath(String location, List<SqlFile> files) throws IOException {
+    /** Where the build's index of this set of locations is: {@link MigrationIndex#pathFor} its classpath folders. */
+    private static String indexPath(List<String> locations) {
+        return MigrationIndex.pathFor(locations.stream().filter(l -> !l.startsWith(FILESYSTEM))
+                .map(MigrationScanner::classpathPath).toList());
+    }
+
+    private void scanClasspath(String location, List<SqlFile> files, String indexPath) throws IOException {
         String path = classpathPath(location);
         Enumeration<URL> roots = classLoader.getResources(path);
         if (!roots.hasMoreElements()) {
-            throw notOnClasspath(location, path);
+            throw missing(location, path);
         }
         while (roots.hasMoreElements()) {
             URL root = roots.nextElement();
@@ -125,7 +136,7 @@ public final class MigrationScanner {
                 listFolder(location, nativeImageResource(root)).forEach(f -> files.add(f.unindexed(location)));
                 continue;
             }
-            Listing listing = list(location, path, root, false);
+            Listing listing = list(location, path, root, false, indexPath);
             if (listing == null) {
                 throw new LockstepConfigurationException(SETTING, location + " resolved to " + root
                         + ", which Lockstep cannot list; use a filesystem: location");
@@ -152,6 +163,7 @@ public final class MigrationScanner {
         }
         MigrationIndex index = null;
         String where = null;
+        String indexPath = indexPath(locations);
         Set<String> folders = new HashSet<>();
         try {
             for (String location : locations) {
@@ -164,7 +176,7 @@ public final class MigrationScanner {
                 if (root == null || roots.hasMoreElements() || root.getProtocol().equals("resource")) {
                     return Optional.empty();
                 }
-                Listing listing = list(location, path, root, true);
+                Listing listing = list(location, path, root, true, indexPath);
                 if (listing == null || unusable(listing.index())
                         || (where != null && !where.equals(listing.index().where()))) {
                     return Optional.empty();
@@ -195,7 +207,8 @@ public final class MigrationScanner {
      * usable index is not listed (its files come back empty): the up-to-date check has no use for
      * them, and an application without an index should not list its files twice.
      */
-    private Listing list(String location, String path, URL root, boolean headOnly) throws IOException {
+    private Listing list(String location, String path, URL root, boolean headOnly, String indexPath)
+            throws IOException {
         if (root.getProtocol().equals("file")) {
             Path folder;
             try {
@@ -203,14 +216,14 @@ public final class MigrationScanner {
             } catch (URISyntaxException e) {
                 throw new IOException("unreadable classpath URL " + root, e);
             }
-            IndexedFiles.Source index = indexes == null ? null : IndexedFiles.inFolder(folder, path, headOnly);
+            IndexedFiles.Source index = indexes == null ? null : IndexedFiles.inFolder(folder, path, indexPath, headOnly);
             if (headOnly && unusable(index)) {
                 return new Listing(List.of(), index);
             }
             return new Listing(listFolder(location, folder), index);
         }
         if (root.openConnection() instanceof JarURLConnection jar) {
-            return listJar(jar, headOnly);
+            return listJar(jar, headOnly, indexPath);
         }
         return null;
     }
@@ -239,9 +252,29 @@ public final class MigrationScanner {
         } else {
             String path = classpathPath(location);
             if (classLoader.getResource(path) == null) {
-                throw notOnClasspath(location, path);
+                throw missing(location, path);
             }
         }
+    }
+
+    /** A classpath location not found, with Flyway's folder named when it is there instead. */
+    private LockstepConfigurationException missing(String location, String path) {
+        return flywaysFolder(path).map(flyway -> new LockstepConfigurationException(SETTING, location
+                + " is not on the classpath, but " + flyway)).orElseGet(() -> notOnClasspath(location, path));
+    }
+
+    /**
+     * For Lockstep's default folder, when Flyway's ({@code db/migration}) is on the classpath: what to
+     * do with the files left there by a move from Flyway, whose names Lockstep reads as they are.
+     */
+    private Optional<String> flywaysFolder(String path) {
+        if (!path.equals(DEFAULT_FOLDER) || classLoader.getResource(FLYWAY_FOLDER) == null) {
+            return Optional.empty();
+        }
+        return Optional.of("classpath:" + FLYWAY_FOLDER + ", Flyway's folder, is: Lockstep reads its V<version>__<name>"
+                + ".sql files as they are named. Move them to src/main/resources/" + DEFAULT_FOLDER + " (git mv "
+                + "src/main/resources/" + FLYWAY_FOLDER + " src/main/resources/" + DEFAULT_FOLDER + "), or set "
+                + SETTING + "=classpath:" + FLYWAY_FOLDER + ".");
     }
 
     private static LockstepConfigurationException notAFolder(String location, Path folder) {
@@ -335,7 +368,7 @@ public final class MigrationScanner {
         return name != null && name.toString().startsWith(".");
     }
 
-    private Listing listJar(JarURLConnection connection, boolean headOnly) throws IOException {
+    private Listing listJar(JarURLConnection connection, boolean headOnly, String indexPath) throws IOException {
         connection.setUseCaches(false);
         String prefix = stripSlashes(connection.getEntryName()) + "/";
         // jar:file:/app.jar!/ or, in a Spring Boot jar, jar:nested:/app.jar/!BOOT-INF/classes/!/
@@ -343,7 +376,7 @@ public final class MigrationScanner {
         String jarBase = root.substring(0, root.lastIndexOf("!/") + 2);
         List<Found> found = new ArrayList<>();
         try (JarFile jar = connection.getJarFile()) {
-            IndexedFiles.Source index = indexes == null ? null : IndexedFiles.inJar(jar, jarBase, headOnly);
+            IndexedFiles.Source index = indexes == null ? null : IndexedFiles.inJar(jar, jarBase, indexPath, headOnly);
             if (headOnly && unusable(index)) {
                 return new Listing(List.of(), index);
             }
