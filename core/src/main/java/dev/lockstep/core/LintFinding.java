@@ -7,12 +7,13 @@ import java.util.stream.Collectors;
  * One risky statement in a migration file.
  *
  * @param file the migration's file, as Lockstep names it
+ * @param version the migration's version
  * @param line the line the statement starts on
  * @param rule what is risky about it
  * @param relation the table (or index) it locks, as written in the statement
  * @param statement the statement, on one line and shortened
  */
-public record LintFinding(String file, int line, LintRule rule, String relation, String statement) {
+public record LintFinding(String file, MigrationVersion version, int line, LintRule rule, String relation, String statement) {
 
     /**
      * The findings as one message, as the test assertion and the Maven plugin's lint goal give it:
@@ -34,7 +35,11 @@ public record LintFinding(String file, int line, LintRule rule, String relation,
                     + "you want, accept it: add '-- lockstep:lint-ignore=" + rule.id() + "' at the top of the down file.";
         }
         return head + " (lock: " + rule.lock() + ").\n    Safer: " + rule.safeAlternative()
-                + ".\n    If the table is small or not yet in use, accept it: add '-- lockstep:lint-ignore=" + rule.id()
-                + "' at the top of the file.";
+                + ".\n    If the table is small or not yet in use, and the file is applied nowhere yet, accept it: add "
+                + "'-- lockstep:lint-ignore=" + rule.id() + "' at the top of the file."
+                + "\n    If it is already applied somewhere (an adopted history, a released file), do not edit it: its "
+                + "checksum would change and every start would refuse it. Lint only the files after it: "
+                + "lockstep.lint.after-version=" + version + " (in a test, LockstepLint's afterVersion("
+                + (version.toString().contains(".") ? "\"" + version + "\"" : version) + ")).";
     }
 }

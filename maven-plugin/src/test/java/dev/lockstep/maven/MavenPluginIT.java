@@ -118,7 +118,12 @@ class MavenPluginIT {
         assertThat(failed.output()).contains("1 risky statement(s) in migrations [classpath:db/migrations]:")
                 .contains("classpath:db/migrations/0003_customers_created.up.sql, line 1: index-not-concurrent on "
                         + "customers")
-                .contains("add '-- lockstep:lint-ignore=index-not-concurrent' at the top of the file");
+                .contains("add '-- lockstep:lint-ignore=index-not-concurrent' at the top of the file")
+                .contains("If it is already applied somewhere (an adopted history, a released file), do not edit it")
+                .contains("lockstep.lint.after-version=3");
+
+        Build afterIt = mvn(project, "process-resources", "-Dlockstep.lint.after-version=3");
+        assertThat(afterIt.exitCode()).as("the advice for an applied file, followed: " + afterIt.output()).isZero();
 
         Files.writeString(risky, "-- lockstep:lint-ignore=index-not-concurrent\n" + Files.readString(risky));
         Build passed = mvn(project, "process-resources");

@@ -67,8 +67,8 @@ public final class LintCheck {
                 if (event instanceof Risk risk) {
                     if (!risk.rule().losesData() && isRisky(risk, created)
                             && !migration.lintIgnored().contains(risk.rule())) {
-                        findings.add(new LintFinding(migration.file(), statement.line(), risk.rule(), risk.relation(),
-                                statement.statement()));
+                        findings.add(new LintFinding(migration.file(), migration.version(), statement.line(), risk.rule(),
+                                risk.relation(), statement.statement()));
                     }
                 } else if (event instanceof Creates creates) {
                     created.add(creates.relationKey());
@@ -96,8 +96,8 @@ public final class LintCheck {
                     for (LintEvent event : statement.events()) {
                         if (event instanceof Risk risk && risk.rule().losesData()
                                 && !down.facts().lintIgnored().contains(risk.rule())) {
-                            findings.add(new LintFinding(down.file(), statement.line(), risk.rule(), risk.relation(),
-                                    statement.statement()));
+                            findings.add(new LintFinding(down.file(), migration.version(), statement.line(), risk.rule(),
+                                    risk.relation(), statement.statement()));
                         }
                     }
                 }
