@@ -29,8 +29,9 @@ import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 
 /**
- * Writes the build-time index of a classes directory ({@value #PATH}): what a start needs to know of
- * every migration file without reading it. {@code lockstep-maven-plugin}'s {@code index} goal calls
+ * Writes the build-time index of one set of files in a classes directory ({@value #PATH} for the
+ * default set, {@link #pathFor} another's): what a start needs to know of every migration file
+ * without reading it. {@code lockstep-maven-plugin}'s {@code index} goal calls
  * it after the resources are copied; the format is described in docs/maven-plugin.md.
  *
  * <p>The files are read and checked by the engine's own loader first, so a build with a bad file
@@ -39,6 +40,11 @@ import java.util.zip.CRC32;
 public final class LockstepIndex {
 
     public static final String PATH = MigrationIndex.PATH;
+
+    /** Where the index of a set of {@code classpath:} locations is written and looked up, below the root. */
+    public static String pathFor(List<String> locations) {
+        return MigrationIndex.pathFor(locations.stream().map(LockstepIndex::folderOf).toList());
+    }
     public static final int FORMAT = MigrationIndex.FORMAT;
 
     /** The written index and how many files it lists. */
@@ -49,8 +55,9 @@ public final class LockstepIndex {
     }
 
     /**
-     * Indexes the files of these {@code classpath:} locations (or locations without a prefix) found
-     * below {@code root}, replacing any index there.
+     * Indexes the files of these {@code classpath:} locations (or locations without a prefix), one
+     * set, found below {@code root}, replacing that set's index ({@link #pathFor}); other sets'
+     * indexes are left as they are.
      *
      * @throws MigrationFileException listing every bad file; no index is written
      * @throws IllegalArgumentException for a {@code filesystem:} location, which is never indexed
@@ -98,7 +105,7 @@ public final class LockstepIndex {
             text.append("# file\tpath\tsize\tmodified-ms\tcrc32\tsha256\tplaceholders\tversion\tname\tdirection"
                     + "\ttransaction\tstatements\tlint-ignore\tlint\n");
             listed.values().forEach(f -> text.append(f.line()).append('\n'));
-            Path file = root.resolve(PATH);
+            Path file = root.resolve(pathFor(locations));
             Files.createDirectories(file.getParent());
             Path temporary = Files.createTempFile(file.getParent(), "index", ".tmp");
             Files.writeString(temporary, text, StandardCharsets.UTF_8);
@@ -106,7 +113,7 @@ public final class LockstepIndex {
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new Written(file, listed.size());
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + root.resolve(PATH) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot write " + root.resolve(pathFor(locations)) + ": " + e.getMessage(), e);
         }
     }
 

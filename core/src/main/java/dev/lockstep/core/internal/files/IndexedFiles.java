@@ -32,8 +32,11 @@ final class IndexedFiles {
 
     private final Set<String> told = new HashSet<>();
 
-    /** The index of the classes folder that holds {@code folder}, the location's path {@code path} below it. */
-    static Source inFolder(Path folder, String path, boolean headOnly) {
+    /**
+     * The index at {@code indexPath} of the classes folder that holds {@code folder}, the location's
+     * path {@code path} below it.
+     */
+    static Source inFolder(Path folder, String path, String indexPath, boolean headOnly) {
         if (path.isEmpty()) {
             return null;
         }
@@ -41,7 +44,7 @@ final class IndexedFiles {
         for (int i = path.split("/").length; i > 0 && root != null; i--) {
             root = root.getParent();
         }
-        Path file = root == null ? null : root.resolve(MigrationIndex.PATH);
+        Path file = root == null ? null : root.resolve(indexPath);
         if (file == null || !Files.isRegularFile(file)) {
             return null;
         }
@@ -53,14 +56,14 @@ final class IndexedFiles {
     }
 
     /**
-     * The index of the jar the location is in. In a Spring Boot jar the classes are below
+     * The index at {@code indexPath} of the jar the location is in. In a Spring Boot jar the classes are below
      * {@code BOOT-INF/classes/} ({@code jar:nested:/app.jar/!BOOT-INF/classes/!/}), but repackaging
      * keeps {@code META-INF/} at the jar's root, so the index is looked up there too.
      */
-    static Source inJar(JarFile jar, String jarBase, boolean headOnly) {
-        JarEntry entry = jar.getJarEntry(MigrationIndex.PATH);
+    static Source inJar(JarFile jar, String jarBase, String indexPath, boolean headOnly) {
+        JarEntry entry = jar.getJarEntry(indexPath);
         if (entry != null) {
-            return readEntry(jar, entry, jarBase + MigrationIndex.PATH, headOnly);
+            return readEntry(jar, entry, jarBase + indexPath, headOnly);
         }
         String nested = "jar:nested:";
         int classes = jarBase.indexOf("/!BOOT-INF/classes/");
@@ -69,8 +72,8 @@ final class IndexedFiles {
         }
         String outerPath = jarBase.substring(nested.length(), classes);
         try (JarFile outer = new JarFile(Path.of(URI.create("file://" + outerPath)).toFile())) {
-            JarEntry atRoot = outer.getJarEntry(MigrationIndex.PATH);
-            return atRoot == null ? null : readEntry(outer, atRoot, outerPath + "!/" + MigrationIndex.PATH, headOnly);
+            JarEntry atRoot = outer.getJarEntry(indexPath);
+            return atRoot == null ? null : readEntry(outer, atRoot, outerPath + "!/" + indexPath, headOnly);
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }

@@ -43,11 +43,35 @@ import java.util.Map;
  */
 public final class MigrationIndex {
 
+    /** The index of the default set, {@code classpath:db/migrations}; another set's is {@link #pathFor}. */
     public static final String PATH = "META-INF/lockstep/index";
+    private static final String DEFAULT_FOLDER = "db/migrations";
     public static final int FORMAT = 2;
     static final String MAGIC = "lockstep-index";
     /** The placeholders field of a file whose text holds {@code ${}; {@code -} otherwise. */
     public static final String PLACEHOLDERS = "${";
+
+    /**
+     * Where the index of one set of files is, from its folders (paths below the root, in the order
+     * configured): {@link #PATH} for the default set, else {@code META-INF/lockstep/index-} and the
+     * folders, {@code /} written as {@code .} and joined by {@code +}
+     * ({@code db/tenants} → {@code META-INF/lockstep/index-db.tenants}). Each set has its own: an
+     * application with targets (its main set, a tenants set) starts every target from its index,
+     * and the digest of what the tracker holds when all is applied is per set, as trackers are.
+     */
+    public static String pathFor(List<String> folders) {
+        if (folders.equals(List.of(DEFAULT_FOLDER))) {
+            return PATH;
+        }
+        StringBuilder name = new StringBuilder(PATH).append('-');
+        for (int i = 0; i < folders.size(); i++) {
+            name.append(i == 0 ? "" : "+");
+            for (char c : folders.get(i).toCharArray()) {
+                name.append(c == '/' ? '.' : Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.' ? c : '_');
+            }
+        }
+        return name.toString();
+    }
 
     /** The first line of an index of this format. */
     public static String header() {

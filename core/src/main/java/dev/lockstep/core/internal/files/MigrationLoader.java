@@ -64,7 +64,7 @@ public final class MigrationLoader {
             }
         }
         migrations.sort(ORDER);
-        problems.addAll(duplicates(migrations));
+        problems.addAll(duplicates(migrations, locations));
         if (versions == VersionsMode.UNIQUE) {
             downFiles.values().removeIf(downs -> {
                 if (downs.size() > 1) {
@@ -258,7 +258,7 @@ public final class MigrationLoader {
     }
 
     /** In unique mode one version per file; in shared mode one (version, name) per file. */
-    private List<String> duplicates(List<LoadedMigration> sorted) {
+    private List<String> duplicates(List<LoadedMigration> sorted, List<String> locations) {
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < sorted.size(); ) {
             int j = i + 1;
@@ -271,7 +271,8 @@ public final class MigrationLoader {
                         + "NFC and NFD, so they look the same: one is a copy made on another system; delete it)" : "";
                 problems.add(versions == VersionsMode.UNIQUE && !sorted.get(i).repeatable()
                         ? "version " + sorted.get(i).version() + " is used by " + files.size() + " files: "
-                                + String.join(", ", files) + lookAlike + "; give each its own version, or set "
+                                + String.join(", ", files) + lookAlike + twoSets(files, locations)
+                                + "; give each its own version, or set "
                                 + "lockstep.versions=shared if several files per version are intended"
                         : "migration " + sorted.get(i).id() + " exists "
                                 + files.size() + " times: " + String.join(", ", files) + lookAlike + "; keep one");
@@ -279,6 +280,21 @@ public final class MigrationLoader {
             i = j;
         }
         return problems;
+    }
+
+    /**
+     * When the files of one version come from different locations, those may be two sets of files
+     * (an application's own and its tenants'), which belong to two targets, not one.
+     */
+    private static String twoSets(List<String> files, List<String> locations) {
+        List<String> from = locations.stream()
+                .filter(location -> files.stream().anyMatch(file -> file.startsWith(location + "/"))).toList();
+        if (from.size() < 2) {
+            return "";
+        }
+        return " (they are in " + String.join(" and ", from) + ", read as one set of files: if those are two sets, "
+                + "say the application's and its tenants', give each its own target, lockstep.targets.<name>.locations, "
+                + "and with lockstep-maven-plugin an <execution> of its own: docs/maven-plugin.md, Several sets of files)";
     }
 
     private static boolean normalizationOnly(List<String> files) {
