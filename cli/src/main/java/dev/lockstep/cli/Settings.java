@@ -2,14 +2,19 @@ package dev.lockstep.cli;
 
 import dev.lockstep.core.LockstepSetting;
 import dev.lockstep.core.LockstepSettings;
+import dev.lockstep.core.NearestName;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 
 /**
  * The command line's settings: every entry of the catalog ({@link LockstepSettings}), named as the
@@ -53,20 +58,37 @@ final class Settings {
         });
         flags.forEach((name, value) -> {
             if (!name.equals("config")) {
-                values.put(canonical(name, "unknown option --" + name + "; see --help for the settings"), value);
+                values.put(canonical(name, near -> "unknown option --" + name + near.map(n -> " (did you mean --" + n
+                        + "?)").orElse("") + "; see --help for the settings"), value);
             }
         });
         values.replaceAll((name, value) -> value.strip());
         return new Settings(values);
     }
 
-    /** The catalog's name for a name a user wrote (an entry's name or alias, or a placeholder). */
-    private static String canonical(String name, String unknown) {
+    /**
+     * The catalog's name for a name a user wrote (an entry's name or alias, or a placeholder).
+     *
+     * @param unknown the message for a name that is none, given the known name nearest to it
+     */
+    private static String canonical(String name, Function<Optional<String>, String> unknown) {
         if (name.startsWith(PLACEHOLDER) && name.length() > PLACEHOLDER.length()) {
             return name;
         }
         return LockstepSettings.byKey(name).filter(s -> s != LockstepSettings.PLACEHOLDERS)
-                .orElseThrow(() -> new UsageException(unknown)).name();
+                .orElseThrow(() -> new UsageException(unknown.apply(NearestName.among(name, knownNames())))).name();
+    }
+
+    /** Every setting's name and alias, placeholders aside: what a mistyped name is compared with. */
+    private static List<String> knownNames() {
+        List<String> names = new ArrayList<>();
+        for (LockstepSetting<?> setting : LockstepSettings.all()) {
+            if (setting != LockstepSettings.PLACEHOLDERS) {
+                names.add(setting.name());
+                names.addAll(setting.aliases());
+            }
+        }
+        return names;
     }
 
     /** {@code ddl.lock-timeout} → {@code LOCKSTEP_DDL_LOCK_TIMEOUT}, as Spring Boot binds environment variables. */
@@ -88,7 +110,8 @@ final class Settings {
         Map<String, String> values = new LinkedHashMap<>();
         for (String key : properties.stringPropertyNames()) {
             String name = key.startsWith(LockstepSetting.PREFIX) ? key.substring(LockstepSetting.PREFIX.length()) : key;
-            values.put(canonical(name, file + ": unknown setting '" + key + "'; see --help for the settings"),
+            values.put(canonical(name, near -> file + ": unknown setting '" + key + "'" + near.map(n -> " (did you "
+                    + "mean " + LockstepSetting.PREFIX + n + "?)").orElse("") + "; see --help for the settings"),
                     properties.getProperty(key));
         }
         return values;

@@ -147,7 +147,7 @@ class CliTest extends CliTestBase {
 
         CliProcess.Result option = cli("migrate", "--lock-timeout=5m");
         assertThat(option.exitCode()).isEqualTo(2);
-        assertThat(option.err()).contains("unknown option --lock-timeout");
+        assertThat(option.err()).contains("unknown option --lock-timeout (did you mean --lock.timeout?)");
 
         CliProcess.Result value = cli("migrate", "--ddl.lock-timeout=soon");
         assertThat(value.exitCode()).isEqualTo(2);

@@ -5,6 +5,7 @@ import dev.lockstep.core.LockstepConfigurationException;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.LockstepSetting;
 import dev.lockstep.core.LockstepSettings;
+import dev.lockstep.core.NearestName;
 import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -41,6 +42,15 @@ abstract class LockstepMojo extends AbstractMojo {
     @Parameter(property = "lockstep.locations")
     List<String> locations;
 
+    /**
+     * Settings of this execution, named as the properties without {@code lockstep.}
+     * ({@code <versions>shared</versions>}, {@code <tenants.mode>database</tenants.mode>}): an
+     * execution per set of files (a target's) carries that set's settings, which come before
+     * {@code -Dlockstep.*} and the POM's properties.
+     */
+    @Parameter
+    Map<String, String> settings;
+
     /** Skips the goal. */
     @Parameter(property = "lockstep.skip", defaultValue = "false")
     boolean skip;
@@ -52,6 +62,7 @@ abstract class LockstepMojo extends AbstractMojo {
             return;
         }
         try (MavenLog ignored = MavenLog.forward(getLog())) {
+            refuseUnknownSettings();
             run();
         } catch (LockstepConfigurationException e) {
             throw new MojoExecutionException(e.getMessage(), e);
@@ -62,6 +73,27 @@ abstract class LockstepMojo extends AbstractMojo {
 
     abstract void run() throws MojoExecutionException, MojoFailureException;
 
+    /** A name in {@code <settings>} that is no setting is a typo, refused with the name it likely meant. */
+    private void refuseUnknownSettings() throws MojoExecutionException {
+        if (settings == null) {
+            return;
+        }
+        List<String> known = new ArrayList<>();
+        LockstepSettings.all().stream().filter(s -> s != LockstepSettings.PLACEHOLDERS)
+                .forEach(s -> {
+                    known.add(s.name());
+                    known.addAll(s.aliases());
+                });
+        String placeholder = LockstepSettings.PLACEHOLDERS.name() + ".";
+        for (String name : settings.keySet()) {
+            if (!known.contains(name) && !(name.startsWith(placeholder) && name.length() > placeholder.length())) {
+                throw new MojoExecutionException("<settings> names no setting <" + name + ">" + NearestName.among(name,
+                        known).map(n -> " (did you mean <" + n + ">?)").orElse("") + "; the settings are named as "
+                        + "the properties without lockstep., e.g. <versions>shared</versions>");
+            }
+        }
+    }
+
     /** The locations as configured, else the default. */
     List<String> locations() {
         if (locations != null && !locations.isEmpty()) {
@@ -70,8 +102,14 @@ abstract class LockstepMojo extends AbstractMojo {
         return LockstepSettings.LOCATIONS.defaultValue().orElseThrow();
     }
 
-    /** A property's text: {@code -Dlockstep.name}, else the POM's property; null when neither sets it. */
+    /**
+     * A property's text: the execution's {@code <settings>}, else {@code -Dlockstep.name}, else the
+     * POM's property; null when none sets it.
+     */
     String setting(String name) {
+        if (settings != null && settings.get(name) != null) {
+            return settings.get(name).strip();
+        }
         String key = LockstepSetting.PREFIX + name;
         String value = session.getUserProperties().getProperty(key);
         return value != null ? value : project.getProperties().getProperty(key);
@@ -103,6 +141,13 @@ abstract class LockstepMojo extends AbstractMojo {
         for (Properties properties : List.of(project.getProperties(), session.getUserProperties())) {
             properties.stringPropertyNames().stream().filter(key -> key.startsWith(placeholder))
                     .forEach(key -> given.put(key.substring(LockstepSetting.PREFIX.length()), properties.getProperty(key)));
+        }
+        if (settings != null) {
+            settings.forEach((name, value) -> {
+                if (name.startsWith(placeholder.substring(LockstepSetting.PREFIX.length()))) {
+                    given.put(name, value);
+                }
+            });
         }
         try {
             configuration.settings(given);
