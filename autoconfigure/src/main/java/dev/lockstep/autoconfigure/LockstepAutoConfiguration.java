@@ -69,6 +69,7 @@ public final class LockstepAutoConfiguration {
             ListableBeanFactory beanFactory, @LockstepDataSource ObjectProvider<DataSource> lockstepDataSource,
             ObjectProvider<DataSource> dataSources, ObjectProvider<LockstepCustomizer> customizers,
             ObjectProvider<MigrationHook> hooks) {
+        UnknownProperties.check(environment, properties);
         DataSource dataSource = MigrationDataSource.choose(properties, lockstepDataSource, dataSources,
                 List.of(beanFactory.getBeanNamesForType(DataSource.class)), resourceLoader.getClassLoader());
         if (!properties.isAllowOtherMigrationTools()) {
@@ -92,8 +93,12 @@ public final class LockstepAutoConfiguration {
             ResourceLoader resourceLoader, ListableBeanFactory beanFactory,
             @LockstepDataSource ObjectProvider<DataSource> lockstepDataSource, ObjectProvider<DataSource> dataSources,
             ObjectProvider<LockstepCustomizer> customizers, ObjectProvider<MigrationHook> hooks) {
+        UnknownProperties.check(environment, properties);
         DataSource marked = lockstepDataSource.getIfAvailable();
-        return new LockstepTargetsFactory(properties, beanFactory, marked != null ? marked : dataSources.getIfUnique(),
+        boolean locationsSet = Binder.get(environment).bind("lockstep.locations", Bindable.listOf(String.class))
+                .isBound();
+        return new LockstepTargetsFactory(properties, locationsSet, beanFactory,
+                marked != null ? marked : dataSources.getIfUnique(),
                 environment.getProperty("spring.application.name"), resourceLoader.getClassLoader(),
                 hooks.orderedStream().toList(), customizers.orderedStream().toList()).build();
     }

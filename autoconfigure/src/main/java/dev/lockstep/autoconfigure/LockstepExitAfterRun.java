@@ -46,8 +46,8 @@ class LockstepExitAfterRun implements ApplicationListener<ApplicationReadyEvent>
 
     LockstepExitAfterRun(LockstepTargets targets) {
         this.outcome = () -> targets.all().size() + " target(s)";
-        this.failed = () -> targets.all().stream().anyMatch(t ->
-                t.engine().map(e -> e.progress().phase() == RunProgress.Phase.FAILED).orElse(false)
+        this.failed = () -> targets.all().stream().anyMatch(t -> targets.notRun(t.name()).isPresent()
+                || t.engine().map(e -> e.progress().phase() == RunProgress.Phase.FAILED).orElse(false)
                         || t.fleet().map(f -> !f.failed().isEmpty()).orElse(false));
     }
 

@@ -13,7 +13,9 @@ import dev.lockstep.core.TenantSource;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
@@ -26,10 +28,17 @@ import org.springframework.util.StringUtils;
  * Builds {@link LockstepTargets} from {@code lockstep.targets}: per target its DataSource (a bean
  * by name, its own URL, or the application's), its files, tracker and lock, and with tenants a
  * fleet. Every other setting comes from {@code lockstep.*}. Errors name the property.
+ *
+ * <p>The main set, {@code lockstep.locations}, stays: it is the target {@code main}, run first,
+ * when {@code lockstep.locations} is set or its default folder is there, unless a named target
+ * reads the same folders. Adding a tenants target to a service must not silently stop its own
+ * migrations (and a tenants query often reads a table they create).
  */
 final class LockstepTargetsFactory {
 
     private static final Log LOG = LogFactory.getLog(LockstepTargetsFactory.class);
+    /** The main set's name among the targets. */
+    static final String MAIN = "main";
 
     private final LockstepProperties properties;
     private final ListableBeanFactory beans;
@@ -38,11 +47,14 @@ final class LockstepTargetsFactory {
     private final ClassLoader classLoader;
     private final List<MigrationHook> hooks;
     private final List<LockstepCustomizer> customizers;
+    /** Whether {@code lockstep.locations} is set, not left at its default. */
+    private final boolean locationsSet;
 
-    LockstepTargetsFactory(LockstepProperties properties, ListableBeanFactory beans, DataSource application,
-            String runnerName, ClassLoader classLoader, List<MigrationHook> hooks,
+    LockstepTargetsFactory(LockstepProperties properties, boolean locationsSet, ListableBeanFactory beans,
+            DataSource application, String runnerName, ClassLoader classLoader, List<MigrationHook> hooks,
             List<LockstepCustomizer> customizers) {
         this.properties = properties;
+        this.locationsSet = locationsSet;
         this.beans = beans;
         this.application = application;
         this.runnerName = runnerName;
@@ -53,18 +65,63 @@ final class LockstepTargetsFactory {
 
     LockstepTargets build() {
         List<LockstepTargets.Target> targets = new ArrayList<>();
-        properties.getTargets().forEach((name, target) -> targets.add(build(name, target)));
-        return new LockstepTargets(targets);
+        List<SharedTrackers.Tracked> trackers = new ArrayList<>();
+        Map<String, TargetProperties> all = new LinkedHashMap<>();
+        mainSet().ifPresent(main -> all.put(MAIN, main));
+        all.putAll(properties.getTargets());
+        all.forEach((name, target) -> {
+            String prefix = name.equals(MAIN) && !properties.getTargets().containsKey(MAIN) ? "lockstep."
+                    : "lockstep.targets." + name + ".";
+            DataSource dataSource = dataSource(prefix, target);
+            targets.add(build(name, prefix, target, dataSource));
+            if (!target.hasTenants()) {
+                trackers.add(new SharedTrackers.Tracked(name, dataSource, first(target.getSchema(),
+                        properties.getSchema()), first(target.getTable(), properties.getTable())));
+            }
+        });
+        return new LockstepTargets(targets, trackers);
     }
 
-    private LockstepTargets.Target build(String name, TargetProperties target) {
-        String prefix = "lockstep.targets." + name + ".";
+    /**
+     * The main set as a target: {@code lockstep.locations} with {@code lockstep.*}'s settings, when
+     * the locations are set or the default folder is on the class path, and no named target reads
+     * them. A named target called {@code main} is then refused: the name is the main set's.
+     */
+    private Optional<TargetProperties> mainSet() {
+        List<String> locations = properties.getLocations();
+        boolean named = properties.getTargets().values().stream().anyMatch(t -> t.getLocations().equals(locations));
+        boolean there = locationsSet || locations.stream().allMatch(this::onClasspath);
+        if (named || locations.isEmpty() || !there) {
+            return Optional.empty();
+        }
+        if (properties.getTargets().containsKey(MAIN)) {
+            throw new LockstepConfigurationException("lockstep.targets." + MAIN, "is named as the main set, "
+                    + "lockstep.locations " + locations + ", which runs as the target 'main' before the named ones; "
+                    + "give this target another name, or give it the main set's locations to make it the main set");
+        }
+        LOG.info("Lockstep: the main set, lockstep.locations " + locations + ", runs as target '" + MAIN
+                + "' before " + properties.getTargets().keySet().stream().map(n -> "'" + n + "'").toList()
+                + " (set lockstep.locations= to run the named targets alone)");
+        TargetProperties main = new TargetProperties();
+        main.setLocations(new ArrayList<>(locations));
+        return Optional.of(main);
+    }
+
+    /** Whether a default {@code classpath:} location is on the class path. */
+    private boolean onClasspath(String location) {
+        String path = location.startsWith("classpath:") ? location.substring("classpath:".length()) : location;
+        return classLoader.getResource(path.replaceAll("^/+", "")) != null;
+    }
+
+    private LockstepTargets.Target build(String name, String prefix, TargetProperties target, DataSource dataSource) {
         if (target.getLocations().isEmpty()) {
             throw new LockstepConfigurationException(prefix + "locations", "is not set; give the folder of this "
                     + "target's files, e.g. classpath:db/" + name + " (targets never share lockstep.locations by default, "
                     + "so two sets of files are not applied to each other's database)");
         }
-        DataSource dataSource = dataSource(prefix, target);
+        if (!properties.isAllowOtherMigrationTools()) {
+            OtherMigrationTools.check(beans, dataSource, classLoader);
+        }
         LockstepConfiguration configuration = Lockstep.configure()
                 .dataSource(dataSource)
                 .runnerName(runnerName)
@@ -154,6 +211,12 @@ final class LockstepTargetsFactory {
         }
         if (StringUtils.hasText(target.getDataSource())) {
             return bean(prefix + "data-source", target.getDataSource(), DataSource.class);
+        }
+        if (application == null && prefix.equals("lockstep.")) {
+            throw new LockstepConfigurationException("lockstep.locations", "the main set, run as target '" + MAIN
+                    + "', has no DataSource: the application has no single DataSource (it has " + Arrays.toString(
+                            beans.getBeanNamesForType(DataSource.class)) + "). Mark the one to migrate with "
+                    + "@LockstepDataSource, set lockstep.url, or set lockstep.locations= to run only the named targets");
         }
         if (application == null) {
             throw new LockstepConfigurationException(prefix + "data-source", "is not set and the application has no "

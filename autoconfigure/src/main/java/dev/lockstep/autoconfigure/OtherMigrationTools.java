@@ -2,8 +2,6 @@ package dev.lockstep.autoconfigure;
 
 import dev.lockstep.core.Lockstep;
 import java.lang.reflect.InvocationTargetException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -54,7 +52,9 @@ final class OtherMigrationTools {
      * {@link #check}: so the check comes before Flyway or Liquibase have changed anything.
      */
     static void checkBeforeTheyMigrate(ConfigurableListableBeanFactory beanFactory) {
-        List<String> engines = List.of(beanFactory.getBeanNamesForType(Lockstep.class, true, false));
+        List<String> engines = new java.util.ArrayList<>(List.of(beanFactory.getBeanNamesForType(Lockstep.class, true,
+                false)));
+        engines.addAll(List.of(beanFactory.getBeanNamesForType(LockstepTargets.class, true, false)));
         if (engines.isEmpty()) {
             return;
         }
@@ -107,23 +107,17 @@ final class OtherMigrationTools {
                 + " To run both on purpose, set " + ALLOW_PROPERTY + "=true.";
     }
 
-    /** The same pool, or two pools whose connections reach one database (compared by their JDBC URLs). */
+    /**
+     * The same pool, or two pools whose connections reach one database, as the server tells it
+     * ({@link DatabaseIdentity}): {@code 127.0.0.1} and {@code localhost} are one. When either cannot
+     * connect, nothing is claimed.
+     */
     private static boolean sameDatabase(DataSource theirs, DataSource ours) {
         if (theirs == null || theirs == ours) {
             return theirs != null;
         }
-        Optional<String> theirUrl = url(theirs);
-        return theirUrl.isPresent() && theirUrl.equals(url(ours));
-    }
-
-    /** The URL without its parameters; empty when no connection can be had (then nothing is claimed). */
-    private static Optional<String> url(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
-            String url = connection.getMetaData().getURL();
-            return Optional.ofNullable(url).map(u -> u.replaceFirst("\\?.*$", ""));
-        } catch (SQLException e) {
-            return Optional.empty();
-        }
+        Optional<DatabaseIdentity> their = DatabaseIdentity.of(theirs);
+        return their.isPresent() && their.equals(DatabaseIdentity.of(ours));
     }
 
     private static Object call(Object target, String method) {

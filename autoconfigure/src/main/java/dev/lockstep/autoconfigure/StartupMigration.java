@@ -69,6 +69,11 @@ final class StartupMigration {
      * mode is the operator's confirmation; it is meant for a one-off job with {@code exit-after-run}.
      */
     private static void undo(Lockstep lockstep, LockstepProperties.Undo undo) {
+        if (!undo.getTargets().isEmpty() || !undo.getTenants().isEmpty()) {
+            throw new LockstepConfigurationException(undo.getTargets().isEmpty() ? "lockstep.undo.tenants"
+                    : "lockstep.undo.targets", "chooses among lockstep.targets and their tenants, and this application "
+                    + "has no lockstep.targets: its one set of files is undone as a whole. Remove it. Nothing was undone.");
+        }
         UndoTarget target = undoTarget(undo);
         UndoPlan plan = lockstep.planUndo(target);
         LOG.warn("Lockstep undo (lockstep.mode=undo):\n" + plan.describe());
@@ -77,7 +82,7 @@ final class StartupMigration {
                 + "; the next start with lockstep.mode=migrate applies them again");
     }
 
-    private static UndoTarget undoTarget(LockstepProperties.Undo undo) {
+    static UndoTarget undoTarget(LockstepProperties.Undo undo) {
         if ((undo.getTo() == null) == (undo.getLast() == null)) {
             throw new LockstepConfigurationException("lockstep.undo.to", "lockstep.mode=undo needs what to undo: set "
                     + "lockstep.undo.to (every applied migration above that version) or lockstep.undo.last (the N "

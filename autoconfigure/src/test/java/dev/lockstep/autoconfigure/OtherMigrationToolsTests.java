@@ -56,6 +56,22 @@ class OtherMigrationToolsTests {
         });
     }
 
+    /** The application's URL says 127.0.0.1, lockstep.url says localhost: one server, told by the server itself. */
+    @Test
+    void theSameDatabaseUnderAnotherHostNameIsStillTheSameDatabase() {
+        String url = schema.jdbcUrl();
+        String otherName = url.contains("localhost") ? url.replace("localhost", "127.0.0.1")
+                : url.replace("127.0.0.1", "localhost");
+        assertThat(otherName).as("the test needs a URL it can spell another way").isNotEqualTo(url);
+        flywayAndLockstep().withPropertyValues("lockstep.url=" + otherName, "lockstep.user=" + TestPostgres.get().user(),
+                "lockstep.password=" + nullToEmpty(TestPostgres.get().password())).run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().isInstanceOf(OtherMigrationToolException.class);
+                    assertThat(tableExists("flyway_schema_history")).as("Flyway did not start").isFalse();
+                    assertThat(tableExists("greetings")).isFalse();
+                });
+    }
+
     @Test
     void withFlywayDisabledLockstepMigrates() {
         flywayAndLockstep().withPropertyValues("spring.flyway.enabled=false").run(context -> {
@@ -71,6 +87,10 @@ class OtherMigrationToolsTests {
             assertThat(context).hasNotFailed();
             assertThat(tableExists("greetings")).isTrue();
         });
+    }
+
+    private static String nullToEmpty(String text) {
+        return text == null ? "" : text;
     }
 
     private boolean tableExists(String table) {

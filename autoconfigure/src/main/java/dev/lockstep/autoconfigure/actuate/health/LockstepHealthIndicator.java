@@ -43,7 +43,9 @@ public class LockstepHealthIndicator extends AbstractHealthIndicator {
     /**
      * With {@code lockstep.targets}: {@code targets} holds each target's details, an engine's as
      * above, a fleet's as tenant counts ({@code tenants}) and the first failed tenants with their
-     * errors ({@code failed}). The status is the worst of the targets': a failed tenant makes it DOWN.
+     * errors ({@code failed}); a target the run did not reach, {@code DOWN} with phase {@code not run} and
+     * the {@code reason} (an earlier target failed). The status is the worst of the targets': a failed
+     * tenant makes it DOWN.
      */
     public LockstepHealthIndicator(LockstepTargets targets) {
         this(null, targets, null);
@@ -79,7 +81,11 @@ public class LockstepHealthIndicator extends AbstractHealthIndicator {
         Status worst = Status.UP;
         for (LockstepTargets.Target target : targets.all()) {
             Health.Builder one = Health.unknown();
-            if (target.engine().isPresent()) {
+            java.util.Optional<String> notRun = targets.notRun(target.name());
+            if (notRun.isPresent()) {
+                // Never to run in this start: an earlier target failed, or the targets were refused.
+                one.down().withDetail("phase", "not run").withDetail("reason", notRun.get());
+            } else if (target.engine().isPresent()) {
                 engineHealth(target.engine().get(), one);
             } else {
                 fleetHealth(target.fleet().orElseThrow(), one);
