@@ -328,9 +328,10 @@ public final class LockstepFleet {
             status = new TenantStatus(tenant, TenantState.MIGRATED, report.applied().size(),
                     Duration.ofNanos(System.nanoTime() - started), Optional.empty());
         } catch (RuntimeException e) {
+            String error = String.valueOf(e.getMessage()) + (e instanceof MigrationFailedException ? drift(tenant) : "");
             status = new TenantStatus(tenant, TenantState.FAILED, applied.get(),
-                    Duration.ofNanos(System.nanoTime() - started), Optional.of(String.valueOf(e.getMessage())));
-            LOG.log(Level.WARNING, "Fleet " + name + ": tenant " + tenant + " failed: " + e.getMessage());
+                    Duration.ofNanos(System.nanoTime() - started), Optional.of(error));
+            LOG.log(Level.WARNING, "Fleet " + name + ": tenant " + tenant + " failed: " + error);
         }
         board.finished(status);
         for (FleetListener listener : listeners) {
@@ -341,6 +342,26 @@ public final class LockstepFleet {
             }
         }
         return status;
+    }
+
+    /**
+     * What a failed migration in one tenant means when the fleet's other tenants have it: every
+     * tenant runs the same files, so a tenant that migrated applied this file too, and what differs
+     * is the failed tenant's schema, not the file (whose checksum every tenant that applied it keeps).
+     */
+    private String drift(String tenant) {
+        List<String> migrated = board.all().stream().filter(s -> s.state() == TenantState.MIGRATED)
+                .map(TenantStatus::tenant).toList();
+        if (migrated.isEmpty()) {
+            return " (In fleet " + name + " every tenant runs this file: if it applies in the others, what differs is "
+                    + "tenant " + tenant + "'s schema, to be fixed there rather than in the file.)";
+        }
+        return " But in fleet " + name + " the same file applied in " + migrated.size() + " other tenant(s) ("
+                + String.join(", ", migrated.subList(0, Math.min(3, migrated.size()))) + (migrated.size() > 3 ? ", ..."
+                        : "") + "): the file is not what differs, tenant " + tenant + "'s schema is (it has drifted "
+                + "from its history). Do not edit the file, whose checksum every tenant that applied it keeps: make "
+                + "tenant " + tenant + "'s schema what the file expects (an object it says already exists: compare it "
+                + "with another tenant's, then drop or rename it) and start again.";
     }
 
     /**

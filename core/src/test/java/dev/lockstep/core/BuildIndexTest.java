@@ -3,6 +3,8 @@ package dev.lockstep.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockstep.test.TestPostgres;
+import dev.lockstep.test.TestSchema;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -123,6 +125,37 @@ class BuildIndexTest extends SchemaTestBase {
                 + "VALUES (9, 'elsewhere', 'x', 'applied')");
         assertThatThrownBy(() -> on(classes).load().migrate())
                 .hasMessageContaining("1_customers.up.sql changed after it was applied");
+    }
+
+    /**
+     * A service's own set and its tenants' set in one jar, indexed by two executions of the plugin:
+     * each set has its index, and each start is the one query on its own index. (One shared path
+     * had the second execution overwrite the first's, and the main set started without an index.)
+     */
+    @Test
+    void twoSetsInOneClassesFolderEachStartFromTheirOwnIndex() throws IOException {
+        new MigrationDir(classes.resolve("db/tenants")).add("1_accounts.up.sql", "CREATE TABLE accounts (id int);")
+                .add("2_notes.up.sql", "CREATE TABLE notes (id int);").add("3_tags.up.sql", "CREATE TABLE tags (id int);");
+        index();
+        LockstepIndex.Written tenants = LockstepIndex.write(classes, List.of("classpath:db/tenants"), VersionsMode.UNIQUE);
+        assertThat(tenants.file()).isEqualTo(classes.resolve("META-INF/lockstep/index-db.tenants"));
+        assertThat(classes.resolve(LockstepIndex.PATH)).as("the main set's index is still there").exists();
+
+        try (TestSchema tenant = TestPostgres.get().newSchema()) {
+            on(classes).load().migrate();
+            Lockstep.configure().dataSource(tenant.dataSource()).locations("classpath:db/tenants")
+                    .classLoader(loader(classes)).load().migrate();
+
+            List<String> main = LogCapture.during(LogCapture.ENGINE, () -> on(classes).load().migrate());
+            List<String> other = LogCapture.during(LogCapture.ENGINE, () -> Lockstep.configure()
+                    .dataSource(tenant.dataSource()).locations("classpath:db/tenants").classLoader(loader(classes))
+                    .load().migrate());
+
+            assertThat(main).anySatisfy(line -> assertThat(line).contains("The tracker holds the 2 migration(s)")
+                    .contains(classes.resolve(LockstepIndex.PATH) + " lists").contains(AS_INDEXED));
+            assertThat(other).anySatisfy(line -> assertThat(line).contains("The tracker holds the 3 migration(s)")
+                    .contains(tenants.file() + " lists").contains(AS_INDEXED));
+        }
     }
 
     @Test
