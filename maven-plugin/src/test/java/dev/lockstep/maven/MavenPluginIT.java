@@ -132,6 +132,51 @@ class MavenPluginIT {
         assertThat(passed.output()).contains("[INFO] Indexed 3 migration file(s)");
     }
 
+    /**
+     * Two sets of files, the application's and its tenants', each in an execution of its own with its
+     * own settings, as docs/maven-plugin.md shows: each gets its index, neither overwrites the other.
+     */
+    @Test
+    void anExecutionPerSetOfFilesIndexesEachWithItsOwnSettings() throws Exception {
+        Path project = copySample("sets");
+        Path tenants = project.resolve("src/main/resources/db/tenants");
+        Files.createDirectories(tenants);
+        Files.writeString(tenants.resolve("1_accounts.up.sql"), "CREATE TABLE accounts (id int);\n");
+        Files.writeString(tenants.resolve("1_notes.up.sql"), "CREATE TABLE notes (id int);\n");
+        Path pom = project.resolve("pom.xml");
+        String tenantsExecution = """
+                  <execution>
+                    <id>tenants</id>
+                    <goals>
+                      <goal>index</goal>
+                      <goal>lint</goal>
+                    </goals>
+                    <configuration>
+                      <locations>
+                        <location>classpath:db/tenants</location>
+                      </locations>
+                      <settings>
+                        <versions>shared</versions>
+                      </settings>
+                    </configuration>
+                  </execution>
+                </executions>""";
+        Files.writeString(pom, Files.readString(pom).replace("</executions>", tenantsExecution));
+
+        Build build = mvn(project, "process-resources");
+
+        assertThat(build.exitCode()).as(build.output()).isZero();
+        assertThat(build.output()).contains("[INFO] Indexed 2 migration file(s) of classpath:db/migrations in "
+                + "META-INF/lockstep/index").contains("[INFO] Indexed 2 migration file(s) of classpath:db/tenants in "
+                + "META-INF/lockstep/index-db.tenants");
+        assertThat(project.resolve("target/classes/META-INF/lockstep/index")).exists();
+
+        Files.writeString(pom, Files.readString(pom).replace("<versions>shared</versions>", "<versoins>shared</versoins>"));
+        Build typo = mvn(project, "process-resources");
+        assertThat(typo.exitCode()).isNotZero();
+        assertThat(typo.output()).contains("<settings> names no setting <versoins> (did you mean <versions>?)");
+    }
+
     private Build mvn(Path project, String... goals) throws IOException, InterruptedException {
         return mvn(project, List.of(goals));
     }
