@@ -54,29 +54,33 @@ final class UnknownProperties {
     private UnknownProperties() {
     }
 
+    /** An unknown key as written, and the known key nearest to it, if one is near. */
+    record Unknown(String key, Optional<String> nearest) {
+    }
+
     /** Fails (or warns, with {@code fail-on-unknown-properties=false}) on every unknown {@code lockstep.*} key. */
     static void check(Environment environment, LockstepProperties properties) {
-        List<String> problems = find(environment);
-        if (problems.isEmpty()) {
+        List<Unknown> unknown = find(environment);
+        if (unknown.isEmpty()) {
             return;
         }
-        String text = String.join("; ", problems);
+        String keys = String.join(", ", unknown.stream().map(Unknown::key).toList());
+        List<String> near = unknown.stream().map(u -> u.nearest().orElse("(nothing near " + u.key() + ")")).toList();
+        boolean one = unknown.size() == 1;
+        String said = (one ? "is no Lockstep property" : "are no Lockstep properties")
+                + (unknown.stream().anyMatch(u -> u.nearest().isPresent()) ? "; did you mean " + String.join(", ", near)
+                        + "?" : "");
         if (!properties.isFailOnUnknownProperties()) {
-            LOG.warn("Lockstep ignores " + text + " (lockstep.fail-on-unknown-properties=false)");
+            LOG.warn("Lockstep ignores " + keys + ": " + said + " (lockstep.fail-on-unknown-properties=false)");
             return;
         }
-        throw new LockstepConfigurationException(problems.size() == 1 ? keyOf(problems.get(0)) : "lockstep.*",
-                "Lockstep has no such property: " + text + ". Correct the key, or set "
-                        + "lockstep.fail-on-unknown-properties=false to start with a warning instead");
+        throw new LockstepConfigurationException(keys, said + " Correct the key" + (one ? "" : "s") + ", or set "
+                + "lockstep.fail-on-unknown-properties=false to start with a warning instead.");
     }
 
-    private static String keyOf(String problem) {
-        return problem.contains(" ") ? problem.substring(0, problem.indexOf(' ')) : problem;
-    }
-
-    /** Each unknown key as written, with the nearest known one: {@code lockstep.lock.timout (did you mean ...?)}. */
-    static List<String> find(Environment environment) {
-        Set<String> problems = new LinkedHashSet<>();
+    /** Each unknown key as written, in the order the sources give them, each once. */
+    static List<Unknown> find(Environment environment) {
+        Set<Unknown> problems = new LinkedHashSet<>();
         ConfigurationPropertyName root = ConfigurationPropertyName.of(PREFIX);
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
             if (!(source instanceof IterableConfigurationPropertySource iterable) || environmentVariables(source)) {
@@ -94,7 +98,7 @@ final class UnknownProperties {
     }
 
     /** Walks the key below {@code lockstep}; where it leaves the known keys, says so with the nearest. */
-    private static Optional<String> unknown(ConfigurationPropertyName name) {
+    private static Optional<Unknown> unknown(ConfigurationPropertyName name) {
         List<String> elements = new ArrayList<>();
         for (int i = 1; i < name.getNumberOfElements(); i++) {
             if (!name.isNumericIndex(i)) {
@@ -115,8 +119,8 @@ final class UnknownProperties {
                 String written = name.toString();
                 String known = PREFIX + "." + String.join(".", elements.subList(0, i)) + (i == 0 ? "" : ".");
                 String rest = String.join(".", elements.subList(i, elements.size()));
-                return Optional.of(written + NearestName.among(rest, flatten(node, ""))
-                        .map(near -> " (did you mean " + known + near + "?)").orElse(""));
+                return Optional.of(new Unknown(written, NearestName.among(rest, flatten(node, ""))
+                        .map(near -> known + near)));
             }
             node = next;
         }
