@@ -151,8 +151,9 @@ class CompositionMatrixTest {
     }
 
     /**
-     * The negative control: the same tenant's target without its {@code search_path} (what undo once
-     * acted with) undoes into the decoy, so the schema-tenant rows above can fail.
+     * The negative control: the same tenant's target with the home schema's {@code search_path}
+     * (what undo once acted with, before it set the tenant's; the tracker's schema alone now puts the
+     * tenant first too) undoes into the decoy, so the schema-tenant rows above can fail.
      */
     @Test
     void withoutTheTenantsSearchPathAnUndoLandsInTheDecoy() {
@@ -161,8 +162,8 @@ class CompositionMatrixTest {
         RunSettings settings = Lockstep.configure().dataSource(home.dataSource()).locations(files.location())
                 .lockKey(at.lockKey()).check();
         RunTarget tenantWithoutSearchPath = new RunTarget(Optional.of(at.name()), home.dataSource(),
-                Optional.of(at.name()), settings.target().table(), Optional.of(at.lockKey()), Optional.empty(),
-                settings.target().placeholders());
+                Optional.of(at.name()), settings.target().table(), Optional.of(at.lockKey()),
+                Optional.of("\"" + home.name() + "\""), settings.target().placeholders());
 
         new Lockstep(settings.on(tenantWithoutSearchPath), EngineParts.STANDARD).undo(UndoTarget.last(2), null);
 
