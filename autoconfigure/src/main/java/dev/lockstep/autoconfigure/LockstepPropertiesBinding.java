@@ -63,6 +63,10 @@ final class LockstepPropertiesBinding {
         if (target.getLockKey() != null) {
             configuration.lockKey(target.getLockKey()); // lock-key, the older name of lock.key
         }
+        if (fleet && target.getSchema() == null && !target.getTenants().databasePerTenant()) {
+            // lockstep.schema is the main set's tracker schema; a schema tenant's tracker is in its own schema.
+            configuration.set(LockstepSettings.SCHEMA, null);
+        }
     }
 
     /** A target's property that says something: not null, not an empty list. */

@@ -6,7 +6,6 @@ import dev.lockstep.core.LockstepConfiguration;
 import dev.lockstep.core.LockstepConfigurationException;
 import dev.lockstep.core.LockstepFleet;
 import dev.lockstep.core.LockstepSettings;
-import dev.lockstep.core.LockstepSettings.TenantsMode;
 import dev.lockstep.core.MigrationHook;
 import dev.lockstep.core.TenantDataSources;
 import dev.lockstep.core.TenantSource;
@@ -148,8 +147,7 @@ final class LockstepTargetsFactory {
         if (tenants.getList().isEmpty() && tenants.getQuery() == null) {
             fleet.tenants(bean(prefix + "tenants.bean", tenants.getBean(), TenantSource.class));
         }
-        boolean databases = tenants.getMode() == TenantsMode.DATABASE || tenants.getUrlTemplate() != null
-                || tenants.getDataSourcesBean() != null;
+        boolean databases = tenants.databasePerTenant();
         if (tenants.getDataSourcesBean() != null) {
             fleet.databasePerTenant(bean(prefix + "tenants.data-sources-bean", tenants.getDataSourcesBean(),
                     TenantDataSources.class));

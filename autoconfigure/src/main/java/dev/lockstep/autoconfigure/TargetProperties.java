@@ -246,6 +246,11 @@ public class TargetProperties {
     /** The target's tenants: where the names come from, and how a tenant is reached. */
     public static class Tenants {
 
+        /** Whether each tenant is a database of its own: the mode says so, or how to reach one is given. */
+        boolean databasePerTenant() {
+            return mode == TenantsMode.DATABASE || urlTemplate != null || dataSourcesBean != null;
+        }
+
         /**
          * Schema-per-tenant (each tenant a schema of the target's database) or database-per-tenant; setting
          * url-template makes it database.

@@ -69,7 +69,9 @@ class GrowingServiceTests {
 
     private ApplicationContextRunner service(String... more) {
         return contextRunner.withBean(DataSource.class, app::dataSource)
-                .withPropertyValues("lockstep.locations=" + main, "lockstep.targets.tenants.locations=" + tenants,
+                // lockstep.schema, as a service from Flyway sets it, is the main set's: the schema tenants keep theirs.
+                .withPropertyValues("lockstep.locations=" + main, "lockstep.schema=" + app.name(),
+                        "lockstep.targets.tenants.locations=" + tenants,
                         "lockstep.targets.tenants.tenants.query=SELECT name FROM " + app.name() + ".shops ORDER BY 1")
                 .withPropertyValues(more);
     }
