@@ -34,6 +34,7 @@ final class TargetsUndo {
         UndoTarget what = StartupMigration.undoTarget(undo);
         List<LockstepTargets.Target> chosen = chosen(targets, undo.getTargets());
         Set<String> tenants = new LinkedHashSet<>(undo.getTenants());
+        Set<String> unmatched = new LinkedHashSet<>(tenants);
         List<Planned> plans = new ArrayList<>();
         for (LockstepTargets.Target target : chosen) {
             if (target.engine().isPresent()) {
@@ -42,13 +43,14 @@ final class TargetsUndo {
             }
             LockstepFleet fleet = target.fleet().orElseThrow();
             for (String tenant : fleet.tenantNames()) {
-                if (tenants.isEmpty() || tenants.remove(tenant)) {
+                if (tenants.isEmpty() || tenants.contains(tenant)) {
+                    unmatched.remove(tenant);
                     plans.add(plan("target '" + target.name() + "', tenant " + tenant, fleet.tenant(tenant), what));
                 }
             }
         }
-        if (!tenants.isEmpty()) {
-            throw new LockstepConfigurationException("lockstep.undo.tenants", "names " + tenants + ", which no target "
+        if (!unmatched.isEmpty()) {
+            throw new LockstepConfigurationException("lockstep.undo.tenants", "names " + unmatched + ", which no target "
                     + "undone here has as a tenant; name tenants of " + chosen.stream().filter(t -> t.fleet()
                             .isPresent()).map(t -> "'" + t.name() + "'").toList() + ". Nothing was undone.");
         }
