@@ -97,7 +97,9 @@ public final class LockstepAutoConfiguration {
         DataSource marked = lockstepDataSource.getIfAvailable();
         boolean locationsSet = Binder.get(environment).bind("lockstep.locations", Bindable.listOf(String.class))
                 .isBound();
-        return new LockstepTargetsFactory(properties, locationsSet, beanFactory,
+        return new LockstepTargetsFactory(properties, locationsSet, () -> MigrationDataSource.choose(properties,
+                lockstepDataSource, dataSources, List.of(beanFactory.getBeanNamesForType(DataSource.class)),
+                resourceLoader.getClassLoader()), beanFactory,
                 marked != null ? marked : dataSources.getIfUnique(),
                 environment.getProperty("spring.application.name"), resourceLoader.getClassLoader(),
                 hooks.orderedStream().toList(), customizers.orderedStream().toList()).build();

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -48,12 +49,15 @@ final class LockstepTargetsFactory {
     private final List<LockstepCustomizer> customizers;
     /** Whether {@code lockstep.locations} is set, not left at its default. */
     private final boolean locationsSet;
+    /** The main set's DataSource, chosen as the single engine's is: {@code lockstep.url}, a marked bean, the one. */
+    private final Supplier<DataSource> mainDataSource;
 
-    LockstepTargetsFactory(LockstepProperties properties, boolean locationsSet, ListableBeanFactory beans,
-            DataSource application, String runnerName, ClassLoader classLoader, List<MigrationHook> hooks,
-            List<LockstepCustomizer> customizers) {
+    LockstepTargetsFactory(LockstepProperties properties, boolean locationsSet, Supplier<DataSource> mainDataSource,
+            ListableBeanFactory beans, DataSource application, String runnerName, ClassLoader classLoader,
+            List<MigrationHook> hooks, List<LockstepCustomizer> customizers) {
         this.properties = properties;
         this.locationsSet = locationsSet;
+        this.mainDataSource = mainDataSource;
         this.beans = beans;
         this.application = application;
         this.runnerName = runnerName;
@@ -71,7 +75,7 @@ final class LockstepTargetsFactory {
         all.forEach((name, target) -> {
             String prefix = name.equals(MAIN) && !properties.getTargets().containsKey(MAIN) ? "lockstep."
                     : "lockstep.targets." + name + ".";
-            DataSource dataSource = dataSource(prefix, target);
+            DataSource dataSource = prefix.equals("lockstep.") ? mainSetDataSource() : dataSource(prefix, target);
             targets.add(build(name, prefix, target, dataSource));
             if (!target.hasTenants()) {
                 trackers.add(new SharedTrackers.Tracked(name, dataSource, first(target.getSchema(),
@@ -202,6 +206,17 @@ final class LockstepTargetsFactory {
         }
     }
 
+    /** As the single engine's, with the way out of running the main set at all. */
+    private DataSource mainSetDataSource() {
+        try {
+            return mainDataSource.get();
+        } catch (LockstepConfigurationException e) {
+            throw new LockstepConfigurationException(e.setting(), e.getMessage().substring(e.setting().length() + 2)
+                    + " (This is the main set, lockstep.locations, run as target '" + MAIN + "'; set "
+                    + "lockstep.locations= to run only the named targets.)");
+        }
+    }
+
     private DataSource dataSource(String prefix, TargetProperties target) {
         if (StringUtils.hasText(target.getUrl())) {
             return MigrationDataSource.ofUrl(target.getUrl(), first(target.getUser(), properties.getUser()),
@@ -209,12 +224,6 @@ final class LockstepTargetsFactory {
         }
         if (StringUtils.hasText(target.getDataSource())) {
             return bean(prefix + "data-source", target.getDataSource(), DataSource.class);
-        }
-        if (application == null && prefix.equals("lockstep.")) {
-            throw new LockstepConfigurationException("lockstep.locations", "the main set, run as target '" + MAIN
-                    + "', has no DataSource: the application has no single DataSource (it has " + Arrays.toString(
-                            beans.getBeanNamesForType(DataSource.class)) + "). Mark the one to migrate with "
-                    + "@LockstepDataSource, set lockstep.url, or set lockstep.locations= to run only the named targets");
         }
         if (application == null) {
             throw new LockstepConfigurationException(prefix + "data-source", "is not set and the application has no "
