@@ -91,6 +91,23 @@ class GrowingServiceTests {
         });
     }
 
+    /** lockstep.url gives the main set its connection beside targets too, as it gives the single engine. */
+    @Test
+    void theMainSetMigratesThroughLockstepUrlAsTheSingleEngineDoes() {
+        try (TestSchema other = TestPostgres.get().newSchema()) {
+            contextRunner.withBean(DataSource.class, other::dataSource)
+                    .withPropertyValues("lockstep.locations=" + main, "lockstep.url=" + app.jdbcUrl(),
+                            "lockstep.user=" + TestPostgres.get().user(),
+                            "lockstep.password=" + (TestPostgres.get().password() == null ? ""
+                                    : TestPostgres.get().password()),
+                            "lockstep.targets.tenants.locations=" + tenants,
+                            "lockstep.targets.tenants.tenants.list=" + prefix + "1")
+                    .run(context -> assertThat(context).hasNotFailed());
+            assertThat(exists(app.name() + ".customers")).as("through lockstep.url").isTrue();
+            assertThat(exists(other.name() + ".customers")).as("not the application's DataSource").isFalse();
+        }
+    }
+
     @Test
     void aMisspelledTenantsKeyIsRefusedNamingTheKeyItMeant() {
         contextRunner.withBean(DataSource.class, app::dataSource)
