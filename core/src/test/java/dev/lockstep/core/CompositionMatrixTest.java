@@ -189,7 +189,7 @@ class CompositionMatrixTest {
         String mine = "application_name LIKE 'lockstep%" + victim + "@%'";
         try {
             assertThat(Poll.until(Duration.ofSeconds(60), () -> Sql.count(home, "SELECT count(*) FROM pg_stat_activity "
-                    + "WHERE " + mine + " AND state = 'active' AND query LIKE '%pg_sleep%'") > 0))
+                    + "WHERE " + mine + " AND state = 'active' AND wait_event = 'PgSleep'") > 0))
                     .as(command + " sleeps inside the file").isTrue();
         } finally {
             process.destroyForcibly();

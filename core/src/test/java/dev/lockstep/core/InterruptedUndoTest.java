@@ -46,7 +46,7 @@ class InterruptedUndoTest extends SchemaTestBase {
         try {
             assertThat(Poll.until(Duration.ofSeconds(60), () -> Sql.count(schema, "SELECT count(*) FROM "
                     + "pg_stat_activity WHERE application_name LIKE 'lockstep undo " + undoer() + "@%' AND state = "
-                    + "'active' AND query LIKE '%pg_sleep%'") > 0)).as("the undo sleeps between its drops").isTrue();
+                    + "'active' AND wait_event = 'PgSleep'") > 0)).as("the undo sleeps between its drops").isTrue();
         } finally {
             undo.destroyForcibly();
             assertThat(undo.waitFor(30, TimeUnit.SECONDS)).isTrue();

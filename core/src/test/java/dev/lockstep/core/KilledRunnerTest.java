@@ -41,7 +41,7 @@ class KilledRunnerTest extends SchemaTestBase {
         try {
             assertThat(Poll.until(Duration.ofSeconds(60), () -> lockHeld() && Sql.count(schema,
                     "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'lockstep " + victim()
-                            + "@%' AND state = 'active' AND query LIKE '%pg_sleep%'") > 0))
+                            + "@%' AND state = 'active' AND wait_event = 'PgSleep'") > 0))
                     .as("the victim sleeps inside its migration").isTrue();
         } finally {
             victim.destroyForcibly();
