@@ -1,7 +1,6 @@
 package dev.lockstep.autoconfigure;
 
 import dev.lockstep.core.Lockstep;
-import dev.lockstep.core.LockstepConfigurationException;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.LockstepFleet;
 import dev.lockstep.core.ValidationException;
