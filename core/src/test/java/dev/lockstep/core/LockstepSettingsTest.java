@@ -73,7 +73,10 @@ class LockstepSettingsTest {
         assertThatThrownBy(() -> Lockstep.configure().settings(Map.of("lockstep.lock.timeuot", "5s")))
                 .isInstanceOfSatisfying(LockstepConfigurationException.class,
                         e -> assertThat(e.setting()).isEqualTo("lockstep.lock.timeuot"))
-                .hasMessageContaining("is no Lockstep setting; the settings are lockstep.locations, ");
+                .hasMessageContaining("is no Lockstep setting (did you mean lockstep.lock.timeout?); the settings are "
+                        + "lockstep.locations, ");
+        assertThatThrownBy(() -> Lockstep.configure().settings(Map.of("lock.timeuot", "5s")))
+                .hasMessageContaining("lock.timeuot: is no Lockstep setting (did you mean lock.timeout?)");
         assertThatThrownBy(() -> Lockstep.configure().dataSource(new NoDatabase())
                 .settings(Map.of("lockstep.locations", "filesystem:" + dir, "lockstep.lock.report-interval", "0s"))
                 .load())
