@@ -12,9 +12,7 @@ import dev.lockstep.core.TenantSource;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -69,20 +67,22 @@ final class LockstepTargetsFactory {
     LockstepTargets build() {
         List<LockstepTargets.Target> targets = new ArrayList<>();
         List<SharedTrackers.Tracked> trackers = new ArrayList<>();
-        Map<String, TargetProperties> all = new LinkedHashMap<>();
-        mainSet().ifPresent(main -> all.put(MAIN, main));
-        all.putAll(properties.getTargets());
-        all.forEach((name, target) -> {
-            String prefix = name.equals(MAIN) && !properties.getTargets().containsKey(MAIN) ? "lockstep."
-                    : "lockstep.targets." + name + ".";
-            DataSource dataSource = prefix.equals("lockstep.") ? mainSetDataSource() : dataSource(prefix, target);
-            targets.add(build(name, prefix, target, dataSource));
-            if (!target.hasTenants()) {
-                trackers.add(new SharedTrackers.Tracked(name, dataSource, first(target.getSchema(),
-                        properties.getSchema()), first(target.getTable(), properties.getTable())));
-            }
+        mainSet().ifPresent(main -> add(MAIN, "lockstep.", main, mainSetDataSource(), targets, trackers));
+        properties.getTargets().forEach((name, target) -> {
+            String prefix = "lockstep.targets." + name + ".";
+            add(name, prefix, target, dataSource(prefix, target), targets, trackers);
         });
         return new LockstepTargets(targets, trackers);
+    }
+
+    /** One target built, and its tracker noted when it has one of its own (no tenants). */
+    private void add(String name, String prefix, TargetProperties target, DataSource dataSource,
+            List<LockstepTargets.Target> targets, List<SharedTrackers.Tracked> trackers) {
+        targets.add(build(name, prefix, target, dataSource));
+        if (!target.hasTenants()) {
+            trackers.add(new SharedTrackers.Tracked(name, dataSource, first(target.getSchema(), properties.getSchema()),
+                    first(target.getTable(), properties.getTable())));
+        }
     }
 
     /**

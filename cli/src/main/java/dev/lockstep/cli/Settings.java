@@ -2,14 +2,11 @@ package dev.lockstep.cli;
 
 import dev.lockstep.core.LockstepSetting;
 import dev.lockstep.core.LockstepSettings;
-import dev.lockstep.core.NearestName;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -76,19 +73,7 @@ final class Settings {
             return name;
         }
         return LockstepSettings.byKey(name).filter(s -> s != LockstepSettings.PLACEHOLDERS)
-                .orElseThrow(() -> new UsageException(unknown.apply(NearestName.among(name, knownNames())))).name();
-    }
-
-    /** Every setting's name and alias, placeholders aside: what a mistyped name is compared with. */
-    private static List<String> knownNames() {
-        List<String> names = new ArrayList<>();
-        for (LockstepSetting<?> setting : LockstepSettings.all()) {
-            if (setting != LockstepSettings.PLACEHOLDERS) {
-                names.add(setting.name());
-                names.addAll(setting.aliases());
-            }
-        }
-        return names;
+                .orElseThrow(() -> new UsageException(unknown.apply(LockstepSettings.nearestName(name)))).name();
     }
 
     /** {@code ddl.lock-timeout} → {@code LOCKSTEP_DDL_LOCK_TIMEOUT}, as Spring Boot binds environment variables. */

@@ -186,9 +186,8 @@ public final class LockstepConfiguration {
         settings.forEach((key, text) -> {
             String name = key.startsWith(LockstepSetting.PREFIX) ? key.substring(LockstepSetting.PREFIX.length()) : key;
             LockstepSetting<?> setting = LockstepSettings.byKey(key).orElseThrow(() -> new LockstepConfigurationException(
-                    key, "is no Lockstep setting" + NearestName.among(name, LockstepSettings.all().stream()
-                            .map(LockstepSetting::name).toList()).map(near -> " (did you mean " + key.substring(0,
-                                    key.length() - name.length()) + near + "?)").orElse("")
+                    key, "is no Lockstep setting" + LockstepSettings.nearestName(name).map(near -> " (did you mean "
+                            + key.substring(0, key.length() - name.length()) + near + "?)").orElse("")
                             + "; the settings are " + LockstepSettings.keys()));
             if (setting == LockstepSettings.PLACEHOLDERS && name.startsWith(setting.name() + ".")) {
                 Map<String, String> placeholders = new LinkedHashMap<>(value(LockstepSettings.PLACEHOLDERS)

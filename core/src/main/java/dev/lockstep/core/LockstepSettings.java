@@ -255,6 +255,22 @@ public final class LockstepSettings {
      * The setting with this key ({@code lockstep.lock.timeout}), name ({@code lock.timeout}) or
      * command-line alias ({@code tenants-query}); {@code placeholders.<name>} is {@link #PLACEHOLDERS}.
      */
+    /**
+     * The setting a mistyped name (without {@code lockstep.}) was most likely meant to be, among every
+     * setting's name and alias but the placeholders' ({@link NearestName}); what each entry point
+     * names when it refuses an unknown setting.
+     */
+    public static Optional<String> nearestName(String name) {
+        List<String> names = new ArrayList<>();
+        for (LockstepSetting<?> setting : ALL) {
+            if (setting != PLACEHOLDERS) {
+                names.add(setting.name());
+                names.addAll(setting.aliases());
+            }
+        }
+        return NearestName.among(name, names);
+    }
+
     public static Optional<LockstepSetting<?>> byKey(String key) {
         String name = key.startsWith(LockstepSetting.PREFIX) ? key.substring(LockstepSetting.PREFIX.length()) : key;
         if (name.startsWith(PLACEHOLDERS.name() + ".")) {

@@ -5,7 +5,6 @@ import dev.lockstep.core.LockstepConfigurationException;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.LockstepSetting;
 import dev.lockstep.core.LockstepSettings;
-import dev.lockstep.core.NearestName;
 import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -78,18 +77,16 @@ abstract class LockstepMojo extends AbstractMojo {
         if (settings == null) {
             return;
         }
-        List<String> known = new ArrayList<>();
-        LockstepSettings.all().stream().filter(s -> s != LockstepSettings.PLACEHOLDERS)
-                .forEach(s -> {
-                    known.add(s.name());
-                    known.addAll(s.aliases());
-                });
         String placeholder = LockstepSettings.PLACEHOLDERS.name() + ".";
         for (String name : settings.keySet()) {
-            if (!known.contains(name) && !(name.startsWith(placeholder) && name.length() > placeholder.length())) {
-                throw new MojoExecutionException("<settings> names no setting <" + name + ">" + NearestName.among(name,
-                        known).map(n -> " (did you mean <" + n + ">?)").orElse("") + "; the settings are named as "
-                        + "the properties without lockstep., e.g. <versions>shared</versions>");
+            boolean isPlaceholder = name.startsWith(placeholder) && name.length() > placeholder.length();
+            // Bare names only: setting(name) looks them up without lockstep.
+            boolean known = !name.startsWith(LockstepSetting.PREFIX) && LockstepSettings.byKey(name)
+                    .filter(s -> s != LockstepSettings.PLACEHOLDERS).isPresent();
+            if (!isPlaceholder && !known) {
+                throw new MojoExecutionException("<settings> names no setting <" + name + ">" + LockstepSettings
+                        .nearestName(name).map(n -> " (did you mean <" + n + ">?)").orElse("") + "; the settings are "
+                        + "named as the properties without lockstep., e.g. <versions>shared</versions>");
             }
         }
     }

@@ -45,7 +45,6 @@ public final class MigrationIndex {
 
     /** The index of the default set, {@code classpath:db/migrations}; another set's is {@link #pathFor}. */
     public static final String PATH = "META-INF/lockstep/index";
-    private static final String DEFAULT_FOLDER = "db/migrations";
     public static final int FORMAT = 2;
     static final String MAGIC = "lockstep-index";
     /** The placeholders field of a file whose text holds {@code ${}; {@code -} otherwise. */
@@ -60,7 +59,7 @@ public final class MigrationIndex {
      * and the digest of what the tracker holds when all is applied is per set, as trackers are.
      */
     public static String pathFor(List<String> folders) {
-        if (folders.equals(List.of(DEFAULT_FOLDER))) {
+        if (folders.equals(List.of(MigrationScanner.DEFAULT_FOLDER))) {
             return PATH;
         }
         StringBuilder name = new StringBuilder(PATH).append('-');

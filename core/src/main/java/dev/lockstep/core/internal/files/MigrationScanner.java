@@ -52,7 +52,7 @@ public final class MigrationScanner {
     private static final String RESOURCES = "src/main/resources/";
     private static final String FILESYSTEM = "filesystem:";
     /** Lockstep's folder, the default location, and Flyway's. */
-    private static final String DEFAULT_FOLDER = "db/migrations";
+    static final String DEFAULT_FOLDER = "db/migrations";
     private static final String FLYWAY_FOLDER = "db/migration";
 
     private final ClassLoader classLoader;
