@@ -81,6 +81,35 @@ class DatabasePerTenantTest {
                 .isEqualTo("t");
     }
 
+    /** lockstep.schema in each tenant's database, as in a plain run: the tracker there, and the files' tables too. */
+    @Test
+    void withASchemaEachTenantsFilesRunInThatSchemaOfItsDatabase() throws Exception {
+        List<String> tenants = List.of(prefix + "s1", prefix + "s2");
+        try (Connection c = TestPostgres.get().connect(); Statement s = c.createStatement()) {
+            for (String database : tenants) {
+                s.execute("CREATE DATABASE \"" + database + "\"");
+                created.add(database);
+            }
+        }
+        MigrationDir files = new MigrationDir(folder.resolve("schema-tenant"))
+                .add("0001_accounts.up.sql", "CREATE TABLE accounts (id int);");
+        TestPostgres server = TestPostgres.get();
+        PGSimpleDataSource maintenance = new PGSimpleDataSource();
+        maintenance.setURL(server.jdbcUrl());
+        maintenance.setUser(server.user());
+        maintenance.setPassword(server.password());
+
+        LockstepFleet.configure(Lockstep.configure().dataSource(maintenance).locations(files.location()).schema("app"))
+                .tenants(tenants).databasePerTenant(urlTemplate(), server.user(), server.password()).load().migrate();
+
+        for (String tenant : tenants) {
+            assertThat(single(tenant, "SELECT to_regclass('app.lockstep_applied_migrations') IS NOT NULL")).isEqualTo("t");
+            assertThat(single(tenant, "SELECT to_regclass('app.accounts') IS NOT NULL")).as("the file's table, where "
+                    + "its tracker is").isEqualTo("t");
+            assertThat(single(tenant, "SELECT to_regclass('public.accounts')")).isNull();
+        }
+    }
+
     private static List<String> concat(List<String> list, String one) {
         List<String> all = new ArrayList<>(list);
         all.add(one);
