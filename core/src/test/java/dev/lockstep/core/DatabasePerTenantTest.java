@@ -84,7 +84,9 @@ class DatabasePerTenantTest {
     /** lockstep.schema in each tenant's database, as in a plain run: the tracker there, and the files' tables too. */
     @Test
     void withASchemaEachTenantsFilesRunInThatSchemaOfItsDatabase() throws Exception {
-        List<String> tenants = List.of(prefix + "s1", prefix + "s2");
+        // Names outside prefix%: the other test counts the sessions to its own databases by that prefix.
+        String own = "lsdbs_" + prefix.substring("lsdb_".length());
+        List<String> tenants = List.of(own + "1", own + "2");
         try (Connection c = TestPostgres.get().connect(); Statement s = c.createStatement()) {
             for (String database : tenants) {
                 s.execute("CREATE DATABASE \"" + database + "\"");
