@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A migration file's facts, gathered from its statements' facts in one pass over its text before
@@ -45,6 +46,16 @@ public record FileFacts(Optional<String> outsideTransaction, int statementCount,
 
     /** @throws FileProblem naming the line */
     public static FileFacts of(String text) {
+        return of(text, statement -> { });
+    }
+
+    /**
+     * The facts, handing each statement to {@code each} as it is read, so that a caller who keeps
+     * them runs what was analysed, without reading the text a second time.
+     *
+     * @throws FileProblem naming the line
+     */
+    static FileFacts of(String text, Consumer<SqlStatement> each) {
         Directives directives = new Directives();
         SqlSplitter splitter = new SqlSplitter(text, directives::found);
         SessionEffects.Collector session = new SessionEffects.Collector();
@@ -56,6 +67,7 @@ public record FileFacts(Optional<String> outsideTransaction, int statementCount,
         boolean resumable = true;
         while (splitter.hasNext()) {
             SqlStatement statement = splitter.next();
+            each.accept(statement);
             StatementFacts facts = statement.facts();
             count++;
             session.add(facts.session());

@@ -17,13 +17,14 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * A migration as the engine knows it: the file, read and checked, with its {@link FileFacts}. Its
- * statements are not kept: they are read again from the file when it runs, so a 50 MB file of
- * INSERTs costs memory only while it is applied.
+ * A migration as the engine knows it: the file, read and checked, with its {@link FileFacts}, and
+ * its statements: those its one reading gave when the file is small, else read again from the file
+ * when it runs (refused if it changed), so that a 50 MB file of INSERTs costs memory only while it
+ * is applied.
  */
 public final class LoadedMigration implements Migration {
 
-    /** Opens the statements, one at a time, each time the migration runs. */
+    /** Opens the statements, one at a time (kept, or read afresh), each time the migration runs. */
     @FunctionalInterface
     public interface StatementSource {
         /**
@@ -229,7 +230,7 @@ public final class LoadedMigration implements Migration {
         return text.get();
     }
 
-    /** Its statements, in order, read afresh, each with its facts. */
+    /** Its statements, in order, each with its facts. */
     public Iterator<SqlStatement> openStatements() {
         return statements.open();
     }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +33,10 @@ public final class MigrationLoader {
     private final MigrationScanner scanner;
     private final VersionsMode versions;
     private final Placeholders placeholders;
+    /** Characters kept so far ({@link #keep}); files are read on every core at once. */
+    private final AtomicLong keptChars = new AtomicLong();
+    private static final int KEEP_FILE_CHARS = 1 << 16;
+    private static final long KEEP_TOTAL_CHARS = 1 << 23;
 
     public MigrationLoader(MigrationScanner scanner, VersionsMode versions) {
         this(scanner, versions, Placeholders.NONE);
@@ -152,7 +157,8 @@ public final class MigrationLoader {
 
     /**
      * Reads the file once, checking everything that can be checked without a database; keeps what
-     * the run needs to decide, not the statements (see {@link LoadedMigration}).
+     * the run needs to decide, and the statements as analysed unless the file or the load is too
+     * large to keep ({@link #keep}).
      */
     private LoadedMigration read(SqlFile file, MigrationFileName fileName) {
         if (file.indexed() != null) {
@@ -160,9 +166,13 @@ public final class MigrationLoader {
         }
         CheckedText read = CheckedText.of(file);
         String checksum = read.checksum();
-        FileFacts facts = FileFacts.of(placeholders.apply(read.text()));
+        String text = placeholders.apply(read.text());
+        List<SqlStatement> statements = keep(text) ? new ArrayList<>() : null;
+        FileFacts facts = FileFacts.of(text, statements == null ? statement -> { } : statements::add);
+        LoadedMigration.StatementSource source = statements == null ? () -> statementsOf(file, checksum)
+                : List.copyOf(statements)::iterator;
         return new LoadedMigration(new MigrationId(fileName.version(), fileName.name()), file.displayName(), checksum,
-                () -> facts, () -> statementsOf(file, checksum), () -> placeholders.apply(textOf(file, checksum)),
+                () -> facts, source, () -> placeholders.apply(textOf(file, checksum)),
                 placeholders.appearIn(read.text()) ? () -> textOf(file, checksum) : null, null);
     }
 
@@ -187,9 +197,11 @@ public final class MigrationLoader {
             return new Down(id, DownMigration.unreadable(file.displayName(), e));
         }
         String checksum = read.checksum();
+        String text = placeholders.apply(read.text());
+        Supplier<String> keptText = keep(text) ? () -> text : () -> placeholders.apply(textOf(file, checksum));
         Supplier<FileFacts> facts;
         try {
-            FileFacts analysed = FileFacts.of(placeholders.apply(read.text()));
+            FileFacts analysed = FileFacts.of(text);
             facts = () -> analysed;
         } catch (FileProblem e) {
             if (!e.noStatement()) {
@@ -199,8 +211,19 @@ public final class MigrationLoader {
                 throw e;
             };
         }
-        return new Down(id, new DownMigration(file.displayName(), checksum, facts,
-                () -> placeholders.apply(textOf(file, checksum)), () -> textOf(file, checksum)));
+        return new Down(id, new DownMigration(file.displayName(), checksum, facts, keptText,
+                () -> textOf(file, checksum)));
+    }
+
+    /**
+     * Whether to keep what the one reading of a file gave (an up file's statements, a down file's
+     * text for its tracker row) for the run, which then applies what it analysed without reading
+     * and hashing the file again: yes, up to {@value #KEEP_FILE_CHARS} characters a file and
+     * {@value #KEEP_TOTAL_CHARS} for the load. A larger file (rows of data) or a larger history is
+     * read again when it runs, so that it costs memory only then.
+     */
+    private boolean keep(String text) {
+        return text.length() <= KEEP_FILE_CHARS && keptChars.addAndGet(text.length()) <= KEEP_TOTAL_CHARS;
     }
 
     private static void warnUnusable(String problem) {
@@ -231,7 +254,10 @@ public final class MigrationLoader {
         }
     }
 
-    /** The statements read afresh when the migration runs, refusing a file that changed since. */
+    /**
+     * The statements read afresh when the migration runs (a file not kept, or one the build's index
+     * stood in for), refusing a file that changed since.
+     */
     private Iterator<SqlStatement> statementsOf(SqlFile file, String checksum) {
         return new SqlSplitter(placeholders.apply(textOf(file, checksum)), SqlSplitter.DirectiveComments.IGNORED);
     }
