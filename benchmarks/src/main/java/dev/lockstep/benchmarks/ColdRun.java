@@ -42,6 +42,7 @@ public final class ColdRun {
             return;
         }
         long jvmMillis = ManagementFactory.getRuntimeMXBean().getUptime();
+        logAsAServiceDoes(System.getProperty("lockstep.cold.log", "service"));
         int runs = args.length > 5 ? Integer.parseInt(args[5]) : 1;
         if (runs == 0) {
             // The URL's database as it is, once: the benchmark made it and drops it.
@@ -71,6 +72,26 @@ public final class ColdRun {
     }
 
     static final String PREFIX = "cold-run ";
+
+    /**
+     * Where the engine's INFO lines go. {@code service}: as in a Spring Boot service, through
+     * jul-to-slf4j to logback (set up here, before the run is timed, as Boot does before any bean),
+     * one line per migration on standard error, which the benchmark sends to a file. {@code jul}:
+     * the JDK's own console handler and formatter, which a plain Java program without a logging
+     * set-up gets (it finds each record's caller by walking the stack, and formats with
+     * {@code String.format}).
+     */
+    private static void logAsAServiceDoes(String log) {
+        if (log.equals("jul")) {
+            return;
+        }
+        java.util.logging.LogManager.getLogManager().reset();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
+        java.util.logging.Logger.getLogger("dev.lockstep").setLevel(java.util.logging.Level.INFO);
+        ch.qos.logback.classic.LoggerContext context =
+                (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        context.getLogger("dev.lockstep").setLevel(ch.qos.logback.classic.Level.INFO);
+    }
 
     private static String line(int run, Map<String, Double> phases) {
         return PREFIX + "run=" + run + " " + phases.entrySet().stream()

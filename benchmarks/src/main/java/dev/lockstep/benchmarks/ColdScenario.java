@@ -28,6 +28,7 @@ final class ColdScenario implements Scenario {
     static final String PSQL = "psql";
     static final String LOCKSTEP = "lockstep (configure to done)";
     static final String PROCESS = "lockstep (whole process)";
+    static final String JDBC = "jdbc floor (whole process)";
     private static final String NO_PSQL = "psql not found: floor not measured";
 
     private final List<String> sets = new ArrayList<>();
@@ -71,7 +72,7 @@ final class ColdScenario implements Scenario {
             MigrationSet set = MigrationSet.lockstepOnly(shape.name(), shape.files(), shape.dir());
             Path driver = PsqlFloor.writeDriver(shape.dir().resolveSibling("psql-" + shape.versions()),
                     inLockstepsOrder(shape.dir()));
-            List<String> tools = new ArrayList<>(List.of(LOCKSTEP));
+            List<String> tools = new ArrayList<>(List.of(LOCKSTEP, JDBC));
             psql.ifPresent(p -> tools.add(PSQL));
             run.rounds().run(name(), set, (round, recorder) -> {
                 for (String tool : Rounds.rotate(tools, round)) {
@@ -80,6 +81,10 @@ final class ColdScenario implements Scenario {
                         if (tool.equals(PSQL)) {
                             recorder.add(FRESH, set, PSQL, Rounds.millis(() -> psql.orElseThrow().run(driver,
                                     databases.url(db), databases.server().user(), databases.server().password())));
+                            continue;
+                        }
+                        if (tool.equals(JDBC)) {
+                            recorder.add(FRESH, set, JDBC, Rounds.millis(() -> floor(databases, db, driver, run.work())));
                             continue;
                         }
                         long started = System.nanoTime();
@@ -113,11 +118,30 @@ final class ColdScenario implements Scenario {
         }
     }
 
+    /** Runs {@link ColdJdbcFloor} in a JVM of its own on {@code db}. */
+    private static void floor(Databases databases, String db, Path driver, Path work)
+            throws IOException, InterruptedException {
+        Path log = Files.createTempFile(work, "floor-", ".log");
+        String password = databases.server().password();
+        Process process = new ProcessBuilder(javaExecutable(), "-cp", System.getProperty("java.class.path"),
+                ColdJdbcFloor.class.getName(), databases.url(db), databases.server().user(),
+                password == null ? "" : password, driver.toString()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("the JDBC floor failed (" + log + "): " + Files.readString(log));
+        }
+        Files.delete(log);
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
     /** Runs {@link ColdRun} in a JVM of its own on {@code db}; its log goes to a file, as a service's would. */
     private static Map<String, Double> child(Databases databases, String db, Shape shape, Path work)
             throws IOException, InterruptedException {
         Path log = Files.createTempFile(work, "cold-", ".log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = javaExecutable();
         String password = databases.server().password();
         Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 ColdRun.class.getName(), databases.url(db), databases.server().user(), password == null ? "" : password,
@@ -159,6 +183,11 @@ final class ColdScenario implements Scenario {
             }
             Results results = run.results();
             targets.atMost(what, results.median(FRESH, set, LOCKSTEP) / results.median(FRESH, set, PSQL), 1.2);
+            // No target of its own: how far the JVM alone is from psql, and Lockstep from the JVM alone.
+            targets.check("cold fresh apply, " + set + ": JDBC floor / psql, whole processes", null, String.format(
+                    Locale.ROOT, "%.2f", results.median(FRESH, set, JDBC) / results.median(FRESH, set, PSQL)));
+            targets.check("cold fresh apply, " + set + ": Lockstep / JDBC floor, whole processes", null, String.format(
+                    Locale.ROOT, "%.2f", results.median(FRESH, set, PROCESS) / results.median(FRESH, set, JDBC)));
         }
     }
 
@@ -174,6 +203,8 @@ final class ColdScenario implements Scenario {
                 + "the run's start; a bad file fails the run before it connects), `connect-lock` connecting, the "
                 + "session, the tracker and the lock, `plan`, "
                 + "`tx-migrations` and `outside-migrations` the migrations' own time as the engine measures it, "
-                + "`between-and-finish` the rest.\n\n", String.join("; ", sets));
+                + "`between-and-finish` the rest. The JDBC floor (`ColdJdbcFloor`) is the least a Java client "
+                + "does: a JVM of its own, one connection through the same driver, each file's text sent as it is in "
+                + "autocommit, as psql runs them; no analysis, tracker, lock or log.\n\n", String.join("; ", sets));
     }
 }

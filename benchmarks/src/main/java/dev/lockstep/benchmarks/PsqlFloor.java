@@ -54,6 +54,17 @@ record PsqlFloor(Path psql) {
         return driver;
     }
 
+    /** The files a driver {@link #writeDriver} wrote names, in its order. */
+    static List<Path> filesOf(Path driver) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (String line : Files.readAllLines(driver)) {
+            if (line.startsWith("\\i '")) {
+                files.add(Path.of(line.substring(4, line.length() - 1).replace("''", "'")));
+            }
+        }
+        return files;
+    }
+
     /**
      * Runs the driver against the database of {@code jdbcUrl}; fails with psql's last lines when it
      * exits with an error.
