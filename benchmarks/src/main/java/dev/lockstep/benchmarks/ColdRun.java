@@ -76,7 +76,8 @@ public final class ColdRun {
     /**
      * Where the engine's INFO lines go. {@code service}: as in a Spring Boot service, through
      * jul-to-slf4j to logback (set up here, before the run is timed, as Boot does before any bean),
-     * one line per migration on standard error, which the benchmark sends to a file. {@code jul}:
+     * one line per migration on standard output (the benchmarks' logback.xml), which the benchmark
+     * reads as a service's log collector would. {@code jul}:
      * the JDK's own console handler and formatter, which a plain Java program without a logging
      * set-up gets (it finds each record's caller by walking the stack, and formats with
      * {@code String.format}).
