@@ -7,7 +7,7 @@ package dev.lockstep.test;
  */
 final class ContainerPostgres {
 
-    private static final String IMAGE = "postgres:17-alpine";
+    private static final String IMAGE = "postgres:18-alpine";
 
     private ContainerPostgres() {
     }
