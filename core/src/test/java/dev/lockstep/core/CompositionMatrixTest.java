@@ -175,7 +175,7 @@ class CompositionMatrixTest {
     /** Migration 3 inserts 4, sleeps (in the victim only) and inserts 5, outside a transaction; its down mirrors it. */
     private String addSlowThird(String victim) {
         String sleep = "SELECT pg_sleep(CASE WHEN current_setting('application_name') LIKE 'lockstep%" + victim
-                + "@%' THEN 60 ELSE 0 END);\n";
+                + "@%' THEN " + VictimSleep.seconds() + " ELSE 0 END);\n";
         files.add("3_two_rows.up.sql", "-- lockstep:transaction=false\nINSERT INTO accounts VALUES (4, 'd');\n" + sleep
                         + "INSERT INTO accounts VALUES (5, 'e');\n")
                 .add("3_two_rows.down.sql", "-- lockstep:transaction=false\nDELETE FROM accounts WHERE id = 5;\n"

@@ -36,8 +36,8 @@ class InterruptedUndoTest extends SchemaTestBase {
     private void twoTablesWithASlowDown() {
         files.add("1_tables.up.sql", "CREATE TABLE d (id int);\nCREATE TABLE e (id int);")
                 .add("1_tables.down.sql", "-- lockstep:transaction=false\nDROP TABLE e;\nSELECT pg_sleep(CASE WHEN "
-                        + "current_setting('application_name') LIKE 'lockstep undo " + undoer() + "@%' THEN 60 ELSE 0 "
-                        + "END);\nDROP TABLE d;\n");
+                        + "current_setting('application_name') LIKE 'lockstep undo " + undoer() + "@%' THEN "
+                        + VictimSleep.seconds() + " ELSE 0 END);\nDROP TABLE d;\n");
     }
 
     /** Starts the undo in its own JVM, waits until it sleeps between the drops, and kills it with SIGKILL. */
@@ -51,7 +51,8 @@ class InterruptedUndoTest extends SchemaTestBase {
             undo.destroyForcibly();
             assertThat(undo.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        // Its backend notices the dead client within a second (client_connection_check_interval) and frees the lock.
+        // Its backend notices the dead client within a second (client_connection_check_interval) and frees the
+        // lock; on PostgreSQL 13, when the short sleep ends (VictimSleep).
         assertThat(Poll.until(Duration.ofSeconds(30), () -> Sql.count(schema, "SELECT count(*) FROM pg_stat_activity "
                 + "WHERE application_name LIKE 'lockstep undo " + undoer() + "@%'") == 0)).isTrue();
     }

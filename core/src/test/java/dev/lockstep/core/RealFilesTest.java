@@ -2,7 +2,9 @@ package dev.lockstep.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.lockstep.test.TestPostgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -145,6 +147,8 @@ class RealFilesTest extends SchemaTestBase {
     /** The rules cannot know from the text that t is partitioned; the server's 25001 says what to do. */
     @Test
     void aStatementTheServerRefusesInATransactionGetsTheDirectiveAsItsFix() {
+        // PostgreSQL 13 skips a partitioned table's REINDEX with a warning; 14 builds it, outside a transaction only.
+        assumeTrue(TestPostgres.get().majorVersion() >= 14, "REINDEX of a partitioned table needs PostgreSQL 14");
         files.add("1_parted.up.sql", "CREATE TABLE m (at date) PARTITION BY RANGE (at);\n"
                         + "CREATE TABLE m_2026 PARTITION OF m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');\n"
                         + "CREATE INDEX m_at ON m (at);")

@@ -29,6 +29,7 @@ public final class TestPostgres {
     private final String user;
     private final String password;
     private final String source;
+    private volatile Integer majorVersion;
 
     TestPostgres(String jdbcUrl, String user, String password, String source) {
         this.jdbcUrl = jdbcUrl;
@@ -85,6 +86,20 @@ public final class TestPostgres {
     /** Where the server came from: the environment variable, Testcontainers or embedded. */
     public String source() {
         return source;
+    }
+
+    /** The server's major version (13 for 13.23), read once. */
+    public int majorVersion() {
+        Integer known = majorVersion;
+        if (known == null) {
+            try (Connection c = connect()) {
+                known = c.getMetaData().getDatabaseMajorVersion();
+            } catch (SQLException e) {
+                throw new IllegalStateException("Could not read the test server's version: " + e.getMessage(), e);
+            }
+            majorVersion = known;
+        }
+        return known;
     }
 
     /** A new connection to the server's database, outside any test schema. */
