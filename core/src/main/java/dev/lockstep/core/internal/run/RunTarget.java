@@ -3,6 +3,7 @@ package dev.lockstep.core.internal.run;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.internal.files.Placeholders;
 import dev.lockstep.core.internal.lock.LockKeys;
+import dev.lockstep.core.internal.session.SupportedServer;
 import dev.lockstep.core.internal.session.WritableCheck;
 import dev.lockstep.core.internal.tracker.Tracker;
 import java.sql.Connection;
@@ -91,7 +92,7 @@ public record RunTarget(Optional<String> tenant, DataSource dataSource, Optional
      * @throws SQLException as the DataSource throws it
      */
     public Connection connect() throws SQLException {
-        Connection connection = dataSource.getConnection();
+        Connection connection = SupportedServer.checked(dataSource.getConnection());
         connection.setAutoCommit(true);
         return connection;
     }

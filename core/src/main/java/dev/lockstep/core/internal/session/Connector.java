@@ -35,7 +35,7 @@ public final class Connector {
         Duration pause = FIRST_PAUSE;
         for (int attempt = 1; ; attempt++) {
             try {
-                return dataSource.getConnection();
+                return SupportedServer.checked(dataSource.getConnection());
             } catch (SQLException e) {
                 if (attempt > retries) {
                     throw new LockstepException("Could not connect to the database" + (retries == 0 ? "" : " in "
@@ -59,7 +59,7 @@ public final class Connector {
         Duration pause = Duration.ofMillis(250);
         while (true) {
             try {
-                return dataSource.getConnection();
+                return SupportedServer.checked(dataSource.getConnection());
             } catch (SQLException e) {
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
