@@ -1,6 +1,7 @@
 package dev.lockstep.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lockstep.test.TestPostgres;
 import dev.lockstep.test.TestSchema;
@@ -170,6 +171,35 @@ class CatalogSnapshotTest {
             CatalogSnapshot before = snapshot(schema, Set.of());
             execute(schema, change);
             return snapshot(schema, Set.of()).differencesFrom(before);
+        }
+    }
+
+    /**
+     * PostgreSQL 18 keeps NOT NULL constraints, named, in pg_constraint, and has virtual generated
+     * columns: a renamed NOT NULL constraint, and a column's expression turned from virtual to a
+     * default, are differences.
+     */
+    @Test
+    void onPostgres18NamedNotNullConstraintsAndVirtualColumnsAreReadAsTheyAre() throws SQLException {
+        assumeTrue(TestPostgres.get().majorVersion() >= 18, "NOT NULL in pg_constraint and virtual columns need 18");
+        String accounts = "CREATE TABLE accounts (id int CONSTRAINT accounts_id_required NOT NULL, "
+                + "cents int NOT NULL, euros numeric GENERATED ALWAYS AS (cents / 100.0) VIRTUAL);";
+        try (TestSchema one = TestPostgres.get().newSchema(); TestSchema two = TestPostgres.get().newSchema()) {
+            execute(one, accounts);
+            execute(two, accounts);
+            CatalogSnapshot before = snapshot(one, Set.of());
+            assertThat(snapshot(two, Set.of()).differencesFrom(before)).isEmpty();
+            assertThat(before.lines()).contains(
+                    "constraint accounts.accounts_id_required: NOT NULL id",
+                    "constraint accounts.accounts_cents_not_null: NOT NULL cents",
+                    "column accounts.euros numeric GENERATED ALWAYS AS (((cents)::numeric / 100.0)) VIRTUAL");
+
+            execute(two, "ALTER TABLE accounts RENAME CONSTRAINT accounts_id_required TO accounts_id_not_null; "
+                    + "ALTER TABLE accounts DROP COLUMN euros; ALTER TABLE accounts ADD COLUMN euros numeric "
+                    + "DEFAULT (0 / 100.0)");
+
+            assertThat(String.join("\n", snapshot(two, Set.of()).differencesFrom(before)))
+                    .contains("accounts_id_required", "accounts_id_not_null", "VIRTUAL", "DEFAULT");
         }
     }
 
