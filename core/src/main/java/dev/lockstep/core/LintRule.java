@@ -38,9 +38,11 @@ public enum LintRule {
             "add a new column, write to both, backfill in batches, then switch readers; or, if the change needs no "
                     + "rewrite, suppress this rule for the file"),
     SET_NOT_NULL("set-not-null", "ACCESS EXCLUSIVE",
-            "SET NOT NULL scans the whole table under ACCESS EXCLUSIVE to check for NULLs",
+            "SET NOT NULL (or, on PostgreSQL 18, ADD CONSTRAINT ... NOT NULL column) scans the whole table under "
+                    + "ACCESS EXCLUSIVE to check for NULLs",
             "ADD CONSTRAINT ... CHECK (column IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT in a later "
-                    + "statement; SET NOT NULL then uses the validated check (PostgreSQL 12+) and scans nothing"),
+                    + "statement; SET NOT NULL then uses the validated check (PostgreSQL 12+) and scans nothing. On "
+                    + "PostgreSQL 18: ADD CONSTRAINT ... NOT NULL column NOT VALID, then VALIDATE CONSTRAINT"),
     FOREIGN_KEY_WITHOUT_NOT_VALID("foreign-key-without-not-valid", "SHARE ROW EXCLUSIVE",
             "a foreign key added without NOT VALID checks every row while it blocks writes to both tables",
             "ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, then VALIDATE CONSTRAINT in a later statement, which "

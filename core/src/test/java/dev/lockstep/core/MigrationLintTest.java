@@ -3,6 +3,7 @@ package dev.lockstep.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockstep.test.TestPostgres;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -121,6 +122,29 @@ public class MigrationLintTest extends SchemaTestBase {
                     .contains("-- lockstep:lint-ignore=" + rule);
         } else {
             assertThat(rules).doesNotContain(rule);
+        }
+    }
+
+    /**
+     * PostgreSQL 18's NOT NULL constraint added to an existing table scans it as SET NOT NULL does;
+     * NOT VALID, then VALIDATE CONSTRAINT, does not. Linted on every version; applied on 18.
+     */
+    @Test
+    void postgres18sAddConstraintNotNullIsSetNotNullUnlessNotValid() {
+        files.add("1_existing.up.sql", EXISTING_TABLES)
+                .add("2_required.up.sql", "ALTER TABLE orders ADD CONSTRAINT orders_customer_required NOT NULL customer_id;")
+                .add("3_note_required.up.sql", "ALTER TABLE orders ADD CONSTRAINT orders_note_required NOT NULL note "
+                        + "NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_note_required;");
+        Lockstep lockstep = configure().load();
+
+        List<LintFinding> findings = lockstep.lint(migration -> true);
+
+        assertThat(findings).singleElement().satisfies(finding -> {
+            assertThat(finding.rule()).isEqualTo(LintRule.SET_NOT_NULL);
+            assertThat(finding.file()).endsWith("2_required.up.sql");
+        });
+        if (TestPostgres.get().majorVersion() >= 18) {
+            assertThat(lockstep.migrate().applied()).hasSize(3);
         }
     }
 

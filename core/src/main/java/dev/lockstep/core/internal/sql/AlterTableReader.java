@@ -119,6 +119,13 @@ final class AlterTableReader {
                 isNotNull(expression).ifPresent(column -> lint.add(new AddsNotNullCheck(constraint.get().key(),
                         table.key() + "." + column)));
             }
+        } else if (a.accept("NOT", "NULL")) {
+            // PostgreSQL 18's ADD [CONSTRAINT name] NOT NULL column: SET NOT NULL's scan, unless NOT VALID.
+            Optional<RelationName> column = a.name();
+            if (column.isPresent() && !a.restContains("NOT", "VALID")) {
+                lint.add(new Risk(LintRule.SET_NOT_NULL, table.text(), Optional.of(table.key()),
+                        Optional.of(table.key() + "." + column.get().key())));
+            }
         } else if (!named) {
             addColumn(a);
         }
