@@ -3,6 +3,7 @@ package dev.lockstep.core;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.lint.LintCheck;
 import dev.lockstep.core.internal.plan.MigrationInventory;
+import dev.lockstep.core.internal.run.DriftCommand;
 import dev.lockstep.core.internal.run.Engine;
 import dev.lockstep.core.internal.run.EngineParts;
 import dev.lockstep.core.internal.run.InfoCommand;
@@ -37,7 +38,7 @@ import java.util.function.Predicate;
  * lock, work and unlock (the package overview maps the steps). Safe to call from many processes at
  * once: each migration is applied exactly once. Each operation is a command of its own over the
  * same files and the same classification of files against the tracker: {@link #migrate()},
- * {@link #validate()}, {@link #preview()}, {@link #info()}, {@link #repair}.
+ * {@link #validate()}, {@link #preview()}, {@link #info()}, {@link #repair}, {@link #drift()}.
  */
 public final class Lockstep {
 
@@ -196,6 +197,21 @@ public final class Lockstep {
      */
     public List<RoundTrip> roundTrips() {
         return new RoundTripCommand(engine).run();
+    }
+
+    /**
+     * How the live schema (the tracker's schema) differs from what the applied migrations make: an
+     * index added by hand, a column altered on production only, a schema restored from an old dump.
+     * Compared with a replay of the applied migrations on a scratch database or with the snapshot the
+     * runs stored beside the tracker ({@code lockstep.drift.compare-with}); objects matching
+     * {@code lockstep.drift.ignore} and extensions' objects are left out. Takes no lock and writes
+     * nothing in the live database.
+     *
+     * @throws LockstepException when there is nothing to compare with: no tracker, an interrupted
+     *     migration, an applied file missing or changed (replay), no current snapshot (snapshot)
+     */
+    public Drift drift() {
+        return new DriftCommand(engine).run();
     }
 
     /** Where this engine's latest run stands, whoever built the engine; safe from any thread. */

@@ -137,6 +137,23 @@ public final class LockstepSettings {
             .expects("name=value pairs, comma-separated, or one placeholders.<name> setting per name")
             .parse(LockstepSettings::pairs).build();
 
+    public static final LockstepSetting<DriftComparison> DRIFT_COMPARE_WITH =
+            LockstepSettings.<DriftComparison>setting("drift.compare-with", DriftComparison.class)
+            .defaults(DriftComparison.AUTO, "auto")
+            .means("What drift compares the live schema with: 'replay' (the applied migrations run again on a scratch "
+                    + "database, created and dropped; needs CREATEDB), 'snapshot' (the schema as the last run that "
+                    + "changed it left it, stored beside the tracker), 'auto' (the snapshot when it matches the "
+                    + "tracker, else the replay).")
+            .expects("auto, replay or snapshot")
+            .parse(text -> DriftComparison.valueOf(text.strip().toUpperCase(Locale.ROOT))).build();
+
+    public static final LockstepSetting<List<String>> DRIFT_IGNORE =
+            LockstepSettings.<List<String>>setting("drift.ignore", List.class)
+            .means("Objects that other tools own, left out of drift: patterns on the object as drift names it, * for "
+                    + "any text, e.g. 'index *_hotfix', 'table audit_*', 'grant * to reporting'.")
+            .expects("comma-separated patterns, e.g. index *_hotfix, table audit_*")
+            .parse(LockstepSettings::list).build();
+
     // Connection: where a tool connects (Spring Boot builds its DataSource itself from the same keys).
 
     public static final LockstepSetting<String> URL =
@@ -229,7 +246,7 @@ public final class LockstepSettings {
 
     private static final List<LockstepSetting<?>> ALL = List.of(LOCATIONS, SCHEMA, TABLE, VERSIONS, CHECKSUM, LOCK_KEY,
             LOCK_TIMEOUT, LOCK_REPORT_INTERVAL, STATEMENT_TIMEOUT, DDL_LOCK_TIMEOUT, DDL_MAX_WAIT, BASELINE_VERSION,
-            CONNECT_RETRIES, CONNECT_RETRIES_INTERVAL, PLACEHOLDERS, URL, USER, PASSWORD, TENANTS_LIST, TENANTS_QUERY,
+            CONNECT_RETRIES, CONNECT_RETRIES_INTERVAL, PLACEHOLDERS, DRIFT_COMPARE_WITH, DRIFT_IGNORE, URL, USER, PASSWORD, TENANTS_LIST, TENANTS_QUERY,
             TENANTS_MODE, TENANTS_URL_TEMPLATE, TENANTS_TEMPLATE_DATABASE, FLEET_PARALLELISM, FLEET_CANARIES,
             FLEET_CANARY_TENANTS, FLEET_ON_FAILURE);
 

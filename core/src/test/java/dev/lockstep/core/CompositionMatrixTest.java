@@ -102,6 +102,15 @@ class CompositionMatrixTest {
                 .isNull();
     }
 
+    /** Neither way of looking finds drift: the snapshot each run stored, and a replay of the applied migrations. */
+    private static void assertNoDrift(MatrixTarget at) {
+        for (DriftComparison comparison : List.of(DriftComparison.REPLAY, DriftComparison.SNAPSHOT)) {
+            Drift drift = at.engine(c -> c.set(LockstepSettings.DRIFT_COMPARE_WITH, comparison)).drift();
+            assertThat(drift.differences()).as("%s: %s", comparison, drift.describe()).isEmpty();
+            assertThat(drift.comparedWith()).isEqualTo(comparison);
+        }
+    }
+
     private static MigrationVersion v(String version) {
         return MigrationVersion.parse(version);
     }
@@ -122,6 +131,14 @@ class CompositionMatrixTest {
         assertThat(at.engine().info()).extracting(MigrationInfo::state)
                 .containsExactly(MigrationState.APPLIED, MigrationState.APPLIED);
         assertThat(at.engine().validate().alreadyApplied()).isEqualTo(2);
+        assertNoDrift(at);
+        at.execute("CREATE INDEX accounts_hotfix ON accounts (id, note)");
+        for (DriftComparison comparison : List.of(DriftComparison.REPLAY, DriftComparison.SNAPSHOT)) {
+            assertThat(at.engine(c -> c.set(LockstepSettings.DRIFT_COMPARE_WITH, comparison)).drift().differences())
+                    .as("drift against the %s", comparison).extracting(Drift.Difference::object)
+                    .containsExactly("index accounts_hotfix");
+        }
+        at.execute("DROP INDEX accounts_hotfix");
         assertDecoyUntouched();
 
         UndoPlan undone = at.engine().undo(UndoTarget.last(2), null);
@@ -132,6 +149,7 @@ class CompositionMatrixTest {
 
         assertThat(at.engine().migrate().applied()).hasSize(2);
         assertThat(at.accounts()).isEqualTo(3);
+        assertNoDrift(at);
 
         files.add("1_accounts.up.sql", "CREATE TABLE accounts (id int PRIMARY KEY, note text);\n"
                 + "INSERT INTO accounts VALUES (1, 'a'), (2, 'b'), (3, 'c');\n-- a comment added later\n");
@@ -255,6 +273,13 @@ class CompositionMatrixTest {
         assertThat(readOnly.info()).extracting(MigrationInfo::state)
                 .containsExactly(MigrationState.APPLIED, MigrationState.APPLIED, MigrationState.PENDING);
         assertThat(readOnly.preview().pending()).hasSize(1);
+        Lockstep readOnlyReplay = at.engine("matrix", true, c -> c.set(LockstepSettings.DRIFT_COMPARE_WITH,
+                DriftComparison.REPLAY));
+        assertThatThrownBy(readOnlyReplay::drift).hasMessageContaining("takes no writes")
+                .hasMessageContaining("lockstep.drift.compare-with=snapshot");
+        assertThat(readOnly.drift().comparedWith()).as("the stored snapshot needs no write")
+                .isEqualTo(DriftComparison.SNAPSHOT);
+        assertThat(readOnly.drift().found()).isFalse();
 
         assertThat(at.rows()).as("nothing written").isEqualTo(before);
         assertThat(at.accounts()).isEqualTo(3);
@@ -283,6 +308,7 @@ class CompositionMatrixTest {
             assertThatThrownBy(waiting::validate).isInstanceOf(ValidationException.class);
             assertThat(waiting.info()).hasSize(3);
             assertThat(waiting.preview().pending()).hasSize(1);
+            assertThat(waiting.drift().found()).as("drift takes no lock").isFalse();
         }
         assertThat(at.rows()).containsExactly("1_accounts:applied", "2_accounts_note_idx:applied");
 

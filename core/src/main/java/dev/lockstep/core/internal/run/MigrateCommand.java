@@ -5,6 +5,7 @@ import dev.lockstep.core.AppliedMigration;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.Migration;
 import dev.lockstep.core.MigrationReport;
+import dev.lockstep.core.internal.drift.StoredSchema;
 import dev.lockstep.core.internal.files.DownMigration;
 import dev.lockstep.core.internal.files.IndexSummary;
 import dev.lockstep.core.internal.files.LoadedMigration;
@@ -321,8 +322,13 @@ public final class MigrateCommand {
                 warnAbout(invalid, plan, tracker);
                 plan.log(tracker);
                 listeners.pendingResolved(Collections.unmodifiableList(plan.pending()), plan.alreadyApplied());
-                List<AppliedMigration> applied = plan.pending().isEmpty() ? List.of()
-                        : applyPending(tracker, plan, held.lock(), runState);
+                List<AppliedMigration> applied = List.of();
+                if (!plan.pending().isEmpty()) {
+                    // The schema before and after, so the snapshot stored for drift changes by this run's work alone.
+                    Optional<StoredSchema> stored = StoredSchema.before(connection, tracker, engine.target().table());
+                    applied = applyPending(tracker, plan, held.lock(), runState);
+                    stored.ifPresent(schema -> schema.store(connection, tracker, engine.target().table(), runner));
+                }
                 return new MigrationReport(tracker.displayName(), applied, plan.alreadyApplied(), plan.missingFiles(),
                         held.waited(), Duration.ofNanos(System.nanoTime() - startedNanos));
             } catch (RuntimeException | SQLException | Error e) {

@@ -5,16 +5,11 @@ import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.RoundTrip;
 import dev.lockstep.core.internal.files.DownMigration;
 import dev.lockstep.core.internal.files.LoadedMigration;
-import dev.lockstep.core.internal.sql.SqlStatement;
 import dev.lockstep.core.internal.tracker.Tracker;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -45,16 +40,11 @@ public final class RoundTripCommand {
             }
             String schema = tracker.schema();
             Set<String> ignored = Set.of(engine.target().table());
-            for (Map.Entry<String, String> setting : engine.target().sessionSettings(connection).entrySet()) {
-                try (PreparedStatement set = connection.prepareStatement("SELECT set_config(?, ?, false)")) {
-                    set.setString(1, setting.getKey());
-                    set.setString(2, setting.getValue());
-                    set.execute();
-                }
-            }
+            FileReplay replay = new FileReplay(connection, "Round trip");
+            replay.set(engine.target().sessionSettings(connection));
             for (LoadedMigration migration : onDisk) {
                 CatalogSnapshot before = CatalogSnapshot.of(connection, schema, ignored);
-                runUp(connection, migration);
+                runUp(replay, migration);
                 Optional<String> refused = migration.down().flatMap(DownMigration::refusal);
                 if (refused.isPresent() && !migration.down().get().irreversible()) {
                     throw new LockstepException("Round trip: the down of " + migration.file() + " cannot run: "
@@ -62,13 +52,13 @@ public final class RoundTripCommand {
                 }
                 if (migration.keptDown().isPresent()) {
                     var down = migration.keptDown().get();
-                    run(connection, down.openStatements(), down.facts().transactional(), down.file());
+                    replay.run(down.openStatements(), down.facts().transactional(), down.file());
                     List<String> differences = CatalogSnapshot.of(connection, schema, ignored).differencesFrom(before);
                     trips.add(new RoundTrip(migration.file(), down.file(), differences));
                     if (!differences.isEmpty()) {
                         break; // the schema is not what the up expects: the later round trips cannot be checked
                     }
-                    runUp(connection, migration);
+                    runUp(replay, migration);
                 }
             }
         } catch (SQLException e) {
@@ -78,33 +68,7 @@ public final class RoundTripCommand {
         return trips;
     }
 
-    private static void runUp(Connection connection, LoadedMigration migration) throws SQLException {
-        run(connection, migration.openStatements(), migration.transactional(), migration.file());
-    }
-
-    private static void run(Connection connection, Iterator<SqlStatement> statements, boolean transactional,
-            String file) throws SQLException {
-        connection.setAutoCommit(!transactional);
-        try (Statement s = connection.createStatement()) {
-            while (statements.hasNext()) {
-                SqlStatement statement = statements.next();
-                try {
-                    s.execute(statement.text());
-                } catch (SQLException e) {
-                    throw new LockstepException("Round trip: " + file + " failed at line " + statement.line() + ": "
-                            + e.getMessage() + " [SQLState " + e.getSQLState() + "]", e);
-                }
-            }
-            if (transactional) {
-                connection.commit();
-            }
-        } catch (SQLException | RuntimeException e) {
-            if (transactional) {
-                connection.rollback();
-            }
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
+    private static void runUp(FileReplay replay, LoadedMigration migration) throws SQLException {
+        replay.run(migration.openStatements(), migration.transactional(), migration.file());
     }
 }

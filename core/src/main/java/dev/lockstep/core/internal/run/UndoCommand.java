@@ -4,6 +4,7 @@ import dev.lockstep.core.LockstepSettings;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.UndoPlan;
 import dev.lockstep.core.UndoTarget;
+import dev.lockstep.core.internal.drift.StoredSchema;
 import dev.lockstep.core.internal.files.DownMigration;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.files.MigrationId;
@@ -98,10 +99,13 @@ public final class UndoCommand {
                                 + "waited for the migration lock, so it no longer asks for what was shown; nothing was "
                                 + "undone. Run undo again to see what it would run now.");
                     }
+                    Optional<StoredSchema> stored = steps.isEmpty() ? Optional.empty()
+                            : StoredSchema.before(connection, tracker, where.table());
                     int index = 1;
                     for (Step step : steps) {
                         undo(connection, tracker, lock, state, step, runner, index++, steps.size());
                     }
+                    stored.ifPresent(schema -> schema.store(connection, tracker, where.table(), runner));
                     return plan;
                 }
             } finally {
