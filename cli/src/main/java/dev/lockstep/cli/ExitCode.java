@@ -11,7 +11,9 @@ enum ExitCode {
     /** {@code validate}: migrations are pending, the database is behind the files. */
     PENDING(3),
     /** An operator action was not confirmed: nothing changed. */
-    DECLINED(4);
+    DECLINED(4),
+    /** {@code drift}: the schema differs from what the applied migrations make. */
+    DRIFT(5);
 
     final int code;
 

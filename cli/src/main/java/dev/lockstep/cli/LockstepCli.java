@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.core.Drift;
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepConfigurationException;
 import dev.lockstep.core.LockstepException;
@@ -75,6 +76,16 @@ public final class LockstepCli {
         COMMANDS.put("preview", new Command("show what migrate would run, with statements and lint findings",
                 "Prints each migration migrate would run, in order, whether it runs in a transaction, its statements "
                         + "and the lint's findings. Writes nothing."));
+        COMMANDS.put("drift", new Command("compare the schema with what the applied migrations make; exit 5 on drift",
+                "Compares the live schema (the tracker's schema) with what the applied migrations make, object by "
+                        + "object: tables, columns, indexes, constraints, sequences, views, functions, triggers, "
+                        + "policies, grants and types. Each difference is a line: + in the database only, - missing "
+                        + "from it, ~ changed (with both definitions). --drift.compare-with=replay runs the applied "
+                        + "migrations again on a scratch database it creates and drops (needs CREATEDB); =snapshot "
+                        + "compares with the snapshot each run stores beside the tracker; auto (the default) takes "
+                        + "the snapshot when it is current, else replays. --drift.ignore=PATTERN,... leaves out what "
+                        + "other tools own (index *_hotfix). Takes no lock; writes nothing in the database. Exit 0 "
+                        + "without drift, 5 with drift, 1 when there is nothing to compare with."));
         COMMANDS.put("undo", new Command("run the down SQL of the latest applied migrations, after asking",
                 "Undoes applied migrations, highest version first: --to=V (every one above version V) or --last=N. "
                         + "Each runs the down SQL kept in its tracker row when it was applied (or, for a row from "
@@ -185,6 +196,11 @@ public final class LockstepCli {
                 MigrationReport report = lockstep.validate();
                 out.println("Valid: " + report.alreadyApplied() + " migration(s) applied in " + report.tracker()
                         + ", none pending");
+            }
+            case "drift" -> {
+                Drift drift = lockstep.drift();
+                out.println(drift.describe());
+                return drift.found() ? ExitCode.DRIFT : ExitCode.OK;
             }
             default -> out.print(lockstep.preview().describe() + "\n");
         }
@@ -418,6 +434,6 @@ public final class LockstepCli {
     private static String exitCodes() {
         return "\nExit status: 0 done; 1 failed or refused (migration, tracker, lock or database); 2 wrong command line "
                 + "or setting, nothing done;\n3 validate found pending migrations; 4 an operator action was not "
-                + "confirmed, nothing changed.\n";
+                + "confirmed, nothing changed;\n5 drift found differences.\n";
     }
 }

@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.core.Drift;
 import dev.lockstep.core.FleetReport;
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepException;
@@ -9,9 +10,10 @@ import dev.lockstep.core.MigrationState;
 import dev.lockstep.core.ValidationException;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * {@code migrate}, {@code info}, {@code validate} and {@code preview} over a fleet's tenants: one
+ * {@code migrate}, {@code info}, {@code validate}, {@code drift} and {@code preview} over a fleet's tenants: one
  * line per tenant that needs attention (all of them for info; info of one tenant lists its
  * migrations), and one summary line. Undo and the operator actions go over the tenants in
  * {@link LockstepCli} itself, with one question for all.
@@ -33,6 +35,7 @@ final class TenantCommands {
             case "migrate" -> migrate();
             case "info" -> info();
             case "validate" -> validate();
+            case "drift" -> drift();
             default -> preview();
         };
     }
@@ -76,6 +79,30 @@ final class TenantCommands {
         }
         out.println(tenants.size() + " tenant(s)" + (failed > 0 ? ", " + failed + " could not be read" : ""));
         return failed == 0 ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    /** One line per tenant without drift or failing, each drifted tenant's differences, then a summary. */
+    private ExitCode drift() {
+        List<String> tenants = fleet.tenantNames();
+        int drifted = 0;
+        int failed = 0;
+        for (String tenant : tenants) {
+            try {
+                Drift drift = fleet.tenant(tenant).drift();
+                if (drift.found()) {
+                    drifted++;
+                    out.println(tenant + ": DRIFT: " + drift.describe());
+                } else {
+                    out.println(tenant + ": no drift (" + drift.comparedWith().name().toLowerCase(Locale.ROOT) + ")");
+                }
+            } catch (LockstepException e) {
+                failed++;
+                out.println(tenant + ": could not be compared: " + e.getMessage());
+            }
+        }
+        out.println(tenants.size() + " tenant(s): " + (tenants.size() - drifted - failed) + " without drift, " + drifted
+                + " with drift, " + failed + " could not be compared");
+        return failed > 0 ? ExitCode.FAILED : drifted > 0 ? ExitCode.DRIFT : ExitCode.OK;
     }
 
     private ExitCode validate() {

@@ -73,6 +73,18 @@ class MavenPluginIT {
                     .contains("[INFO] Applied migration 2/2 classpath:db/migrations/0002_customers_email.up.sql in ")
                     .contains("[INFO] Applied 2 migration(s) to " + schema.name() + ".lockstep_applied_migrations")
                     .contains("[INFO] Validated 2 applied migration(s) in " + schema.name());
+
+            Build clean = mvn(project, concat(List.of("process-resources", "lockstep:drift"), database));
+            assertThat(clean.exitCode()).as(clean.output()).isZero();
+            assertThat(clean.output()).contains("[INFO] No drift in " + schema.name() + ".lockstep_applied_migrations");
+            try (Connection c = schema.connect(); Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE customers ADD COLUMN note text");
+            }
+            Build drifted = mvn(project, concat(List.of("process-resources", "lockstep:drift",
+                    "-Dlockstep.drift.compare-with=replay"), database));
+            assertThat(drifted.exitCode()).as(drifted.output()).isNotZero();
+            assertThat(drifted.output()).contains("1 object(s) differ from a replay of 2 applied migration(s)")
+                    .contains("+ column customers.note text");
         }
     }
 
@@ -87,12 +99,13 @@ class MavenPluginIT {
                     "-Dlockstep.password=" + TestPostgres.get().password(), "-Dlockstep.tenants=" + a + "," + b};
             try {
                 Build build = mvn(project, concat(List.of("process-resources", "lockstep:migrate", "lockstep:info",
-                        "lockstep:validate"), database));
+                        "lockstep:validate", "lockstep:drift"), database));
 
                 assertThat(build.exitCode()).as(build.output()).isZero();
                 assertThat(build.output()).contains("Fleet maven: 2 tenant(s): 2 migrated (4 migration(s) applied)")
                         .contains("[INFO] Tenant " + b + ":")
-                        .contains("[INFO] Validated 2 applied migration(s) in " + b + ".lockstep_applied_migrations");
+                        .contains("[INFO] Validated 2 applied migration(s) in " + b + ".lockstep_applied_migrations")
+                        .contains("[INFO] Tenant " + b + ": No drift in " + b + ".lockstep_applied_migrations");
                 try (Connection c = schema.connect(); Statement s = c.createStatement();
                         ResultSet rs = s.executeQuery("SELECT to_regclass('lockstep_applied_migrations')")) {
                     rs.next();
