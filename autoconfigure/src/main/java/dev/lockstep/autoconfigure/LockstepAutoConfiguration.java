@@ -9,7 +9,9 @@ import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepConfiguration;
 import dev.lockstep.core.LockstepListener;
 import dev.lockstep.core.MigrationHook;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -62,6 +64,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 @ImportRuntimeHints(LockstepRuntimeHints.class)
 public final class LockstepAutoConfiguration {
 
+    /** The name health and meters give the one engine of an application without lockstep.targets. */
+    public static final String MAIN = "main";
+
     @Bean
     @ConditionalOnMissingBean
     @Conditional(NoTargets.class)
@@ -103,6 +108,24 @@ public final class LockstepAutoConfiguration {
                 marked != null ? marked : dataSources.getIfUnique(),
                 environment.getProperty("spring.application.name"), resourceLoader.getClassLoader(),
                 hooks.orderedStream().toList(), customizers.orderedStream().toList()).build();
+    }
+
+    /** {@code lockstep.drift.check}: drift looked for once the application is ready, in each target. */
+    @Bean
+    @ConditionalOnMissingBean
+    LockstepDriftCheck lockstepDriftCheck(LockstepProperties properties, ObjectProvider<Lockstep> lockstep,
+            ObjectProvider<LockstepTargets> targets) {
+        LockstepTargets named = targets.getIfAvailable();
+        List<LockstepDriftCheck.Subject> subjects = new ArrayList<>();
+        if (named != null) {
+            named.all().forEach(t -> subjects.add(new LockstepDriftCheck.Subject(t.name(), t.engine(), t.fleet())));
+        } else {
+            Lockstep engine = lockstep.getIfUnique();
+            if (engine != null) {
+                subjects.add(new LockstepDriftCheck.Subject(MAIN, Optional.of(engine), Optional.empty()));
+            }
+        }
+        return new LockstepDriftCheck(subjects, properties.getDrift());
     }
 
     /** Flyway's or Liquibase's migration waits for the engine, whose creation checks that they are not both at work. */

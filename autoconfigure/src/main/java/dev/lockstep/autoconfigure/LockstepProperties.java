@@ -1,6 +1,7 @@
 package dev.lockstep.autoconfigure;
 
 import dev.lockstep.core.ChecksumPolicy;
+import dev.lockstep.core.DriftComparison;
 import dev.lockstep.core.VersionsMode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,6 +151,8 @@ public class LockstepProperties {
     private final FleetProperties fleet = new FleetProperties();
 
     private final Undo undo = new Undo();
+
+    private final Drift drift = new Drift();
 
     /** What the startup run does. */
     public enum Mode {
@@ -414,6 +417,81 @@ public class LockstepProperties {
 
         public void setTenants(List<String> tenants) {
             this.tenants = tenants;
+        }
+    }
+
+    public Drift getDrift() {
+        return drift;
+    }
+
+    /**
+     * Drift: the live schema against what the applied migrations make.
+     */
+    public static class Drift {
+
+        /**
+         * When the application checks for drift: off, or after-start (once the application is ready, in the
+         * background, reported in health and as the lockstep.drift.differences gauge).
+         */
+        private Check check = Check.OFF;
+
+        /**
+         * Whether drift found by the check after start sets readiness to REFUSING_TRAFFIC. Off: drift is reported, and
+         * never takes the application out of service.
+         */
+        private boolean failReadiness;
+
+        /**
+         * What drift compares the live schema with: 'replay' (the applied migrations run again on a scratch database,
+         * created and dropped; needs CREATEDB), 'snapshot' (the schema as the last run that changed it left it,
+         * stored beside the tracker), 'auto' (the snapshot when it matches the tracker, else the replay).
+         */
+        private DriftComparison compareWith = DriftComparison.AUTO;
+
+        /**
+         * Objects that other tools own, left out of drift: patterns on the object as drift names it, * for any text,
+         * e.g. 'index *_hotfix', 'table audit_*', 'grant * to reporting'.
+         */
+        private List<String> ignore = new ArrayList<>();
+
+        /** When the application checks for drift. */
+        public enum Check {
+            /** Never: drift runs only when asked (lockstep-cli drift, the Maven goal, Lockstep.drift()). */
+            OFF,
+            /** Once the application is ready, in the background. */
+            AFTER_START
+        }
+
+        public Check getCheck() {
+            return check;
+        }
+
+        public void setCheck(Check check) {
+            this.check = check;
+        }
+
+        public boolean isFailReadiness() {
+            return failReadiness;
+        }
+
+        public void setFailReadiness(boolean failReadiness) {
+            this.failReadiness = failReadiness;
+        }
+
+        public DriftComparison getCompareWith() {
+            return compareWith;
+        }
+
+        public void setCompareWith(DriftComparison compareWith) {
+            this.compareWith = compareWith;
+        }
+
+        public List<String> getIgnore() {
+            return ignore;
+        }
+
+        public void setIgnore(List<String> ignore) {
+            this.ignore = ignore;
         }
     }
 

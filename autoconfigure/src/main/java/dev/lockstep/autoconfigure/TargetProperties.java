@@ -1,6 +1,7 @@
 package dev.lockstep.autoconfigure;
 
 import dev.lockstep.core.ChecksumPolicy;
+import dev.lockstep.core.DriftComparison;
 import dev.lockstep.core.FleetFailurePolicy;
 import dev.lockstep.core.LockstepSettings.TenantsMode;
 import dev.lockstep.core.VersionsMode;
@@ -92,6 +93,8 @@ public class TargetProperties {
     private final Lock lock = new Lock();
 
     private final Ddl ddl = new Ddl();
+
+    private final Drift drift = new Drift();
 
     private final Fleet fleet = new Fleet();
 
@@ -228,6 +231,10 @@ public class TargetProperties {
 
     public Ddl getDdl() {
         return ddl;
+    }
+
+    public Drift getDrift() {
+        return drift;
     }
 
     public Fleet getFleet() {
@@ -414,6 +421,36 @@ public class TargetProperties {
 
         public void setMaxWait(Duration maxWait) {
             this.maxWait = maxWait;
+        }
+    }
+
+    /** What this target's drift compares, {@code lockstep.targets.<name>.drift.*}; unset: lockstep.drift.*. */
+    public static class Drift {
+
+        /**
+         * What drift compares the schema with: auto, replay or snapshot. Defaults to lockstep.drift.compare-with.
+         */
+        private DriftComparison compareWith;
+
+        /**
+         * Objects other tools own, left out of drift (patterns, * for any text). Defaults to lockstep.drift.ignore.
+         */
+        private List<String> ignore = new ArrayList<>();
+
+        public DriftComparison getCompareWith() {
+            return compareWith;
+        }
+
+        public void setCompareWith(DriftComparison compareWith) {
+            this.compareWith = compareWith;
+        }
+
+        public List<String> getIgnore() {
+            return ignore;
+        }
+
+        public void setIgnore(List<String> ignore) {
+            this.ignore = ignore;
         }
     }
 

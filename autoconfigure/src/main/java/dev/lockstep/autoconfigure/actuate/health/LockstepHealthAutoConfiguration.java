@@ -2,6 +2,7 @@ package dev.lockstep.autoconfigure.actuate.health;
 
 import dev.lockstep.autoconfigure.LockstepAutoConfiguration;
 
+import dev.lockstep.autoconfigure.LockstepDriftCheck;
 import dev.lockstep.autoconfigure.LockstepTargets;
 import dev.lockstep.core.Lockstep;
 import org.springframework.beans.factory.ObjectProvider;
@@ -30,7 +31,8 @@ public final class LockstepHealthAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "lockstepHealthIndicator")
     LockstepHealthIndicator lockstepHealthIndicator(ObjectProvider<Lockstep> lockstep,
-            ObjectProvider<LockstepTargets> targets, Environment environment) {
+            ObjectProvider<LockstepTargets> targets, ObjectProvider<LockstepDriftCheck> drift,
+            Environment environment) {
         boolean reporting = environment.getProperty(ENABLED_PROPERTY, Boolean.class,
                 environment.getProperty("management.health.defaults.enabled", Boolean.class, true));
         if (!reporting) {
@@ -38,14 +40,20 @@ public final class LockstepHealthAutoConfiguration {
         }
         LockstepTargets named = targets.getIfAvailable();
         if (named != null) {
-            return new LockstepHealthIndicator(named);
+            return withDrift(new LockstepHealthIndicator(named), drift);
         }
         Lockstep engine = lockstep.getIfUnique();
         if (engine != null) {
-            return new LockstepHealthIndicator(engine);
+            return withDrift(new LockstepHealthIndicator(engine), drift);
         }
         return LockstepHealthIndicator.disabled(
                 environment.getProperty("lockstep.enabled", Boolean.class, true) ? "no DataSource to migrate"
                         : "lockstep.enabled=false");
+    }
+
+    private static LockstepHealthIndicator withDrift(LockstepHealthIndicator indicator,
+            ObjectProvider<LockstepDriftCheck> drift) {
+        LockstepDriftCheck check = drift.getIfAvailable();
+        return check == null ? indicator : indicator.withDrift(check);
     }
 }

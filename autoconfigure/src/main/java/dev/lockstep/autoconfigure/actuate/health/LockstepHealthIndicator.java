@@ -1,5 +1,7 @@
 package dev.lockstep.autoconfigure.actuate.health;
 
+import dev.lockstep.autoconfigure.LockstepAutoConfiguration;
+import dev.lockstep.autoconfigure.LockstepDriftCheck;
 import dev.lockstep.core.BlockedOn;
 import dev.lockstep.core.LockHolder;
 import dev.lockstep.core.Lockstep;
@@ -12,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -34,6 +38,19 @@ public class LockstepHealthIndicator extends AbstractHealthIndicator {
     private final Lockstep lockstep;
     private final LockstepTargets targets;
     private final String disabledReason;
+    private volatile LockstepDriftCheck drift;
+
+    /**
+     * Adds {@code drift} to the details once {@code lockstep.drift.check=after-start} has begun: the
+     * check's {@code state} ({@code checking}, {@code none}, {@code found}, {@code failed}),
+     * {@code comparedWith}, the number of {@code differences}, the first {@code objects} and
+     * {@code checkedAt}, or the {@code error}; a fleet's per tenant that drifted or failed, with counts.
+     * Drift never changes the status.
+     */
+    public LockstepHealthIndicator withDrift(LockstepDriftCheck check) {
+        this.drift = check;
+        return this;
+    }
 
     /** Reports the runs of this engine. */
     public LockstepHealthIndicator(Lockstep lockstep) {
@@ -74,6 +91,33 @@ public class LockstepHealthIndicator extends AbstractHealthIndicator {
             return;
         }
         engineHealth(lockstep, builder);
+        driftOf(LockstepAutoConfiguration.MAIN).ifPresent(details -> builder.withDetail("drift", details));
+    }
+
+    private Optional<Map<String, Object>> driftOf(String name) {
+        LockstepDriftCheck check = drift;
+        if (check == null || !check.enabled()) {
+            return Optional.empty();
+        }
+        Optional<Map<String, Object>> own = check.outcome(name).map(LockstepDriftCheck.Outcome::details);
+        if (own.isPresent()) {
+            return own;
+        }
+        Map<String, LockstepDriftCheck.Outcome> tenants = check.tenants(name);
+        if (tenants.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        Map<String, Long> states = new TreeMap<>();
+        tenants.values().forEach(o -> states.merge(o.state(), 1L, Long::sum));
+        details.put("tenants", states);
+        Map<String, Object> shown = new LinkedHashMap<>();
+        tenants.entrySet().stream().filter(e -> e.getValue().state().equals("found") || e.getValue().state()
+                .equals("failed")).limit(FAILED_TENANTS_SHOWN).forEach(e -> shown.put(e.getKey(), e.getValue().details()));
+        if (!shown.isEmpty()) {
+            details.put("drifted", shown);
+        }
+        return Optional.of(details);
     }
 
     private void targetsHealth(Health.Builder builder) {
@@ -81,7 +125,7 @@ public class LockstepHealthIndicator extends AbstractHealthIndicator {
         Status worst = Status.UP;
         for (LockstepTargets.Target target : targets.all()) {
             Health.Builder one = Health.unknown();
-            java.util.Optional<String> notRun = targets.notRun(target.name());
+            Optional<String> notRun = targets.notRun(target.name());
             if (notRun.isPresent()) {
                 // Never to run in this start: an earlier target failed, or the targets were refused.
                 one.down().withDetail("phase", "not run").withDetail("reason", notRun.get());
@@ -95,6 +139,7 @@ public class LockstepHealthIndicator extends AbstractHealthIndicator {
             Map<String, Object> described = new LinkedHashMap<>();
             described.put("status", health.getStatus().getCode());
             described.putAll(health.getDetails());
+            driftOf(target.name()).ifPresent(d -> described.put("drift", d));
             details.put(target.name(), described);
         }
         builder.status(worst).withDetail("targets", details);

@@ -18,6 +18,9 @@ package dev.lockstep.autoconfigure.actuate.metrics;
  *       {@code state} = {@code pending}, {@code migrating}, {@code migrated}, {@code failed}.</li>
  *   <li>{@value #FLEET_TENANT_RUN}: timer, one tenant's run, across tenants; tags {@code target},
  *       {@code outcome}.</li>
+ *   <li>{@value #DRIFT_DIFFERENCES}: gauge, with {@code lockstep.drift.check=after-start}, how many
+ *       objects differ from what the applied migrations make (a fleet's: across its tenants), NaN until
+ *       checked or when the check failed; tag {@code target} ({@code main} without targets).</li>
  * </ul>
  * With {@code lockstep.targets}, a target without tenants has the meters above with a {@code target} tag.
  */
@@ -29,6 +32,7 @@ public final class LockstepMeters {
     public static final String DDL_RETRIES = "lockstep.ddl.retries";
     public static final String PENDING = "lockstep.migrations.pending";
     public static final String APPLIED = "lockstep.migrations.applied";
+    public static final String DRIFT_DIFFERENCES = "lockstep.drift.differences";
 
     public static final String FLEET_TENANTS = "lockstep.fleet.tenants";
     public static final String FLEET_TENANT_RUN = "lockstep.fleet.tenant.run";

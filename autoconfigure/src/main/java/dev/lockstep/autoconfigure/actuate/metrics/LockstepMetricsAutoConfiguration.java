@@ -2,11 +2,14 @@ package dev.lockstep.autoconfigure.actuate.metrics;
 
 import dev.lockstep.autoconfigure.LockstepAutoConfiguration;
 
+import dev.lockstep.autoconfigure.LockstepDriftCheck;
 import dev.lockstep.autoconfigure.LockstepTargets;
 import dev.lockstep.autoconfigure.LockstepTargetsListeners;
 import dev.lockstep.core.Lockstep;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -37,6 +40,21 @@ public final class LockstepMetricsAutoConfiguration {
                 target.engine().ifPresent(engine -> engine.addListener(new LockstepMetrics(registry, engine,
                         Tags.of(LockstepMeters.TARGET, target.name()))));
                 target.fleet().ifPresent(fleet -> fleet.addListener(new LockstepFleetMetrics(registry, fleet)));
+            }
+        };
+    }
+
+    /** {@code lockstep.drift.differences} per target, with {@code lockstep.drift.check=after-start}. */
+    @Bean
+    @ConditionalOnBean(LockstepDriftCheck.class)
+    SmartInitializingSingleton lockstepDriftMetrics(MeterRegistry registry, LockstepDriftCheck check) {
+        return () -> {
+            if (check.enabled()) {
+                for (String name : check.names()) {
+                    Gauge.builder(LockstepMeters.DRIFT_DIFFERENCES, check, c -> c.differences(name))
+                            .description("Objects that differ from what the applied migrations make")
+                            .tag(LockstepMeters.TARGET, name).register(registry);
+                }
             }
         };
     }
