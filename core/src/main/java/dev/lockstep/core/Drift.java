@@ -27,8 +27,21 @@ public record Drift(String target, DriftComparison comparedWith, String basis, L
      *
      * @param migrations its definition as the migrations make it; empty when only the database has it
      * @param database its definition in the live database; empty when the database lacks it
+     * @param detail more about a change, on lines of its own: for a changed function or procedure,
+     *     the lines of its definition that differ (against a replay) or its definition in the
+     *     database now (against a snapshot, which keeps only a digest of it)
      */
-    public record Difference(String object, Optional<String> migrations, Optional<String> database) {
+    public record Difference(String object, Optional<String> migrations, Optional<String> database,
+            Optional<String> detail) {
+
+        public Difference(String object, Optional<String> migrations, Optional<String> database) {
+            this(object, migrations, database, Optional.empty());
+        }
+
+        /** The same difference with {@code detail}. */
+        public Difference withDetail(String detail) {
+            return new Difference(object, migrations, database, Optional.of(detail));
+        }
 
         /** {@code +} in the database only, {@code -} missing from the database, {@code ~} changed. */
         public char sign() {
@@ -41,7 +54,7 @@ public record Drift(String target, DriftComparison comparedWith, String basis, L
                 case '+' -> "+ " + database.orElseThrow();
                 case '-' -> "- " + migrations.orElseThrow();
                 default -> "~ " + object + "\n      migrations: " + migrations.orElseThrow() + "\n      database:   "
-                        + database.orElseThrow();
+                        + database.orElseThrow() + detail.map(d -> "\n      " + d.replace("\n", "\n      ")).orElse("");
             };
         }
     }

@@ -115,6 +115,23 @@ class DriftTest extends SchemaTestBase {
                 + "        database:   column orders.total numeric(12,2) NOT NULL");
     }
 
+    @Test
+    void aChangedFunctionShowsTheLinesOfItsDefinitionThatDifferOrAgainstASnapshotItsDefinitionNow() {
+        shop();
+        migrate();
+        Sql.execute(schema, "CREATE OR REPLACE FUNCTION order_total(o orders) RETURNS numeric LANGUAGE sql AS "
+                + "$$ SELECT o.total * 1.2 $$");
+
+        assertThat(engine(DriftComparison.REPLAY).drift().differences()).singleElement()
+                .satisfies(d -> assertThat(d.detail()).contains("definition, lines that differ (- migrations, + database):\n"
+                        + "  - AS $function$ SELECT o.total $function$\n"
+                        + "  + AS $function$ SELECT o.total * 1.2 $function$"));
+        assertThat(engine(DriftComparison.SNAPSHOT).drift().differences()).singleElement()
+                .satisfies(d -> assertThat(d.detail().orElseThrow()).startsWith("definition in the database now:\n"
+                        + "  CREATE OR REPLACE FUNCTION " + schema.name() + ".order_total(o orders)")
+                        .contains("SELECT o.total * 1.2"));
+    }
+
     /**
      * No false drift: migrations of many kinds, one merged out of order, one undone and applied
      * again, each run changing the stored snapshot by its own work. On every version CI runs.

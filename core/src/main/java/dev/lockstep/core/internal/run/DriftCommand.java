@@ -5,6 +5,7 @@ import dev.lockstep.core.Drift;
 import dev.lockstep.core.DriftComparison;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.LockstepSettings;
+import dev.lockstep.core.internal.drift.RoutineDefinitions;
 import dev.lockstep.core.internal.drift.SchemaComparison;
 import dev.lockstep.core.internal.drift.ScratchDatabase;
 import dev.lockstep.core.internal.drift.StoredSchema;
@@ -59,13 +60,14 @@ public final class DriftCommand {
                 StoredSchema.Stored snapshot = usable(stored, current, tracker);
                 SchemaComparison.Result result = SchemaComparison.compare(snapshot.lines(), live.lines(), ignore);
                 return new Drift(where, DriftComparison.SNAPSHOT, "the snapshot stored by " + snapshot.storedBy()
-                        + " at " + snapshot.storedAt(), result.differences(), result.ignored());
+                        + " at " + snapshot.storedAt(), detailed(result, Optional.empty(), connection, tracker),
+                        result.ignored());
             }
             List<LoadedMigration> replayed = applied(tracker.read(connection), engine.scan(), tracker);
-            CatalogSnapshot made = replay(connection, tracker, replayed);
-            SchemaComparison.Result result = SchemaComparison.compare(made.lines(), live.lines(), ignore);
+            Replayed made = replay(connection, tracker, replayed);
+            SchemaComparison.Result result = SchemaComparison.compare(made.snapshot().lines(), live.lines(), ignore);
             return new Drift(where, DriftComparison.REPLAY, "a replay of " + replayed.size() + " applied migration(s)",
-                    result.differences(), result.ignored());
+                    detailed(result, Optional.of(made.routines()), connection, tracker), result.ignored());
         } catch (SQLException e) {
             throw new LockstepException("Drift could not read the catalog: " + e.getMessage() + " [SQLState "
                     + e.getSQLState() + "]", e);
@@ -125,8 +127,22 @@ public final class DriftCommand {
         }).toList();
     }
 
+    /** A changed function's or procedure's definition lines, read where a difference names one. */
+    private static List<Drift.Difference> detailed(SchemaComparison.Result result,
+            Optional<Map<String, String>> migrations, Connection connection, Tracker tracker) throws SQLException {
+        if (result.differences().stream().noneMatch(RoutineDefinitions::concerns)) {
+            return result.differences();
+        }
+        return RoutineDefinitions.detailed(result.differences(), migrations,
+                RoutineDefinitions.read(connection, tracker.schema()));
+    }
+
+    /** What the replay made: its catalog, and its functions' and procedures' definitions. */
+    private record Replayed(CatalogSnapshot snapshot, Map<String, String> routines) {
+    }
+
     /** Runs the files on a scratch database, where the target's session settings put their objects, and reads them. */
-    private CatalogSnapshot replay(Connection live, Tracker tracker, List<LoadedMigration> files) throws SQLException {
+    private Replayed replay(Connection live, Tracker tracker, List<LoadedMigration> files) throws SQLException {
         RunSettings settings = engine.settings();
         try (ScratchDatabase scratch = ScratchDatabase.create(live, settings.find(LockstepSettings.URL),
                 settings.find(LockstepSettings.USER), settings.find(LockstepSettings.PASSWORD));
@@ -141,7 +157,8 @@ public final class DriftCommand {
             for (LoadedMigration file : files) {
                 replay.run(file.openStatements(), file.transactional(), file.file());
             }
-            return CatalogSnapshot.of(connection, tracker.schema(), StoredSchema.ownTables(engine.target().table()));
+            return new Replayed(CatalogSnapshot.of(connection, tracker.schema(),
+                    StoredSchema.ownTables(engine.target().table())), RoutineDefinitions.read(connection, tracker.schema()));
         }
     }
 }

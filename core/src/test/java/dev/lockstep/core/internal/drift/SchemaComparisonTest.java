@@ -40,6 +40,13 @@ class SchemaComparisonTest {
     }
 
     @Test
+    void aLineDiffKeepsOrderAndShowsOnlyTheLinesNotShared() {
+        assertThat(LineDiff.of(new String[] {"a", "b", "c", "d"}, new String[] {"a", "x", "c", "d", "e"}))
+                .containsExactly("- b", "+ x", "+ e");
+        assertThat(LineDiff.of(new String[] {"a"}, new String[] {"a"})).isEmpty();
+    }
+
+    @Test
     void theScratchDatabaseTakesTheLiveUrlWithItsOwnName() {
         assertThat(ScratchDatabase.withDatabase("jdbc:postgresql://db:5432/orders?ssl=true&currentSchema=app", "x"))
                 .isEqualTo("jdbc:postgresql://db:5432/x?ssl=true&currentSchema=app");
