@@ -295,6 +295,40 @@ class DriftTest extends SchemaTestBase {
                 .containsExactly("grant SELECT on orders to " + role, "grant USAGE on schema to " + role);
     }
 
+    /**
+     * Default privileges a DBA set in the live database (per database, outside the migrations) and
+     * the grants on the schema give the replay's objects the same grants, revocations included: no
+     * false drift. Run as a role of its own, so its global default (functions not executable by
+     * PUBLIC) touches no other test.
+     */
+    @Test
+    void theLiveDatabasesDefaultPrivilegesAreTheReplaysToo() throws Exception {
+        shop();
+        String owner = "lockstep_drift_owner";
+        try (Connection c = TestPostgres.get().connect(); Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN CREATE ROLE " + owner + " LOGIN CREATEDB PASSWORD 'x'; "
+                    + "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+            s.execute("ALTER SCHEMA " + schema.name() + " OWNER TO " + owner);
+            s.execute("GRANT USAGE ON SCHEMA " + schema.name() + " TO " + READER);
+            s.execute("ALTER DEFAULT PRIVILEGES FOR ROLE " + owner + " REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC");
+            s.execute("ALTER DEFAULT PRIVILEGES FOR ROLE " + owner + " IN SCHEMA " + schema.name()
+                    + " GRANT SELECT ON TABLES TO " + READER);
+        }
+        org.postgresql.ds.PGSimpleDataSource asOwner = new org.postgresql.ds.PGSimpleDataSource();
+        asOwner.setURL(TestPostgres.get().jdbcUrl() + (TestPostgres.get().jdbcUrl().contains("?") ? "&" : "?")
+                + "currentSchema=" + schema.name());
+        asOwner.setUser(owner);
+        asOwner.setPassword("x");
+        LockstepConfiguration configuration = Lockstep.configure().dataSource(asOwner).locations(files.location());
+        configuration.load().migrate();
+        assertThat(Sql.count(schema, "SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = '"
+                + READER + "' AND table_schema = '" + schema.name() + "' AND table_name = 'orders'")).as("the live tables got the grant").isEqualTo(1);
+
+        Drift drift = configuration.set(LockstepSettings.DRIFT_COMPARE_WITH, DriftComparison.REPLAY).load().drift();
+
+        assertThat(drift.differences()).as(drift.describe()).isEmpty();
+    }
+
     private String trackerName() {
         return schema.name() + ".lockstep_applied_migrations";
     }

@@ -77,6 +77,14 @@ public final class ScratchDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives the scratch database the live one's default privileges, before the replay creates anything
+     * ({@link DefaultPrivileges}).
+     */
+    public void giveDefaultPrivilegesOf(Connection live, Connection scratch, String schema) throws SQLException {
+        DefaultPrivileges.give(live, scratch, schema, DefaultPrivileges.of(live, schema));
+    }
+
     public String name() {
         return name;
     }

@@ -12,6 +12,7 @@ import dev.lockstep.core.internal.drift.StoredSchema;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.files.MigrationId;
 import dev.lockstep.core.internal.tracker.AppliedRow;
+import dev.lockstep.core.internal.tracker.Identifiers;
 import dev.lockstep.core.internal.tracker.RowState;
 import dev.lockstep.core.internal.tracker.Tracker;
 import java.sql.Connection;
@@ -148,9 +149,9 @@ public final class DriftCommand {
                 settings.find(LockstepSettings.USER), settings.find(LockstepSettings.PASSWORD));
                 Connection connection = scratch.connect()) {
             try (Statement s = connection.createStatement()) {
-                s.execute("CREATE SCHEMA IF NOT EXISTS " + dev.lockstep.core.internal.tracker.Identifiers.quote(
-                        tracker.schema()));
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(tracker.schema()));
             }
+            scratch.giveDefaultPrivilegesOf(live, connection, tracker.schema());
             FileReplay replay = new FileReplay(connection, "The replay for drift (on the scratch database "
                     + scratch.name() + ")");
             replay.set(engine.target().sessionSettings(connection));
