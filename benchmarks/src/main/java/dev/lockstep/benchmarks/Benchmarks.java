@@ -27,7 +27,8 @@ public final class Benchmarks {
     /** In report order; {@code --only} picks among them, the run keeps this order. */
     private static List<Scenario> scenarios() {
         return List.of(new FreshScenario(), new HerdScenario(), new BootScenario(), new HeapScenario(),
-                new CloneScenario(), new FleetScenario(), new RealSetScenario(), new IndexScenario(), new ColdScenario());
+                new CloneScenario(), new FleetScenario(), new RealSetScenario(), new IndexScenario(), new ColdScenario(),
+                new DriftScenario());
     }
 
     private Benchmarks() {
