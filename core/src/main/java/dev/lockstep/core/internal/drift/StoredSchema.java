@@ -162,6 +162,28 @@ public final class StoredSchema {
         }
     }
 
+    /**
+     * After an action that changed tracker rows and not the schema (a checksum or a name accepted):
+     * the stored snapshot, if it was of the tracker as it was ({@code before}), is of the tracker
+     * now. A failure is logged, never thrown: the action is done.
+     */
+    public static void followTracker(Connection connection, Tracker tracker, String trackerTable, String before) {
+        String table = Identifiers.qualify(tracker.schema(), tableOf(trackerTable));
+        try {
+            if (Tracker.exists(connection, table)) {
+                try (PreparedStatement update = connection.prepareStatement("UPDATE " + table
+                        + " SET tracker_state = ? WHERE tracker_state = ?")) {
+                    update.setString(1, trackerState(connection, tracker));
+                    update.setString(2, before);
+                    update.execute();
+                }
+            }
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "Could not keep the schema snapshot for drift with the tracker (" + e.getMessage()
+                    + "); drift compares with a replay until a run stores a new one");
+        }
+    }
+
     /** Every tracker row (version, name, checksum, state) in one hash: any run that records something changes it. */
     public static String trackerState(Connection connection, Tracker tracker) throws SQLException {
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) || ':' || "

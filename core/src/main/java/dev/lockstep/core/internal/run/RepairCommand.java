@@ -4,6 +4,7 @@ import dev.lockstep.core.LockstepSettings;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.MigrationVersion;
 import dev.lockstep.core.RepairAction;
+import dev.lockstep.core.internal.drift.StoredSchema;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.lock.HeldLock;
 import dev.lockstep.core.internal.tracker.RepairActions;
@@ -64,8 +65,14 @@ public final class RepairCommand {
             }
             try (HeldLock lock = held.get()) {
                 String sql = sqlFor(connection, tracker, onDisk);
+                boolean schemaKept = action == RepairAction.ACCEPT_CHECKSUM || action == RepairAction.ACCEPT_RENAME;
+                String before = schemaKept ? StoredSchema.trackerState(connection, tracker) : null;
                 try (Statement s = connection.createStatement()) {
                     s.execute(sql);
+                }
+                if (schemaKept) {
+                    // The rows changed, the schema did not: the snapshot stored for drift still holds.
+                    StoredSchema.followTracker(connection, tracker, engine.target().table(), before);
                 }
                 LOG.log(Level.INFO, "Tracker " + tracker.displayName() + ": " + sql);
                 return sql;
