@@ -139,6 +139,51 @@ class LockstepTargetsTests {
                 });
     }
 
+    /** {@code lockstep.drift.check=after-start} in a named target and in each tenant of a fleet target. */
+    @Test
+    void driftAfterStartIsLookedForInEachTargetAndTenantAndReportedPerTarget() throws Exception {
+        String ordersFiles = files("orders", "0001_orders.up.sql", "CREATE TABLE orders (id int, total int);");
+        String tenantFiles = files("tenants", "0001_accounts.up.sql", "CREATE TABLE accounts (id int, note text);");
+        contextRunner.withBean("ordersDataSource", DataSource.class, orders::dataSource)
+                .withPropertyValues("lockstep.targets.orders.data-source=ordersDataSource",
+                        "lockstep.targets.orders.locations=" + ordersFiles,
+                        "lockstep.targets.tenants.data-source=ordersDataSource",
+                        "lockstep.targets.tenants.locations=" + tenantFiles,
+                        "lockstep.targets.tenants.tenants.list=" + prefix + "1," + prefix + "2",
+                        "lockstep.drift.check=after-start")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    try (Connection c = orders.connect(); Statement s = c.createStatement()) {
+                        s.execute("CREATE INDEX orders_total_hotfix ON orders (total)");
+                        s.execute("ALTER TABLE \"" + prefix + "2\".accounts ADD COLUMN extra int");
+                    }
+                    context.publishEvent(new org.springframework.boot.context.event.ApplicationReadyEvent(
+                            new org.springframework.boot.SpringApplication(), new String[0],
+                            context.getSourceApplicationContext(), java.time.Duration.ZERO));
+
+                    LockstepHealthIndicator indicator = context.getBean(LockstepHealthIndicator.class);
+                    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+                        String details = indicator.health(true).getDetails().get("targets").toString();
+                        return details.contains("state=found") && details.contains("tenants={found=1, none=1}");
+                    });
+                    @SuppressWarnings("unchecked")
+                    Map<String, Map<String, Object>> targets = (Map<String, Map<String, Object>>) indicator
+                            .health(true).getDetails().get("targets");
+                    assertThat(targets.get("orders").get("drift").toString()).contains("state=found")
+                            .contains("+ index orders_total_hotfix");
+                    assertThat(targets.get("tenants").get("drift").toString()).contains(prefix + "2=")
+                            .contains("+ column accounts.extra").doesNotContain(prefix + "1=");
+                    assertThat(indicator.health(true).getStatus()).as("drift never changes the status")
+                            .isEqualTo(Status.UP);
+
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get(LockstepMeters.DRIFT_DIFFERENCES).tag(LockstepMeters.TARGET, "orders")
+                            .gauge().value()).isEqualTo(1);
+                    assertThat(registry.get(LockstepMeters.DRIFT_DIFFERENCES).tag(LockstepMeters.TARGET, "tenants")
+                            .gauge().value()).isEqualTo(1);
+                });
+    }
+
     @Test
     void underContinueAFailedTenantLetsTheApplicationStartWithHealthDownNamingIt() throws Exception {
         String tenantFiles = files("tenants", "0001_accounts.up.sql", "CREATE TABLE accounts (id int);");
