@@ -85,6 +85,7 @@ public final class LockstepAutoConfiguration {
                 .runnerName(environment.getProperty("spring.application.name"))
                 .classLoader(resourceLoader.getClassLoader());
         LockstepPropertiesBinding.apply(properties, configuration);
+        LockstepPropertiesBinding.scratchLogin(properties, environment, configuration);
         hooks.orderedStream().forEach(configuration::hook);
         customizers.orderedStream().forEach(customizer -> customizer.customize(configuration));
         return configuration.load();

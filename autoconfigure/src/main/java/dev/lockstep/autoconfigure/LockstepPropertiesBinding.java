@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.BeanWrapper;
 import org.springframework.beans.PropertyAccessorFactory;
+import org.springframework.core.env.Environment;
 
 /**
  * Hands the engine every setting of {@link LockstepSettings} from the bound properties, found by the
@@ -28,6 +29,26 @@ final class LockstepPropertiesBinding {
         BeanWrapper bound = PropertyAccessorFactory.forBeanPropertyAccess(properties);
         for (LockstepSetting<?> setting : LockstepSettings.of(LockstepSetting.Group.ENGINE)) {
             apply(setting, bound.getPropertyValue(propertyPath(setting)), configuration);
+        }
+    }
+
+    /**
+     * The login drift's replay uses for its scratch database, on the server of the DataSource it
+     * migrates: {@code lockstep.user} and {@code lockstep.password}, else {@code spring.datasource.username}
+     * and {@code spring.datasource.password}. The migrations' own connections still come from the
+     * DataSource; without these the replay would log in with no password.
+     */
+    static void scratchLogin(LockstepProperties properties, Environment environment,
+            LockstepConfiguration configuration) {
+        String user = properties.getUser() != null ? properties.getUser()
+                : environment.getProperty("spring.datasource.username");
+        String password = properties.getPassword() != null ? properties.getPassword()
+                : environment.getProperty("spring.datasource.password");
+        if (user != null) {
+            configuration.set(LockstepSettings.USER, user);
+        }
+        if (password != null) {
+            configuration.set(LockstepSettings.PASSWORD, password);
         }
     }
 
