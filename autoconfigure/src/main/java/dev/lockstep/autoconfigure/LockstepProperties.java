@@ -454,6 +454,21 @@ public class LockstepProperties {
          */
         private List<String> ignore = new ArrayList<>();
 
+        /**
+         * Whether each run that applies or undoes something stores the schema beside the tracker (<table>_schema),
+         * for drift without a scratch database. It costs such a run two reads of the catalog; false: drift
+         * compares with a replay.
+         */
+        private Boolean storeSnapshot = true;
+
+        public Boolean getStoreSnapshot() {
+            return storeSnapshot;
+        }
+
+        public void setStoreSnapshot(Boolean storeSnapshot) {
+            this.storeSnapshot = storeSnapshot;
+        }
+
         /** When the application checks for drift. */
         public enum Check {
             /** Never: drift runs only when asked (lockstep-cli drift, the Maven goal, Lockstep.drift()). */

@@ -437,6 +437,19 @@ public class TargetProperties {
          */
         private List<String> ignore = new ArrayList<>();
 
+        /**
+         * Whether this target's runs store the schema for drift. Defaults to lockstep.drift.store-snapshot.
+         */
+        private Boolean storeSnapshot;
+
+        public Boolean getStoreSnapshot() {
+            return storeSnapshot;
+        }
+
+        public void setStoreSnapshot(Boolean storeSnapshot) {
+            this.storeSnapshot = storeSnapshot;
+        }
+
         public DriftComparison getCompareWith() {
             return compareWith;
         }

@@ -154,6 +154,14 @@ public final class LockstepSettings {
             .expects("comma-separated patterns, e.g. index *_hotfix, table audit_*")
             .parse(LockstepSettings::list).build();
 
+    public static final LockstepSetting<Boolean> DRIFT_STORE_SNAPSHOT =
+            LockstepSettings.<Boolean>setting("drift.store-snapshot", Boolean.class)
+            .defaults(true, "true")
+            .means("Whether each run that applies or undoes something stores the schema beside the tracker "
+                    + "(<table>_schema), for drift without a scratch database. It costs such a run two reads of the "
+                    + "catalog; false: drift compares with a replay.")
+            .expects("true or false").parse(LockstepSettings::bool).build();
+
     // Connection: where a tool connects (Spring Boot builds its DataSource itself from the same keys).
 
     public static final LockstepSetting<String> URL =
@@ -246,7 +254,7 @@ public final class LockstepSettings {
 
     private static final List<LockstepSetting<?>> ALL = List.of(LOCATIONS, SCHEMA, TABLE, VERSIONS, CHECKSUM, LOCK_KEY,
             LOCK_TIMEOUT, LOCK_REPORT_INTERVAL, STATEMENT_TIMEOUT, DDL_LOCK_TIMEOUT, DDL_MAX_WAIT, BASELINE_VERSION,
-            CONNECT_RETRIES, CONNECT_RETRIES_INTERVAL, PLACEHOLDERS, DRIFT_COMPARE_WITH, DRIFT_IGNORE, URL, USER, PASSWORD, TENANTS_LIST, TENANTS_QUERY,
+            CONNECT_RETRIES, CONNECT_RETRIES_INTERVAL, PLACEHOLDERS, DRIFT_COMPARE_WITH, DRIFT_IGNORE, DRIFT_STORE_SNAPSHOT, URL, USER, PASSWORD, TENANTS_LIST, TENANTS_QUERY,
             TENANTS_MODE, TENANTS_URL_TEMPLATE, TENANTS_TEMPLATE_DATABASE, FLEET_PARALLELISM, FLEET_CANARIES,
             FLEET_CANARY_TENANTS, FLEET_ON_FAILURE);
 
@@ -323,6 +331,14 @@ public final class LockstepSettings {
             case "h" -> Duration.ofHours(amount);
             case "d" -> Duration.ofDays(amount);
             default -> throw new IllegalArgumentException("unknown unit in " + text);
+        };
+    }
+
+    private static Boolean bool(String text) {
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("not true or false: " + text);
         };
     }
 

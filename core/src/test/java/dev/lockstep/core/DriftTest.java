@@ -209,6 +209,15 @@ class DriftTest extends SchemaTestBase {
     }
 
     @Test
+    void withoutStoredSnapshotsNoTableIsMadeAndAutoReplays() {
+        shop();
+        configure().set(LockstepSettings.DRIFT_STORE_SNAPSHOT, false).load().migrate();
+
+        assertThat(Sql.value(schema, "SELECT to_regclass('lockstep_applied_migrations_schema')")).isNull();
+        assertThat(engine(DriftComparison.AUTO).drift().comparedWith()).isEqualTo(DriftComparison.REPLAY);
+    }
+
+    @Test
     void aSnapshotOfAnotherTrackerStateIsRefusedNotTrusted() {
         shop();
         migrate();

@@ -113,13 +113,15 @@ public final class StoredSchema {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
-            try (Statement s = connection.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS " + table + " (id int PRIMARY KEY CHECK (id = 1), "
-                        + "tracker_state text NOT NULL, lines text NOT NULL, stored_at timestamptz NOT NULL, "
-                        + "stored_by text NOT NULL)");
-                s.execute("COMMENT ON TABLE " + table + " IS 'Lockstep: the schema as the migrations in "
-                        + tracker.displayName().replace("'", "''") + " left it, for drift; rewritten by each run "
-                        + "that changes the schema'");
+            if (!Tracker.exists(connection, table)) {
+                try (Statement s = connection.createStatement()) {
+                    s.execute("CREATE TABLE IF NOT EXISTS " + table + " (id int PRIMARY KEY CHECK (id = 1), "
+                            + "tracker_state text NOT NULL, lines text NOT NULL, stored_at timestamptz NOT NULL, "
+                            + "stored_by text NOT NULL)");
+                    s.execute("COMMENT ON TABLE " + table + " IS 'Lockstep: the schema as the migrations in "
+                            + tracker.displayName().replace("'", "''") + " left it, for drift; rewritten by each run "
+                            + "that changes the schema'");
+                }
             }
             String state = trackerState(connection, tracker);
             try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + table

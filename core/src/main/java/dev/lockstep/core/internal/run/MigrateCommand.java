@@ -325,7 +325,8 @@ public final class MigrateCommand {
                 List<AppliedMigration> applied = List.of();
                 if (!plan.pending().isEmpty()) {
                     // The schema before and after, so the snapshot stored for drift changes by this run's work alone.
-                    Optional<StoredSchema> stored = StoredSchema.before(connection, tracker, engine.target().table());
+                    Optional<StoredSchema> stored = settings.get(LockstepSettings.DRIFT_STORE_SNAPSHOT)
+                            ? StoredSchema.before(connection, tracker, engine.target().table()) : Optional.empty();
                     applied = applyPending(tracker, plan, held.lock(), runState);
                     stored.ifPresent(schema -> schema.store(connection, tracker, engine.target().table(), runner));
                 }

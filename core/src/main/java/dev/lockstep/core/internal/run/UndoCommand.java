@@ -99,7 +99,8 @@ public final class UndoCommand {
                                 + "waited for the migration lock, so it no longer asks for what was shown; nothing was "
                                 + "undone. Run undo again to see what it would run now.");
                     }
-                    Optional<StoredSchema> stored = steps.isEmpty() ? Optional.empty()
+                    Optional<StoredSchema> stored = steps.isEmpty()
+                            || !engine.settings().get(LockstepSettings.DRIFT_STORE_SNAPSHOT) ? Optional.empty()
                             : StoredSchema.before(connection, tracker, where.table());
                     int index = 1;
                     for (Step step : steps) {
