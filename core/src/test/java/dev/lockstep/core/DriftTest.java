@@ -288,11 +288,7 @@ class DriftTest extends SchemaTestBase {
             s.execute("GRANT USAGE ON SCHEMA " + schema.name() + " TO " + role);
             s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA " + schema.name() + " TO " + role);
         }
-        org.postgresql.ds.PGSimpleDataSource limited = new org.postgresql.ds.PGSimpleDataSource();
-        limited.setURL(TestPostgres.get().jdbcUrl() + (TestPostgres.get().jdbcUrl().contains("?") ? "&" : "?")
-                + "currentSchema=" + schema.name());
-        limited.setUser(role);
-        limited.setPassword("x");
+        javax.sql.DataSource limited = as(role);
 
         LockstepConfiguration asLimited = Lockstep.configure().dataSource(limited).locations(files.location());
         assertThatThrownBy(() -> asLimited.set(LockstepSettings.DRIFT_COMPARE_WITH, DriftComparison.REPLAY).load()
@@ -323,11 +319,7 @@ class DriftTest extends SchemaTestBase {
             s.execute("ALTER DEFAULT PRIVILEGES FOR ROLE " + owner + " IN SCHEMA " + schema.name()
                     + " GRANT SELECT ON TABLES TO " + READER);
         }
-        org.postgresql.ds.PGSimpleDataSource asOwner = new org.postgresql.ds.PGSimpleDataSource();
-        asOwner.setURL(TestPostgres.get().jdbcUrl() + (TestPostgres.get().jdbcUrl().contains("?") ? "&" : "?")
-                + "currentSchema=" + schema.name());
-        asOwner.setUser(owner);
-        asOwner.setPassword("x");
+        javax.sql.DataSource asOwner = as(owner);
         LockstepConfiguration configuration = Lockstep.configure().dataSource(asOwner).locations(files.location());
         configuration.load().migrate();
         assertThat(Sql.count(schema, "SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = '"
@@ -336,6 +328,16 @@ class DriftTest extends SchemaTestBase {
         Drift drift = configuration.set(LockstepSettings.DRIFT_COMPARE_WITH, DriftComparison.REPLAY).load().drift();
 
         assertThat(drift.differences()).as(drift.describe()).isEmpty();
+    }
+
+    /** Sessions of {@code role} (password {@code x}) that start in this test's schema. */
+    private javax.sql.DataSource as(String role) {
+        org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
+        dataSource.setURL(TestPostgres.get().jdbcUrl() + (TestPostgres.get().jdbcUrl().contains("?") ? "&" : "?")
+                + "currentSchema=" + schema.name());
+        dataSource.setUser(role);
+        dataSource.setPassword("x");
+        return dataSource;
     }
 
     private String trackerName() {

@@ -30,7 +30,7 @@ public final class RoutineDefinitions {
     private RoutineDefinitions() {
     }
 
-    /** The changed routines among {@code differences}, by object. */
+    /** Whether a difference is a changed function or procedure, whose definition says more than its digest. */
     public static boolean concerns(Drift.Difference difference) {
         return difference.sign() == '~'
                 && (difference.object().startsWith("function ") || difference.object().startsWith("procedure "));
