@@ -1,12 +1,14 @@
 package dev.lockstep.core;
 
 import dev.lockstep.core.internal.files.LoadedMigration;
+import dev.lockstep.core.internal.jobs.JobAction;
 import dev.lockstep.core.internal.lint.LintCheck;
 import dev.lockstep.core.internal.plan.MigrationInventory;
 import dev.lockstep.core.internal.run.DriftCommand;
 import dev.lockstep.core.internal.run.Engine;
 import dev.lockstep.core.internal.run.EngineParts;
 import dev.lockstep.core.internal.run.InfoCommand;
+import dev.lockstep.core.internal.run.JobsCommand;
 import dev.lockstep.core.internal.run.Listeners;
 import dev.lockstep.core.internal.run.MigrateCommand;
 import dev.lockstep.core.internal.run.PreviewCommand;
@@ -21,6 +23,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -212,6 +215,53 @@ public final class Lockstep {
      */
     public Drift drift() {
         return new DriftCommand(engine).run();
+    }
+
+    /**
+     * The jobs of the batched migrations applied here ({@code -- lockstep:batched}), oldest version
+     * first: state, progress, rate, and the session running each now. Takes no lock and writes nothing.
+     */
+    public List<BatchedJob> jobs() {
+        return new JobsCommand(engine).list();
+    }
+
+    /**
+     * Runs the batches of every job that may run (pending or running) and that no other process
+     * runs, each under its own lock, one job after another, each to its end: finished, failed, or
+     * paused. What Spring Boot's worker does after the start ({@code lockstep.jobs.run}); a job
+     * another process runs is left to it, and taken over by a later call once that process is gone.
+     *
+     * @param stop asked between batches whether to stop (the application shuts down); the job goes
+     *     on at the next call, from its last committed batch
+     * @return each job this call ran, as it ended
+     */
+    public List<BatchedJob> runJobs(BooleanSupplier stop) {
+        return new JobsCommand(engine).runAvailable(stop);
+    }
+
+    /** {@link #runJobs(BooleanSupplier)} until each job ends, or the thread is interrupted. */
+    public List<BatchedJob> runJobs() {
+        return runJobs(() -> false);
+    }
+
+    /**
+     * Pauses the job of {@code version}: its worker stops after the batch in flight, and no batch runs
+     * until it is resumed.
+     *
+     * @throws LockstepException when it is not pending or running, or there is no such job
+     */
+    public BatchedJob pauseJob(String version) {
+        return new JobsCommand(engine).act(version, JobAction.PAUSE);
+    }
+
+    /** Lets a paused job run again: the next worker goes on from its last committed batch. */
+    public BatchedJob resumeJob(String version) {
+        return new JobsCommand(engine).act(version, JobAction.RESUME);
+    }
+
+    /** Lets a failed job run again, from the batch that failed. */
+    public BatchedJob retryJob(String version) {
+        return new JobsCommand(engine).act(version, JobAction.RETRY);
     }
 
     /** Where this engine's latest run stands, whoever built the engine; safe from any thread. */

@@ -86,4 +86,27 @@ public interface LockstepListener {
 
     default void runFailed(LockstepException error, Duration took) {
     }
+
+    /**
+     * A batch of a batched migration's job committed, with the job's progress.
+     *
+     * @param job the job after the batch
+     * @param rows the rows the batch changed
+     * @param took the batch's transaction, from its first statement to its commit
+     */
+    default void jobBatchDone(BatchedJob job, long rows, Duration took) {
+    }
+
+    /**
+     * A job waited before a batch: a batch hit {@code lockstep.jobs.lock-timeout} and runs again, or
+     * replication lag or the server's active sessions passed their limit.
+     *
+     * @param reason what it waited for, e.g. {@code lock_timeout}, {@code replication lag 12 s}
+     */
+    default void jobThrottled(BatchedJob job, String reason) {
+    }
+
+    /** A worker stopped running a job: it finished, failed, was paused, or the worker was stopped. */
+    default void jobEnded(BatchedJob job) {
+    }
 }

@@ -162,6 +162,75 @@ public final class LockstepSettings {
                     + "catalog; false: drift compares with a replay.")
             .expects("true or false").parse(LockstepSettings::bool).build();
 
+    // Batched migrations: their jobs' batches, after the start.
+
+    public static final LockstepSetting<Integer> JOBS_BATCH_SIZE =
+            LockstepSettings.<Integer>setting("jobs.batch-size", Integer.class)
+            .defaults(1_000, "1000")
+            .means("Rows in a batched migration's first batch; the tuner then sizes each batch to take about "
+                    + "jobs.batch-duration, between jobs.min-batch-size and jobs.max-batch-size.")
+            .expects("a whole number, 1 or more").parse(Integer::valueOf).check(LockstepSettings::positive).build();
+
+    public static final LockstepSetting<Integer> JOBS_MIN_BATCH_SIZE =
+            LockstepSettings.<Integer>setting("jobs.min-batch-size", Integer.class)
+            .defaults(10, "10")
+            .means("The fewest rows the tuner puts in a batch.")
+            .expects("a whole number, 1 or more").parse(Integer::valueOf).check(LockstepSettings::positive).build();
+
+    public static final LockstepSetting<Integer> JOBS_MAX_BATCH_SIZE =
+            LockstepSettings.<Integer>setting("jobs.max-batch-size", Integer.class)
+            .defaults(50_000, "50000")
+            .means("The most rows the tuner puts in a batch: the most row locks one batch holds.")
+            .expects("a whole number, 1 or more").parse(Integer::valueOf).check(LockstepSettings::positive).build();
+
+    public static final LockstepSetting<Duration> JOBS_BATCH_DURATION =
+            LockstepSettings.<Duration>setting("jobs.batch-duration", Duration.class)
+            .defaults(Duration.ofMillis(100), "100ms")
+            .means("How long a batch should take: the tuner keeps batches at 90-95 % of it, so a writer on the same "
+                    + "rows waits at most about this long.")
+            .expects(DURATION).parse(LockstepSettings::duration).check(LockstepSettings::longerThanZero).build();
+
+    public static final LockstepSetting<Duration> JOBS_PAUSE =
+            LockstepSettings.<Duration>setting("jobs.pause", Duration.class)
+            .defaults(Duration.ofMillis(10), "10ms")
+            .means("The pause between two batches of a job.")
+            .expects(DURATION).parse(LockstepSettings::duration).check(LockstepSettings::zeroOrLonger).build();
+
+    public static final LockstepSetting<Duration> JOBS_LOCK_TIMEOUT =
+            LockstepSettings.<Duration>setting("jobs.lock-timeout", Duration.class)
+            .defaults(Duration.ofSeconds(1), "1s")
+            .means("lock_timeout for a batch: a batch that waits longer for a row or table lock is rolled back and "
+                    + "tried again after a pause, without counting as a failure.")
+            .expects(DURATION).parse(LockstepSettings::duration).check(LockstepSettings::longerThanZero).build();
+
+    public static final LockstepSetting<Integer> JOBS_MAX_ATTEMPTS =
+            LockstepSettings.<Integer>setting("jobs.max-attempts", Integer.class)
+            .defaults(3, "3")
+            .means("How often a failing batch is tried before its job stops as failed, naming the key range, the "
+                    + "statement and the error.")
+            .expects("a whole number, 1 or more").parse(Integer::valueOf).check(LockstepSettings::positive).build();
+
+    public static final LockstepSetting<Duration> JOBS_MAX_REPLICATION_LAG =
+            LockstepSettings.<Duration>setting("jobs.max-replication-lag", Duration.class)
+            .means("Jobs wait between batches while a standby's replay lag (pg_stat_replication) is longer than "
+                    + "this. Unset: not checked.")
+            .expects(DURATION).parse(LockstepSettings::duration).check(LockstepSettings::longerThanZero).build();
+
+    public static final LockstepSetting<Integer> JOBS_MAX_ACTIVE_SESSIONS =
+            LockstepSettings.<Integer>setting("jobs.max-active-sessions", Integer.class)
+            .means("Jobs wait between batches while more sessions than this are running a query on the server "
+                    + "(pg_stat_activity), their own batch not counted. Unset: not checked.")
+            .expects("a whole number, 1 or more").parse(Integer::valueOf).check(LockstepSettings::positive).build();
+
+    public static final LockstepSetting<RequiresFinished> JOBS_REQUIRES_FINISHED =
+            LockstepSettings.<RequiresFinished>setting("jobs.requires-finished", RequiresFinished.class)
+            .defaults(RequiresFinished.RUN, "run")
+            .means("What a migration with '-- lockstep:requires-finished=<version>' does when that job is not "
+                    + "finished: 'run' runs the rest of the job first, in the foreground, with its progress in the "
+                    + "log; 'fail' stops the run naming the job's state.")
+            .expects("run or fail")
+            .parse(text -> RequiresFinished.valueOf(text.strip().toUpperCase(Locale.ROOT))).build();
+
     // Connection: where a tool connects (Spring Boot builds its DataSource itself from the same keys).
 
     public static final LockstepSetting<String> URL =
@@ -252,11 +321,28 @@ public final class LockstepSettings {
             .expects("stop-on-first-failure or continue")
             .parse(text -> FleetFailurePolicy.valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_'))).build();
 
+    public static final LockstepSetting<Integer> FLEET_JOBS_PARALLELISM =
+            LockstepSettings.<Integer>setting("fleet.jobs-parallelism", Integer.class)
+            .group(Group.FLEET).defaults(2, "2")
+            .means("How many tenants' batched jobs run at once, across the fleet; each holds one connection while it "
+                    + "runs.")
+            .expects("a whole number, 1 or more").parse(Integer::valueOf).check(LockstepSettings::positive).build();
+
     private static final List<LockstepSetting<?>> ALL = List.of(LOCATIONS, SCHEMA, TABLE, VERSIONS, CHECKSUM, LOCK_KEY,
             LOCK_TIMEOUT, LOCK_REPORT_INTERVAL, STATEMENT_TIMEOUT, DDL_LOCK_TIMEOUT, DDL_MAX_WAIT, BASELINE_VERSION,
             CONNECT_RETRIES, CONNECT_RETRIES_INTERVAL, PLACEHOLDERS, DRIFT_COMPARE_WITH, DRIFT_IGNORE, DRIFT_STORE_SNAPSHOT, URL, USER, PASSWORD, TENANTS_LIST, TENANTS_QUERY,
             TENANTS_MODE, TENANTS_URL_TEMPLATE, TENANTS_TEMPLATE_DATABASE, FLEET_PARALLELISM, FLEET_CANARIES,
-            FLEET_CANARY_TENANTS, FLEET_ON_FAILURE);
+            FLEET_CANARY_TENANTS, FLEET_ON_FAILURE, JOBS_BATCH_SIZE, JOBS_MIN_BATCH_SIZE, JOBS_MAX_BATCH_SIZE,
+            JOBS_BATCH_DURATION, JOBS_PAUSE, JOBS_LOCK_TIMEOUT, JOBS_MAX_ATTEMPTS, JOBS_MAX_REPLICATION_LAG,
+            JOBS_MAX_ACTIVE_SESSIONS, JOBS_REQUIRES_FINISHED, FLEET_JOBS_PARALLELISM);
+
+    /**
+     * What a migration that requires a batched migration's job finished does when it is not:
+     * finish it first, in the foreground, or stop.
+     */
+    public enum RequiresFinished {
+        RUN, FAIL
+    }
 
     /** Whether each tenant is a schema of the database or a database of its own. */
     public enum TenantsMode {
@@ -362,6 +448,15 @@ public final class LockstepSettings {
     private static Optional<String> zeroOrLonger(Duration value) {
         return value.isNegative() ? Optional.of("'" + value + "' must be zero or longer, e.g. 10s or 5m")
                 : Optional.empty();
+    }
+
+    private static Optional<String> longerThanZero(Duration value) {
+        return value.isNegative() || value.isZero() ? Optional.of("'" + value + "' must be longer than zero, e.g. "
+                + "100ms or 1s") : Optional.empty();
+    }
+
+    private static Optional<String> positive(Integer value) {
+        return value < 1 ? Optional.of("'" + value + "' must be 1 or more") : Optional.empty();
     }
 
     private static Optional<String> locations(List<String> locations) {

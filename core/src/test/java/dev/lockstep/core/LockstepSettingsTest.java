@@ -27,7 +27,7 @@ class LockstepSettingsTest {
             setting.defaultText().ifPresent(text -> assertThat(setting.parse(text)).as("%s's default, read back",
                     setting.key()).isEqualTo(setting.defaultValue().get()));
         }
-        assertThat(new HashSet<>(LockstepSettings.all())).hasSize(30);
+        assertThat(new HashSet<>(LockstepSettings.all())).hasSize(41);
         assertThat(LockstepSettings.all()).flatExtracting(LockstepSetting::aliases)
                 .containsExactly("tenants", "tenants-query", "tenant-url-template", "parallelism", "canaries",
                         "on-failure");

@@ -1,10 +1,10 @@
 package dev.lockstep.core.internal.drift;
 
 import dev.lockstep.core.CatalogSnapshot;
+import dev.lockstep.core.internal.jobs.JobTable;
 import dev.lockstep.core.internal.tracker.Identifiers;
 import dev.lockstep.core.internal.tracker.Tracker;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,7 +31,6 @@ public final class StoredSchema {
 
     private static final System.Logger LOG = System.getLogger(StoredSchema.class.getName());
     private static final String SUFFIX = "_schema";
-    private static final int MAX_BYTES = 63;
 
     /** A stored snapshot: its lines, the tracker state it belongs to, when and by whom it was stored. */
     public record Stored(List<String> lines, String trackerState, Instant storedAt, String storedBy) {
@@ -48,17 +46,12 @@ public final class StoredSchema {
 
     /** The table's name: the tracker's with {@code _schema}, the tracker's cut short to stay within 63 bytes. */
     public static String tableOf(String trackerTable) {
-        byte[] bytes = trackerTable.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length + SUFFIX.length() <= MAX_BYTES) {
-            return trackerTable + SUFFIX;
-        }
-        String cut = new String(Arrays.copyOf(bytes, MAX_BYTES - SUFFIX.length()), StandardCharsets.UTF_8);
-        return cut.replace("\uFFFD", "") + SUFFIX;
+        return Identifiers.suffixed(trackerTable, SUFFIX);
     }
 
     /** Lockstep's own tables in the tracker's schema, which no schema comparison counts. */
     public static Set<String> ownTables(String trackerTable) {
-        return Set.of(trackerTable, tableOf(trackerTable));
+        return Set.of(trackerTable, tableOf(trackerTable), JobTable.tableOf(trackerTable));
     }
 
     /**

@@ -1,14 +1,21 @@
 package dev.lockstep.core.internal.files;
 
 import dev.lockstep.core.LintRule;
+import dev.lockstep.core.MigrationVersion;
 import dev.lockstep.core.internal.sql.FileProblem;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Reads {@code -- lockstep:key=value} lines from the comments at the top of a migration, before its
- * first statement: {@code transaction=true|false} and {@code lint-ignore=<rule>[,<rule>]}. A comment that starts with
+ * first statement: {@code transaction=true|false}, {@code lint-ignore=<rule>[,<rule>]},
+ * {@code batched table=<table> key=<column> [class=<class>]} ({@link Batched}) and
+ * {@code requires-finished=<version>}. A comment that starts with
  * {@code lockstep:} anywhere else, in another case or as a block comment is an error, as is an
  * unknown directive: a directive that is silently ignored changes how a migration runs.
  */
@@ -17,9 +24,16 @@ final class Directives {
     private static final String PREFIX = "lockstep:";
     private static final String THE_DIRECTIVE = "'-- lockstep:transaction=false' (or =true)";
     private static final String LINT_IGNORE = "lint-ignore=";
+    private static final String BATCHED = "batched";
+    private static final String REQUIRES_FINISHED = "requires-finished=";
+    private static final String ALL = THE_DIRECTIVE + ", '-- lockstep:lint-ignore=<rule>[,<rule>]', "
+            + "'-- lockstep:batched table=<table> key=<column>' and '-- lockstep:requires-finished=<version>'";
 
     private Optional<Boolean> transaction = Optional.empty();
     private final Set<LintRule> lintIgnored = EnumSet.noneOf(LintRule.class);
+    private Optional<Batched> batched = Optional.empty();
+    private int batchedLine;
+    private final Set<String> requiresFinished = new LinkedHashSet<>();
 
     /** Takes each comment the splitter reports, in file order. */
     void found(String comment, int line, boolean block, boolean beforeFirstStatement) {
@@ -45,10 +59,60 @@ final class Directives {
                 lintIgnored.add(LintRule.byId(id).orElseThrow(() -> new FileProblem(line, "'" + id.strip()
                         + "' in '-- " + comment + "' is no lint rule; the rules are " + LintRule.allIds())));
             }
+        } else if (directive.equals(BATCHED) || directive.startsWith(BATCHED + " ")) {
+            batched(directive.substring(BATCHED.length()).strip(), comment, line);
+        } else if (directive.startsWith(REQUIRES_FINISHED)) {
+            String version = directive.substring(REQUIRES_FINISHED.length()).strip();
+            try {
+                requiresFinished.add(MigrationVersion.parse(version).toString());
+            } catch (IllegalArgumentException e) {
+                throw new FileProblem(line, "'" + version + "' in '-- " + comment + "' is no migration version; "
+                        + "write the version of the batched migration whose job must be finished first, e.g. "
+                        + "'-- lockstep:requires-finished=42'");
+            }
         } else {
-            throw new FileProblem(line, "unknown directive '" + comment + "'; the directives are " + THE_DIRECTIVE
-                    + " and '-- lockstep:lint-ignore=<rule>[,<rule>]'");
+            throw new FileProblem(line, "unknown directive '" + comment + "'; the directives are " + ALL);
         }
+    }
+
+    /** {@code table=<table> key=<column> [class=<class>]}, each once, in any order. */
+    private void batched(String arguments, String comment, int line) {
+        if (batched.isPresent()) {
+            throw new FileProblem(line, "a second '-- " + comment + "'; a file declares one batched job");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String pair : arguments.isEmpty() ? new String[0] : arguments.split("\\s+")) {
+            int equals = pair.indexOf('=');
+            String name = equals < 0 ? pair : pair.substring(0, equals);
+            if (equals < 0 || !Set.of("table", "key", "class").contains(name) || values.put(name,
+                    pair.substring(equals + 1)) != null || pair.substring(equals + 1).isEmpty()) {
+                throw new FileProblem(line, "'" + pair + "' in '-- " + comment + "' is not understood; write "
+                        + "'-- lockstep:batched table=<table> key=<integer key column>', each once");
+            }
+        }
+        if (!values.containsKey("table") || !values.containsKey("key")) {
+            throw new FileProblem(line, "'-- " + comment + "' names no " + (values.containsKey("table") ? "key" : "table")
+                    + "; write '-- lockstep:batched table=<table> key=<integer key column>', e.g. "
+                    + "'-- lockstep:batched table=users key=id'");
+        }
+        batched = Optional.of(new Batched(values.get("table"), values.get("key"),
+                Optional.ofNullable(values.get("class"))));
+        batchedLine = line;
+    }
+
+    /** The job the file declares, when it is a batched migration. */
+    Optional<Batched> batched() {
+        return batched;
+    }
+
+    /** The line of {@code -- lockstep:batched}, for messages about it. */
+    int batchedLine() {
+        return batchedLine;
+    }
+
+    /** The versions of the batched migrations whose jobs must be finished before this file runs. */
+    List<String> requiresFinished() {
+        return List.copyOf(requiresFinished);
     }
 
     /** The lint rules this file accepts for its statements. */

@@ -27,9 +27,13 @@ import java.util.function.Consumer;
  * @param resumable whether, interrupted, it may be finished by the next start on its own: every
  *     statement is a concurrent index build that names its index or a concurrent index drop
  *     ({@link PartWay#resumable()}), or a {@code SET}/{@code RESET}
+ * @param batched the background job the file declares ({@code -- lockstep:batched}): its statement
+ *     runs per batch, after the start, not when the migration is applied
+ * @param requiresFinished the versions of batched migrations whose jobs must be finished before it runs
  */
 public record FileFacts(Optional<String> outsideTransaction, int statementCount, SessionEffects sessionEffects,
-        Set<LintRule> lintIgnored, List<LintedStatement> lint, boolean resumable) {
+        Set<LintRule> lintIgnored, List<LintedStatement> lint, boolean resumable, Optional<Batched> batched,
+        List<String> requiresFinished) {
 
     /** The reason a file that says {@code -- lockstep:transaction=false} gives. */
     static final String DIRECTIVE = "-- lockstep:transaction=false";
@@ -37,6 +41,7 @@ public record FileFacts(Optional<String> outsideTransaction, int statementCount,
     public FileFacts {
         lintIgnored = Set.copyOf(lintIgnored);
         lint = List.copyOf(lint);
+        requiresFinished = List.copyOf(requiresFinished);
     }
 
     /** Whether it runs in one transaction together with its tracker row. */
@@ -65,9 +70,15 @@ public record FileFacts(Optional<String> outsideTransaction, int statementCount,
         SqlStatement transactionControl = null;
         SqlStatement openedBy = null;
         boolean resumable = true;
+        SqlStatement first = null;
+        SqlStatement batchPlaceholder = null;
         while (splitter.hasNext()) {
             SqlStatement statement = splitter.next();
             each.accept(statement);
+            first = first == null ? statement : first;
+            if (batchPlaceholder == null && statement.text().contains("${" + Batched.RESERVED_PREFIX)) {
+                batchPlaceholder = statement;
+            }
             StatementFacts facts = statement.facts();
             count++;
             session.add(facts.session());
@@ -81,7 +92,15 @@ public record FileFacts(Optional<String> outsideTransaction, int statementCount,
                 openedBy = facts.transactionControl().leavesOpen() ? statement : null;
             }
         }
-        if (count == 0) {
+        Optional<Batched> batched = directives.batched();
+        if (batched.isPresent()) {
+            checkBatched(batched.get(), directives, count, first, needsAutocommit, transactionControl);
+        } else if (batchPlaceholder != null) {
+            throw new FileProblem(batchPlaceholder.line(), Batched.FROM + " and " + Batched.TO + " are filled only in a "
+                    + "batched migration; add '-- lockstep:batched table=<table> key=<integer key column>' as the first "
+                    + "line, or remove them");
+        }
+        if (count == 0 && batched.isEmpty()) {
             throw FileProblem.noStatement("the file holds no SQL statement; delete it, or write the statement it "
                     + "was meant to hold");
         }
@@ -106,6 +125,41 @@ public record FileFacts(Optional<String> outsideTransaction, int statementCount,
         Optional<String> outside = transactional ? Optional.empty()
                 : Optional.of(needsAutocommit != null ? needsAutocommit.facts().outsideTransaction().get() : DIRECTIVE);
         return new FileFacts(outside, count, session.effects(), directives.lintIgnored(), lint,
-                !transactional && resumable);
+                !transactional && resumable, batched, directives.requiresFinished());
+    }
+
+    /**
+     * A batched migration's one statement runs per batch in a transaction of its own, with the job's
+     * progress: it holds {@link Batched#FROM} and {@link Batched#TO}, needs no autocommit and ends no
+     * transaction. With {@code class=} the class does each batch and the file holds no statement.
+     */
+    private static void checkBatched(Batched batched, Directives directives, int count, SqlStatement first,
+            SqlStatement needsAutocommit, SqlStatement transactionControl) {
+        int line = directives.batchedLine();
+        if (batched.javaClass().isPresent()) {
+            if (count > 0) {
+                throw new FileProblem(first.line(), "a batched migration with class=" + batched.javaClass().get()
+                        + " holds no statement: the class does each batch; remove the statement, or the class=");
+            }
+            return;
+        }
+        if (count != 1) {
+            throw new FileProblem(count == 0 ? line : first.line(), "a batched migration holds exactly one statement, "
+                    + "run once per batch; this file holds " + count + ". Put the others in a migration of their own");
+        }
+        if (directives.transaction().equals(Optional.of(false)) || needsAutocommit != null || transactionControl != null) {
+            throw new FileProblem(first.line(), "a batched migration's statement runs in one transaction per batch, "
+                    + "together with the job's progress; " + (needsAutocommit != null
+                            ? needsAutocommit.facts().outsideTransaction().get() + " cannot"
+                            : "it cannot run outside one or control transactions") + ". Remove '-- lockstep:batched', "
+                    + "or write a statement that runs in a transaction");
+        }
+        String text = first.text();
+        if (!text.contains(Batched.FROM) || !text.contains(Batched.TO)) {
+            throw new FileProblem(first.line(), "a batched migration's statement restricts itself to one batch of "
+                    + batched.key() + " with " + Batched.FROM + " (inclusive) and " + Batched.TO + " (exclusive), e.g. "
+                    + "'WHERE " + batched.key() + " >= " + Batched.FROM + " AND " + batched.key() + " < " + Batched.TO
+                    + "'; this one lacks " + (text.contains(Batched.FROM) ? Batched.TO : Batched.FROM));
+        }
     }
 }

@@ -8,7 +8,8 @@ import java.util.TreeSet;
 /**
  * Values for {@code ${name}} in migration files ({@code ${tenant}}, {@code ${schema}} and the
  * user's own), put into the text before it is analysed and run; the checksum is of the file as
- * written, so one file has one checksum in every tenant. With no values set, nothing is replaced:
+ * written, so one file has one checksum in every tenant. {@code ${batch.from}} and {@code ${batch.to}}
+ * stay for the engine ({@link Batched}). With no values set, nothing is replaced:
  * files written before placeholders existed keep their meaning. With values set, every
  * {@code ${name}} in a file must have one, as in Flyway.
  */
@@ -65,7 +66,8 @@ public final class Placeholders {
                         + "with '}' on the same line; write ${name}");
             }
             String name = text.substring(start + 2, end);
-            String value = values.get(name);
+            // The batch's keys are the engine's to fill, per batch (Batched).
+            String value = name.startsWith(Batched.RESERVED_PREFIX) ? text.substring(start, end + 1) : values.get(name);
             if (value == null) {
                 throw new FileProblem(FileText.lineAt(text, start), "${" + name + "} has no value; the placeholders "
                         + "are " + new TreeSet<>(values.keySet()) + ". Set lockstep.placeholders." + name

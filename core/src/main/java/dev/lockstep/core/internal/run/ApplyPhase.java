@@ -34,10 +34,15 @@ final class ApplyPhase {
     private final MigrationApplier applier;
     private final LockWaitWatcher watcher;
     private final Consumer<AppliedRow> recorded;
+    private final RequiredJobs requiredJobs;
 
-    /** @param recorded told of each row this run writes, so {@code info()} can answer during the run */
+    /**
+     * @param recorded told of each row this run writes, so {@code info()} can answer during the run
+     * @param requiredJobs finishes (or refuses) the jobs a migration requires finished before it runs
+     */
     ApplyPhase(RunSettings settings, Listeners listeners, MigrationApplier applier, LockWaitWatcher watcher,
-            Consumer<AppliedRow> recorded) {
+            Consumer<AppliedRow> recorded, RequiredJobs requiredJobs) {
+        this.requiredJobs = requiredJobs;
         this.settings = settings;
         this.listeners = listeners;
         this.applier = applier;
@@ -61,6 +66,7 @@ final class ApplyPhase {
             MigrationApplier.Outcome outcome;
             watcher.start(migration);
             try {
+                requiredJobs.ensure(migration);
                 runHooks(migration);
                 outcome = applier.apply(connection, migration, plan.resumed().contains(migration)
                         ? MigrationApplier.Start.RESUMED : MigrationApplier.Start.FRESH);

@@ -156,7 +156,7 @@ public final class DriftCommand {
                     + scratch.name() + ")");
             replay.set(engine.target().sessionSettings(connection));
             for (LoadedMigration file : files) {
-                replay.run(file.openStatements(), file.transactional(), file.file());
+                replay.runUp(file);
             }
             return new Replayed(CatalogSnapshot.of(connection, tracker.schema(),
                     StoredSchema.ownTables(engine.target().table())), RoutineDefinitions.read(connection, tracker.schema()));

@@ -1,6 +1,7 @@
 package dev.lockstep.core.internal.run;
 
 import dev.lockstep.core.LockstepException;
+import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.sql.SqlStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,6 +34,16 @@ final class FileReplay {
                 set.setString(2, setting.getValue());
                 set.execute();
             }
+        }
+    }
+
+    /**
+     * Runs a migration's up. A batched migration's statement changes rows, not the schema, and runs
+     * only per batch with its keys filled: the replay skips it.
+     */
+    void runUp(LoadedMigration migration) throws SQLException {
+        if (migration.facts().batched().isEmpty()) {
+            run(migration.openStatements(), migration.transactional(), migration.file());
         }
     }
 

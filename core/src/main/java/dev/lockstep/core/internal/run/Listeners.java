@@ -1,5 +1,6 @@
 package dev.lockstep.core.internal.run;
 
+import dev.lockstep.core.BatchedJob;
 import dev.lockstep.core.BlockedOn;
 import dev.lockstep.core.LockHolder;
 import dev.lockstep.core.LockstepException;
@@ -110,5 +111,20 @@ public final class Listeners implements LockstepListener {
     @Override
     public void runFailed(LockstepException error, Duration took) {
         each("runFailed", l -> l.runFailed(error, took));
+    }
+
+    @Override
+    public void jobBatchDone(BatchedJob job, long rows, Duration took) {
+        each("jobBatchDone", l -> l.jobBatchDone(job, rows, took));
+    }
+
+    @Override
+    public void jobThrottled(BatchedJob job, String reason) {
+        each("jobThrottled", l -> l.jobThrottled(job, reason));
+    }
+
+    @Override
+    public void jobEnded(BatchedJob job) {
+        each("jobEnded", l -> l.jobEnded(job));
     }
 }

@@ -6,6 +6,8 @@ import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.Migration;
 import dev.lockstep.core.MigrationReport;
 import dev.lockstep.core.internal.drift.StoredSchema;
+import dev.lockstep.core.internal.jobs.JobCreation;
+import dev.lockstep.core.internal.jobs.JobTable;
 import dev.lockstep.core.internal.files.DownMigration;
 import dev.lockstep.core.internal.files.IndexSummary;
 import dev.lockstep.core.internal.files.LoadedMigration;
@@ -389,10 +391,12 @@ public final class MigrateCommand {
                     settings.get(LockstepSettings.DDL_LOCK_TIMEOUT), listeners, settings.get(LockstepSettings.LOCK_REPORT_INTERVAL))) {
                 LockTimeoutRetries retries = new LockTimeoutRetries(settings.get(LockstepSettings.DDL_LOCK_TIMEOUT), settings.get(LockstepSettings.DDL_MAX_WAIT),
                         watcher, listeners);
+                JobTable jobs = new JobTable(tracker, engine.target().table(), engine.target().lockKey(tracker));
                 MigrationApplier applier = new MigrationApplier(tracker, runner, lock, runState, retries,
-                        engine.connector());
-                return new ApplyPhase(settings, listeners, applier, watcher, this::recorded)
-                        .apply(connection, plan, runner);
+                        engine.connector(), new JobCreation(jobs, settings.get(LockstepSettings.JOBS_BATCH_SIZE),
+                                settings.classLoader()));
+                return new ApplyPhase(settings, listeners, applier, watcher, this::recorded,
+                        new RequiredJobs(engine, jobs, connection)).apply(connection, plan, runner);
             }
         }
 

@@ -1,7 +1,9 @@
 package dev.lockstep.core.internal.run;
 
 import dev.lockstep.core.MigrationFailedException;
+import dev.lockstep.core.internal.files.Batched;
 import dev.lockstep.core.internal.files.LoadedMigration;
+import dev.lockstep.core.internal.jobs.JobCreation;
 import dev.lockstep.core.internal.lock.HeldLock;
 import dev.lockstep.core.internal.session.ConnectionFailures;
 import dev.lockstep.core.internal.session.Connector;
@@ -30,6 +32,9 @@ import java.util.Optional;
  *       index work, which the next run finishes ({@link Resumption}). What a failed statement left is
  *       {@link AutocommitFailures}' to put right and say.</li>
  * </ul>
+ * A batched migration ({@code -- lockstep:batched}) runs in a transaction with its tracker row too,
+ * but its statement is not run: its job's row is written in its place ({@link JobCreation}), and
+ * the batches run after the start.
  * Either way a failure names the file and the line of the failing statement, taken from the
  * failure itself: a failed migration is never run a second time to find it. Whether to try again
  * after {@code lock_timeout} is {@link LockTimeoutRetries}' to decide. When the connection dies
@@ -47,15 +52,17 @@ final class MigrationApplier {
     private final LockTimeoutRetries retries;
     private final Connector connector;
     private final AutocommitFailures failures;
+    private final JobCreation jobs;
 
     /**
      * @param lock the run's lock, whose fence fails unless this session holds it
      * @param runState the session state every migration starts from
      * @param retries lock-queue protection; when enabled the session's {@code lock_timeout} is set
      * @param connector for a new connection when the run's died with a commit's outcome unknown
+     * @param jobs records a batched migration's job in place of running its statement
      */
     MigrationApplier(Tracker tracker, String appliedBy, HeldLock lock, SessionState runState, LockTimeoutRetries retries,
-            Connector connector) {
+            Connector connector, JobCreation jobs) {
         this.tracker = tracker;
         this.appliedBy = appliedBy;
         this.runState = runState;
@@ -63,6 +70,7 @@ final class MigrationApplier {
         this.retries = retries;
         this.connector = connector;
         this.failures = new AutocommitFailures(tracker);
+        this.jobs = jobs;
     }
 
     /**
@@ -108,6 +116,8 @@ final class MigrationApplier {
      */
     private void applyInTransaction(Connection connection, LoadedMigration migration) throws SQLException {
         Iterator<SqlStatement> statements = migration.openStatements();
+        Optional<Batched> batched = migration.facts().batched();
+        Optional<SqlStatement> perBatch = Optional.empty();
         connection.setAutoCommit(false);
         StatementBatch batch = null;
         boolean committing = false;
@@ -116,7 +126,9 @@ final class MigrationApplier {
                 batch = new StatementBatch(statement);
                 while (statements.hasNext()) {
                     SqlStatement sql = statements.next();
-                    if (sql.copyRows().isPresent()) {
+                    if (batched.isPresent()) {
+                        perBatch = Optional.of(sql); // runs per batch, after the start: its job is recorded instead
+                    } else if (sql.copyRows().isPresent()) {
                         batch.flush();
                         batch.copy(connection, sql);
                     } else {
@@ -126,6 +138,11 @@ final class MigrationApplier {
                 Optional<String> restore = runState.restoreSql(migration.sessionEffects());
                 if (restore.isPresent()) {
                     batch.addOwn(restore.get());
+                }
+                if (batched.isPresent()) {
+                    for (String job : jobs.sql(connection, migration, batched.get(), perBatch)) {
+                        batch.addOwn(job);
+                    }
                 }
                 batch.addOwn(lock.fenceSql());
                 batch.addOwn(tracker.insertAppliedSql(migration, appliedBy));

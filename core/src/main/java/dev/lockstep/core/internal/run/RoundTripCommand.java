@@ -69,6 +69,6 @@ public final class RoundTripCommand {
     }
 
     private static void runUp(FileReplay replay, LoadedMigration migration) throws SQLException {
-        replay.run(migration.openStatements(), migration.transactional(), migration.file());
+        replay.runUp(migration);
     }
 }

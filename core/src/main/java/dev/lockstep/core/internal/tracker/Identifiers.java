@@ -31,6 +31,19 @@ public final class Identifiers {
         return identifier;
     }
 
+    /**
+     * {@code name} with {@code suffix}, {@code name} cut short so the whole stays within 63 bytes: the
+     * name of a table Lockstep keeps beside the tracker ({@code <tracker>_schema}, {@code <tracker>_jobs}).
+     */
+    public static String suffixed(String name, String suffix) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length + suffix.length() <= MAX_BYTES) {
+            return name + suffix;
+        }
+        String cut = new String(java.util.Arrays.copyOf(bytes, MAX_BYTES - suffix.length()), StandardCharsets.UTF_8);
+        return cut.replace("\uFFFD", "") + suffix;
+    }
+
     /** {@code "schema"."table"}, both quoted. */
     public static String qualify(String schema, String table) {
         return quote(schema) + "." + quote(table);
