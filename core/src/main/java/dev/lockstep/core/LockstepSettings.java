@@ -166,8 +166,9 @@ public final class LockstepSettings {
 
     public static final LockstepSetting<Integer> JOBS_BATCH_SIZE =
             LockstepSettings.<Integer>setting("jobs.batch-size", Integer.class)
-            .defaults(1_000, "1000")
-            .means("Rows in a batched migration's first batch; the tuner then sizes each batch to take about "
+            .defaults(100, "100")
+            .means("Rows in a batched migration's first batch, kept small so that a writer on the same rows never "
+                    + "waits long for a first batch of slow rows; the tuner then sizes each batch to take about "
                     + "jobs.batch-duration, between jobs.min-batch-size and jobs.max-batch-size.")
             .expects("a whole number, 1 or more").parse(Integer::valueOf).check(LockstepSettings::positive).build();
 

@@ -19,13 +19,14 @@ public final class JobProcess {
     private JobProcess() {
     }
 
-    /** Arguments: JDBC URL, user, password, runner name, gate file, {@code lock} or {@code no-lock}. */
+    /** Arguments: JDBC URL, user, password, runner name, gate file, {@code lock} or {@code no-lock}, location. */
     public static void main(String[] args) throws Exception {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setURL(args[0]);
         dataSource.setUser(args[1]);
         dataSource.setPassword(args[2]);
-        LockstepConfiguration configuration = Lockstep.configure().dataSource(dataSource).runnerName(args[3])
+        LockstepConfiguration configuration = Lockstep.configure().dataSource(dataSource).locations(args[6])
+                .runnerName(args[3])
                 .set(LockstepSettings.JOBS_BATCH_DURATION, java.time.Duration.ofMillis(50))
                 .set(LockstepSettings.JOBS_PAUSE, java.time.Duration.ZERO);
         Lockstep lockstep = args[5].equals("no-lock") ? TestEngines.withLocks(configuration, NoLock.FACTORY)
@@ -44,12 +45,13 @@ public final class JobProcess {
     }
 
     /** Starts a worker on the schema's database; its output goes to {@code log}. */
-    static Process start(TestSchema schema, String runnerName, Path gate, boolean lock, Path log) throws IOException {
+    static Process start(TestSchema schema, String location, String runnerName, Path gate, boolean lock, Path log)
+            throws IOException {
         TestPostgres server = TestPostgres.get();
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 JobProcess.class.getName(), schema.jdbcUrl(), server.user(), server.password(), runnerName,
-                gate.toString(), lock ? "lock" : "no-lock"));
+                gate.toString(), lock ? "lock" : "no-lock", location));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 }

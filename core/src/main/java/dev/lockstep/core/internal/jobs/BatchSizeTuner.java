@@ -5,7 +5,9 @@ import java.time.Duration;
 /**
  * Sizes batches to take about the target duration, as GitLab's batched background migrations do:
  * the efficiency of a batch is its duration over the target; an exponential moving average of it
- * above 0.95 shrinks the next batch by 20 %, below 0.9 grows it by 10 %, within the bounds. A
+ * above 0.95 shrinks the next batch by 20 %, below 0.9 grows it by 10 %, within the bounds; a batch
+ * more than twice the target cuts the next to the target's size at once, one shorter than 40 % of
+ * it doubles the next, so a first batch sized by a guess is corrected within a few batches. A
  * batch cut short by the end of the table says nothing about the size and is not counted.
  */
 public final class BatchSizeTuner {
@@ -13,6 +15,10 @@ public final class BatchSizeTuner {
     static final double LOW = 0.90;
     static final double HIGH = 0.95;
     private static final double SMOOTHING = 0.4;
+    /** A batch this many times the target is cut down to size at once rather than by 20 % steps. */
+    static final double FAR_OFF = 2.0;
+    /** A batch shorter than this part of the target doubles the next. */
+    static final double FAR_BELOW = 0.4;
 
     private final int min;
     private final int max;
@@ -47,6 +53,19 @@ public final class BatchSizeTuner {
             return;
         }
         double batch = took.toNanos() / targetNanos;
+        if (batch > FAR_OFF) {
+            // Far too long (the first batch of rows much slower than guessed): a writer waits for the whole
+            // batch, so the next is cut to the target's size at once, and the average starts again.
+            size = Math.max(min, (int) (size / batch * LOW));
+            efficiency = Double.NaN;
+            return;
+        }
+        if (batch < FAR_BELOW) {
+            // Far too short (the first batches, sized by a guess): doubled, rather than 10 % at a time.
+            size = (int) Math.min(max, size * 2L);
+            efficiency = Double.NaN;
+            return;
+        }
         efficiency = Double.isNaN(efficiency) ? batch : SMOOTHING * batch + (1 - SMOOTHING) * efficiency;
         if (efficiency > HIGH) {
             size = Math.max(min, (int) (size * 0.8));
