@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -368,6 +369,55 @@ public final class LockstepFleet {
      * The tenants the list, query or source gives now, in order, without running anything: for
      * tools that look at each tenant ({@code lockstep-cli info} and {@code validate} per tenant).
      */
+    /**
+     * Runs the jobs of batched migrations in every tenant ({@link Lockstep#runJobs(BooleanSupplier)}),
+     * {@code fleet.jobs-parallelism} tenants at once: each tenant's jobs one after another, under
+     * their locks, so a tenant whose job another process runs is left to it. A tenant whose jobs
+     * cannot run (its database is down) is logged and the others go on.
+     *
+     * @return the jobs this call ran, by tenant, as they ended; tenants that ran none are left out
+     */
+    public Map<String, List<BatchedJob>> runJobs(BooleanSupplier stop) {
+        List<String> tenants = readTenants();
+        Map<String, List<BatchedJob>> ran = new java.util.concurrent.ConcurrentSkipListMap<>();
+        if (tenants.isEmpty()) {
+            return ran;
+        }
+        AtomicInteger threads = new AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(settings.get(LockstepSettings.FLEET_JOBS_PARALLELISM), tenants.size()), task -> {
+                    Thread thread = new Thread(task, "lockstep-jobs-" + name + "-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        try {
+            for (String tenant : tenants) {
+                pool.execute(() -> {
+                    if (stop.getAsBoolean()) {
+                        return;
+                    }
+                    try {
+                        List<BatchedJob> jobs = engineFor(tenant).runJobs(stop);
+                        if (!jobs.isEmpty()) {
+                            ran.put(tenant, jobs);
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "Fleet " + name + ": the jobs of tenant " + tenant + " could not run: "
+                                + e.getMessage() + ". The next call tries again.");
+                    }
+                });
+            }
+            pool.shutdown();
+            while (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                // Each tenant ends on its own: when its jobs are done, or between two batches when stopped.
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        return ran;
+    }
+
     public List<String> tenantNames() {
         return readTenants();
     }

@@ -176,6 +176,22 @@ class BatchedMigrationTest extends SchemaTestBase {
     }
 
     @Test
+    void undoingABatchedMigrationRemovesItsJob() {
+        backfill();
+        files.add("2_backfill_email.down.sql", "UPDATE items SET email_lower = NULL, n = 0");
+        Lockstep lockstep = configure().load();
+        lockstep.migrate();
+        lockstep.runJobs();
+
+        lockstep.undo(UndoTarget.last(1), null);
+
+        assertThat(lockstep.jobs()).isEmpty();
+        assertThat(Sql.count(schema, "SELECT count(*) FROM items WHERE n > 0")).isZero();
+        lockstep.migrate();
+        assertThat(job(lockstep).state()).as("applied again, the job starts anew").isEqualTo(JobState.PENDING);
+    }
+
+    @Test
     void badBatchedFilesAreRefusedNamingTheLine() {
         files.add("2_no_key.up.sql", "-- lockstep:batched table=items\nUPDATE items SET n = 1 WHERE id >= ${batch.from} "
                 + "AND id < ${batch.to}");

@@ -253,6 +253,38 @@ class CompositionMatrixTest {
         assertDecoyUntouched();
     }
 
+    /**
+     * A batched migration's job in each kind of target: recorded in the target's own job table, its
+     * batches run on the target's rows (not the decoy's, whose notes stay lower case), paused and
+     * resumed there; drift sees neither the job table nor a schema change; on a read-only server the
+     * jobs are listed and running or steering them is refused as read-only.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aBatchedJobRunsAndIsSteeredInItsOwnTarget(Kind kind) {
+        MatrixTarget at = prepare(kind);
+        files.add("3_upper_notes.up.sql", "-- lockstep:batched table=accounts key=id\n"
+                + "UPDATE accounts SET note = upper(note) WHERE id >= ${batch.from} AND id < ${batch.to}");
+        at.engine().migrate();
+        assertThat(at.engine().jobs()).extracting(BatchedJob::state).containsExactly(JobState.PENDING);
+
+        Lockstep readOnly = at.engine("matrix", true, c -> c);
+        assertThat(readOnly.jobs()).extracting(BatchedJob::state).containsExactly(JobState.PENDING);
+        assertThatThrownBy(readOnly::runJobs).hasMessageContaining("cannot run batched migrations in")
+                .hasMessageContaining("read-only");
+        assertThatThrownBy(() -> readOnly.pauseJob("3")).hasMessageContaining("read-only");
+
+        assertThat(at.engine().pauseJob("3").state()).isEqualTo(JobState.PAUSED);
+        assertThat(at.engine().runJobs()).isEmpty();
+        at.engine().resumeJob("3");
+        assertThat(at.engine().runJobs()).extracting(BatchedJob::state).containsExactly(JobState.FINISHED);
+
+        assertThat(at.value("SELECT string_agg(note, ',' ORDER BY id) FROM accounts")).isEqualTo("A,B,C");
+        assertThat(Sql.value(home, "SELECT string_agg(note, ',' ORDER BY id) FROM accounts")).isEqualTo("x,y,z");
+        assertDecoyUntouched();
+        assertNoDrift(at);
+    }
+
     @ParameterizedTest
     @EnumSource(Kind.class)
     void onAReadOnlyServerEveryCommandThatWritesIsRefusedAsReadOnlyAndEveryReaderAnswers(Kind kind) {

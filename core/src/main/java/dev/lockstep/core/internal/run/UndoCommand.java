@@ -7,6 +7,7 @@ import dev.lockstep.core.UndoTarget;
 import dev.lockstep.core.internal.drift.StoredSchema;
 import dev.lockstep.core.internal.files.DownMigration;
 import dev.lockstep.core.internal.files.LoadedMigration;
+import dev.lockstep.core.internal.jobs.JobTable;
 import dev.lockstep.core.internal.files.MigrationId;
 import dev.lockstep.core.internal.lock.HeldLock;
 import dev.lockstep.core.internal.lock.LockAcquisition;
@@ -202,6 +203,11 @@ public final class UndoCommand {
         // What the down's own SET, RESET or SET ROLE changed is put back before its row is written, as migrate does.
         String markUndone = state.restoreSql(step.down().facts().sessionEffects()).map(sql -> sql + ";\n").orElse("")
                 + tracker.markUndoneSql(step.row().id(), runner);
+        // A batched migration's job goes with its row: its worker stops at its next batch, and a new apply starts anew.
+        JobTable jobs = new JobTable(tracker, engine.target().table(), engine.target().lockKey(tracker));
+        if (jobs.exists(connection)) {
+            markUndone += ";\n" + jobs.deleteSql(step.row().id().version().toString(), step.row().name());
+        }
         if (transactional) {
             inTransaction(connection, lock, step, markUndone);
         } else {
