@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.core.BatchedJob;
 import dev.lockstep.core.Drift;
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepConfigurationException;
@@ -86,6 +87,29 @@ public final class LockstepCli {
                         + "the snapshot when it is current, else replays. --drift.ignore=PATTERN,... leaves out what "
                         + "other tools own (index *_hotfix). Takes no lock; writes nothing in the database. Exit 0 "
                         + "without drift, 5 with drift, 1 when there is nothing to compare with."));
+        COMMANDS.put("jobs", new Command("list the batched migrations' jobs: state, rows done, rate, ETA",
+                "Lists the job of every batched migration ('-- lockstep:batched') applied here, oldest version first: "
+                        + "its state (pending, running, paused, failed, finished), rows done of the estimated "
+                        + "total, batches, rows a second, the time left at that rate, the session running it now, "
+                        + "and for a failed job the key range, statement and error. Writes nothing. With --tenants, "
+                        + "each tenant that has jobs, then a count per state."));
+        COMMANDS.put("run-jobs", new Command("run the batched migrations' jobs here, in the foreground, to their end",
+                "Runs the batches of every job that is pending or running and that no other process runs (each "
+                        + "under its own lock), one job after another, to its end: finished, failed or paused. What a "
+                        + "Spring Boot service does after it starts; for services without it, and to finish a job "
+                        + "before a deploy. Exit 0 when every job it ran finished, 1 when one failed. With --tenants, "
+                        + "fleet.jobs-parallelism tenants at once."));
+        COMMANDS.put("pause", new Command("pause a job: no batch runs until it is resumed",
+                "Pauses the job of --version=V: its worker stops after the batch in flight (each batch commits with "
+                        + "the job's progress), and no worker runs it until it is resumed. With --tenants, in every "
+                        + "tenant named."));
+        COMMANDS.put("resume", new Command("let a paused job run again",
+                "Lets the paused job of --version=V run again: the next worker (a service's, or run-jobs) goes on "
+                        + "from its last committed batch. With --tenants, in every tenant named."));
+        COMMANDS.put("retry", new Command("let a failed job run again, from the batch that failed",
+                "Lets the failed job of --version=V run again, from the batch that failed (the error stays in the "
+                        + "log; jobs no longer shows it). Fix its cause first: the statement is the one the migration "
+                        + "recorded. With --tenants, in every tenant named."));
         COMMANDS.put("undo", new Command("run the down SQL of the latest applied migrations, after asking",
                 "Undoes applied migrations, highest version first: --to=V (every one above version V) or --last=N. "
                         + "Each runs the down SQL kept in its tracker row when it was applied (or, for a row from "
@@ -160,11 +184,22 @@ public final class LockstepCli {
                 return repair(REPAIRS.get(name), repair, Targets.of(Settings.resolve(flags, environment),
                         new Progress(out)));
             }
+            if (JOB_ACTIONS.contains(name)) {
+                String version = flags.remove("version");
+                if (version == null) {
+                    throw new UsageException("give the job's migration version: --version=V (see jobs)");
+                }
+                return jobAction(name, version.strip(), Targets.of(Settings.resolve(flags, environment),
+                        new Progress(out)));
+            }
             if (name.equals("undo")) {
                 UndoOptions undo = UndoOptions.take(flags);
                 return undo(undo, Targets.of(Settings.resolve(flags, environment), new Progress(out)));
             }
             Targets targets = Targets.of(Settings.resolve(flags, environment), new Progress(out));
+            if (name.equals("jobs") || name.equals("run-jobs")) {
+                return new JobCommands(out, targets).execute(name);
+            }
             if (targets.fleet().isPresent()) {
                 return new TenantCommands(out, targets).execute(name);
             }
@@ -203,6 +238,21 @@ public final class LockstepCli {
                 return drift.found() ? ExitCode.DRIFT : ExitCode.OK;
             }
             default -> out.print(lockstep.preview().describe() + "\n");
+        }
+        return ExitCode.OK;
+    }
+
+    private static final List<String> JOB_ACTIONS = List.of("pause", "resume", "retry");
+
+    /** Pauses, resumes or retries the job of {@code version} in each target; a refusal names the tenant. */
+    private ExitCode jobAction(String action, String version, Targets targets) {
+        for (Targets.Target target : targets.all()) {
+            BatchedJob job = refusedIn(target, () -> switch (action) {
+                case "pause" -> target.engine().pauseJob(version);
+                case "resume" -> target.engine().resumeJob(version);
+                default -> target.engine().retryJob(version);
+            });
+            out.println(target.prefix() + job.describe());
         }
         return ExitCode.OK;
     }
