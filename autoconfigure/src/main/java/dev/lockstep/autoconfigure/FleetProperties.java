@@ -13,6 +13,19 @@ public class FleetProperties {
     private Integer parallelism;
 
     /**
+     * How many tenants' batched jobs run at once, across the fleet; each holds one connection while it runs.
+     */
+    private Integer jobsParallelism = 2;
+
+    public Integer getJobsParallelism() {
+        return jobsParallelism;
+    }
+
+    public void setJobsParallelism(Integer jobsParallelism) {
+        this.jobsParallelism = jobsParallelism;
+    }
+
+    /**
      * How many tenants (the first ones) run first, as canaries; the fleet stops if one fails.
      */
     private int canaries;

@@ -129,6 +129,26 @@ public final class LockstepAutoConfiguration {
         return new LockstepDriftCheck(subjects, properties.getDrift());
     }
 
+    /** {@code lockstep.jobs.run}: the batched migrations' jobs run once the application is ready, in each target. */
+    @Bean
+    @ConditionalOnMissingBean
+    LockstepJobsWorker lockstepJobsWorker(LockstepProperties properties, ObjectProvider<Lockstep> lockstep,
+            ObjectProvider<LockstepTargets> targets) {
+        LockstepTargets named = targets.getIfAvailable();
+        List<LockstepJobsWorker.Subject> subjects = new ArrayList<>();
+        if (named != null) {
+            named.all().forEach(t -> subjects.add(new LockstepJobsWorker.Subject(t.name(), t.engine(), t.fleet())));
+        } else {
+            Lockstep engine = lockstep.getIfUnique();
+            if (engine != null) {
+                subjects.add(new LockstepJobsWorker.Subject(MAIN, Optional.of(engine), Optional.empty()));
+            }
+        }
+        // Only a service that migrates runs jobs: a validating replica or a one-off undo writes nothing.
+        return new LockstepJobsWorker(properties.getMode() == LockstepProperties.Mode.MIGRATE ? subjects : List.of(),
+                properties.getJobs());
+    }
+
     /** Flyway's or Liquibase's migration waits for the engine, whose creation checks that they are not both at work. */
     @Bean
     static BeanFactoryPostProcessor lockstepBeforeOtherMigrationTools() {

@@ -2,6 +2,7 @@ package dev.lockstep.autoconfigure;
 
 import dev.lockstep.core.ChecksumPolicy;
 import dev.lockstep.core.DriftComparison;
+import dev.lockstep.core.LockstepSettings;
 import dev.lockstep.core.VersionsMode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,6 +154,8 @@ public class LockstepProperties {
     private final Undo undo = new Undo();
 
     private final Drift drift = new Drift();
+
+    private final Jobs jobs = new Jobs();
 
     /** What the startup run does. */
     public enum Mode {
@@ -417,6 +420,182 @@ public class LockstepProperties {
 
         public void setTenants(List<String> tenants) {
             this.tenants = tenants;
+        }
+    }
+
+    public Jobs getJobs() {
+        return jobs;
+    }
+
+    /**
+     * Batched migrations ('-- lockstep:batched'): their jobs run after the start, in batches.
+     */
+    public static class Jobs {
+
+        /**
+         * When the application runs the jobs of batched migrations: after-start (once the application is ready, on a
+         * background thread, one replica at a time per job; another replica takes a job over when its worker dies),
+         * or off (lockstep-cli run-jobs, or Lockstep.runJobs(), runs them).
+         */
+        private Run run = Run.AFTER_START;
+
+        /**
+         * How often the worker looks for jobs to run: new ones, and ones whose worker (another replica) is gone.
+         */
+        private Duration pollInterval = Duration.ofSeconds(30);
+
+        /**
+         * Rows in a batched migration's first batch, kept small so that a writer on the same rows never waits long for a first batch of slow rows; the tuner then sizes each batch to take about jobs.batch-duration.
+         */
+        private Integer batchSize = 100;
+
+        /**
+         * The fewest rows the tuner puts in a batch.
+         */
+        private Integer minBatchSize = 10;
+
+        /**
+         * The most rows the tuner puts in a batch: the most row locks one batch holds.
+         */
+        private Integer maxBatchSize = 50000;
+
+        /**
+         * How long a batch should take: the tuner keeps batches at 90-95 % of it, so a writer on the same rows waits at most about this long.
+         */
+        private Duration batchDuration = Duration.ofMillis(100);
+
+        /**
+         * The pause between two batches of a job.
+         */
+        private Duration pause = Duration.ofMillis(10);
+
+        /**
+         * lock_timeout for a batch: a batch that waits longer for a row or table lock is rolled back and tried again after a pause, without counting as a failure.
+         */
+        private Duration lockTimeout = Duration.ofSeconds(1);
+
+        /**
+         * How often a failing batch is tried before its job stops as failed, naming the key range, the statement and the error.
+         */
+        private Integer maxAttempts = 3;
+
+        /**
+         * Jobs wait between batches while a standby's replay lag (pg_stat_replication) is longer than this. Unset: not checked.
+         */
+        private Duration maxReplicationLag;
+
+        /**
+         * Jobs wait between batches while more sessions than this are running a query on the server (pg_stat_activity), their own batch not counted. Unset: not checked.
+         */
+        private Integer maxActiveSessions;
+
+        /**
+         * What a migration with '-- lockstep:requires-finished=<version>' does when that job is not finished: 'run' runs the rest of the job first, in the foreground, with its progress in the log; 'fail' stops the run naming the job's state.
+         */
+        private LockstepSettings.RequiresFinished requiresFinished = LockstepSettings.RequiresFinished.RUN;
+
+        /** When the application runs the jobs. */
+        public enum Run {
+            /** Never: lockstep-cli run-jobs or Lockstep.runJobs() runs them. */
+            OFF,
+            /** Once the application is ready, in the background. */
+            AFTER_START
+        }
+
+        public Run getRun() {
+            return run;
+        }
+
+        public void setRun(Run run) {
+            this.run = run;
+        }
+
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+        }
+
+        public Integer getBatchSize() {
+            return batchSize;
+        }
+
+        public void setBatchSize(Integer batchSize) {
+            this.batchSize = batchSize;
+        }
+
+        public Integer getMinBatchSize() {
+            return minBatchSize;
+        }
+
+        public void setMinBatchSize(Integer minBatchSize) {
+            this.minBatchSize = minBatchSize;
+        }
+
+        public Integer getMaxBatchSize() {
+            return maxBatchSize;
+        }
+
+        public void setMaxBatchSize(Integer maxBatchSize) {
+            this.maxBatchSize = maxBatchSize;
+        }
+
+        public Duration getBatchDuration() {
+            return batchDuration;
+        }
+
+        public void setBatchDuration(Duration batchDuration) {
+            this.batchDuration = batchDuration;
+        }
+
+        public Duration getPause() {
+            return pause;
+        }
+
+        public void setPause(Duration pause) {
+            this.pause = pause;
+        }
+
+        public Duration getLockTimeout() {
+            return lockTimeout;
+        }
+
+        public void setLockTimeout(Duration lockTimeout) {
+            this.lockTimeout = lockTimeout;
+        }
+
+        public Integer getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public void setMaxAttempts(Integer maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public Duration getMaxReplicationLag() {
+            return maxReplicationLag;
+        }
+
+        public void setMaxReplicationLag(Duration maxReplicationLag) {
+            this.maxReplicationLag = maxReplicationLag;
+        }
+
+        public Integer getMaxActiveSessions() {
+            return maxActiveSessions;
+        }
+
+        public void setMaxActiveSessions(Integer maxActiveSessions) {
+            this.maxActiveSessions = maxActiveSessions;
+        }
+
+        public LockstepSettings.RequiresFinished getRequiresFinished() {
+            return requiresFinished;
+        }
+
+        public void setRequiresFinished(LockstepSettings.RequiresFinished requiresFinished) {
+            this.requiresFinished = requiresFinished;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.lockstep.autoconfigure;
 import dev.lockstep.core.ChecksumPolicy;
 import dev.lockstep.core.DriftComparison;
 import dev.lockstep.core.FleetFailurePolicy;
+import dev.lockstep.core.LockstepSettings;
 import dev.lockstep.core.LockstepSettings.TenantsMode;
 import dev.lockstep.core.VersionsMode;
 import java.time.Duration;
@@ -95,6 +96,8 @@ public class TargetProperties {
     private final Ddl ddl = new Ddl();
 
     private final Drift drift = new Drift();
+
+    private final Jobs jobs = new Jobs();
 
     private final Fleet fleet = new Fleet();
 
@@ -235,6 +238,10 @@ public class TargetProperties {
 
     public Drift getDrift() {
         return drift;
+    }
+
+    public Jobs getJobs() {
+        return jobs;
     }
 
     public Fleet getFleet() {
@@ -467,6 +474,140 @@ public class TargetProperties {
         }
     }
 
+    /** This target's batched migrations, {@code lockstep.targets.<name>.jobs.*}; unset: lockstep.jobs.*. */
+    public static class Jobs {
+
+        /**
+         * Rows in a batched migration's first batch, kept small so that a writer on the same rows never waits long for a first batch of slow rows; the tuner then sizes each batch to take about jobs.batch-duration. Defaults to lockstep.jobs.batch-size.
+         */
+        private Integer batchSize;
+
+        /**
+         * The fewest rows the tuner puts in a batch. Defaults to lockstep.jobs.min-batch-size.
+         */
+        private Integer minBatchSize;
+
+        /**
+         * The most rows the tuner puts in a batch: the most row locks one batch holds. Defaults to lockstep.jobs.max-batch-size.
+         */
+        private Integer maxBatchSize;
+
+        /**
+         * How long a batch should take: the tuner keeps batches at 90-95 % of it, so a writer on the same rows waits at most about this long. Defaults to lockstep.jobs.batch-duration.
+         */
+        private Duration batchDuration;
+
+        /**
+         * The pause between two batches of a job. Defaults to lockstep.jobs.pause.
+         */
+        private Duration pause;
+
+        /**
+         * lock_timeout for a batch: a batch that waits longer for a row or table lock is rolled back and tried again after a pause, without counting as a failure. Defaults to lockstep.jobs.lock-timeout.
+         */
+        private Duration lockTimeout;
+
+        /**
+         * How often a failing batch is tried before its job stops as failed, naming the key range, the statement and the error. Defaults to lockstep.jobs.max-attempts.
+         */
+        private Integer maxAttempts;
+
+        /**
+         * Jobs wait between batches while a standby's replay lag (pg_stat_replication) is longer than this. Unset: not checked. Defaults to lockstep.jobs.max-replication-lag.
+         */
+        private Duration maxReplicationLag;
+
+        /**
+         * Jobs wait between batches while more sessions than this are running a query on the server (pg_stat_activity), their own batch not counted. Unset: not checked. Defaults to lockstep.jobs.max-active-sessions.
+         */
+        private Integer maxActiveSessions;
+
+        /**
+         * What a migration with '-- lockstep:requires-finished=<version>' does when that job is not finished: 'run' runs the rest of the job first, in the foreground, with its progress in the log; 'fail' stops the run naming the job's state. Defaults to lockstep.jobs.requires-finished.
+         */
+        private LockstepSettings.RequiresFinished requiresFinished;
+
+        public Integer getBatchSize() {
+            return batchSize;
+        }
+
+        public void setBatchSize(Integer batchSize) {
+            this.batchSize = batchSize;
+        }
+
+        public Integer getMinBatchSize() {
+            return minBatchSize;
+        }
+
+        public void setMinBatchSize(Integer minBatchSize) {
+            this.minBatchSize = minBatchSize;
+        }
+
+        public Integer getMaxBatchSize() {
+            return maxBatchSize;
+        }
+
+        public void setMaxBatchSize(Integer maxBatchSize) {
+            this.maxBatchSize = maxBatchSize;
+        }
+
+        public Duration getBatchDuration() {
+            return batchDuration;
+        }
+
+        public void setBatchDuration(Duration batchDuration) {
+            this.batchDuration = batchDuration;
+        }
+
+        public Duration getPause() {
+            return pause;
+        }
+
+        public void setPause(Duration pause) {
+            this.pause = pause;
+        }
+
+        public Duration getLockTimeout() {
+            return lockTimeout;
+        }
+
+        public void setLockTimeout(Duration lockTimeout) {
+            this.lockTimeout = lockTimeout;
+        }
+
+        public Integer getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public void setMaxAttempts(Integer maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public Duration getMaxReplicationLag() {
+            return maxReplicationLag;
+        }
+
+        public void setMaxReplicationLag(Duration maxReplicationLag) {
+            this.maxReplicationLag = maxReplicationLag;
+        }
+
+        public Integer getMaxActiveSessions() {
+            return maxActiveSessions;
+        }
+
+        public void setMaxActiveSessions(Integer maxActiveSessions) {
+            this.maxActiveSessions = maxActiveSessions;
+        }
+
+        public LockstepSettings.RequiresFinished getRequiresFinished() {
+            return requiresFinished;
+        }
+
+        public void setRequiresFinished(LockstepSettings.RequiresFinished requiresFinished) {
+            this.requiresFinished = requiresFinished;
+        }
+    }
+
     /** How this target's tenants run, {@code lockstep.targets.<name>.fleet.*}; unset: lockstep.fleet.*. */
     public static class Fleet {
 
@@ -474,6 +615,19 @@ public class TargetProperties {
          * How many tenants migrate at once. Defaults to lockstep.fleet.parallelism.
          */
         private Integer parallelism;
+
+        /**
+         * How many tenants' batched jobs run at once. Defaults to lockstep.fleet.jobs-parallelism.
+         */
+        private Integer jobsParallelism;
+
+        public Integer getJobsParallelism() {
+            return jobsParallelism;
+        }
+
+        public void setJobsParallelism(Integer jobsParallelism) {
+            this.jobsParallelism = jobsParallelism;
+        }
 
         /**
          * How many tenants (the first ones) run first, as canaries. Defaults to lockstep.fleet.canaries.

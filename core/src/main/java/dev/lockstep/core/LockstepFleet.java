@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -378,6 +379,14 @@ public final class LockstepFleet {
      * @return the jobs this call ran, by tenant, as they ended; tenants that ran none are left out
      */
     public Map<String, List<BatchedJob>> runJobs(BooleanSupplier stop) {
+        return runJobs(stop, tenant -> null);
+    }
+
+    /**
+     * {@link #runJobs(BooleanSupplier)}, telling {@code listeners.apply(tenant)} (when not null) of
+     * each tenant's batches, throttles and ends, as an engine's listeners are told.
+     */
+    public Map<String, List<BatchedJob>> runJobs(BooleanSupplier stop, Function<String, LockstepListener> listeners) {
         List<String> tenants = readTenants();
         Map<String, List<BatchedJob>> ran = new java.util.concurrent.ConcurrentSkipListMap<>();
         if (tenants.isEmpty()) {
@@ -397,7 +406,12 @@ public final class LockstepFleet {
                         return;
                     }
                     try {
-                        List<BatchedJob> jobs = engineFor(tenant).runJobs(stop);
+                        Lockstep engine = engineFor(tenant);
+                        LockstepListener listener = listeners.apply(tenant);
+                        if (listener != null) {
+                            engine.addListener(listener);
+                        }
+                        List<BatchedJob> jobs = engine.runJobs(stop);
                         if (!jobs.isEmpty()) {
                             ran.put(tenant, jobs);
                         }

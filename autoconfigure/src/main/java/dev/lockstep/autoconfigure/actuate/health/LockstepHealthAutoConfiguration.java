@@ -3,6 +3,7 @@ package dev.lockstep.autoconfigure.actuate.health;
 import dev.lockstep.autoconfigure.LockstepAutoConfiguration;
 
 import dev.lockstep.autoconfigure.LockstepDriftCheck;
+import dev.lockstep.autoconfigure.LockstepJobsWorker;
 import dev.lockstep.autoconfigure.LockstepTargets;
 import dev.lockstep.core.Lockstep;
 import org.springframework.beans.factory.ObjectProvider;
@@ -32,7 +33,7 @@ public final class LockstepHealthAutoConfiguration {
     @ConditionalOnMissingBean(name = "lockstepHealthIndicator")
     LockstepHealthIndicator lockstepHealthIndicator(ObjectProvider<Lockstep> lockstep,
             ObjectProvider<LockstepTargets> targets, ObjectProvider<LockstepDriftCheck> drift,
-            Environment environment) {
+            ObjectProvider<LockstepJobsWorker> jobs, Environment environment) {
         boolean reporting = environment.getProperty(ENABLED_PROPERTY, Boolean.class,
                 environment.getProperty("management.health.defaults.enabled", Boolean.class, true));
         if (!reporting) {
@@ -40,15 +41,21 @@ public final class LockstepHealthAutoConfiguration {
         }
         LockstepTargets named = targets.getIfAvailable();
         if (named != null) {
-            return withDrift(new LockstepHealthIndicator(named), drift);
+            return withJobs(withDrift(new LockstepHealthIndicator(named), drift), jobs);
         }
         Lockstep engine = lockstep.getIfUnique();
         if (engine != null) {
-            return withDrift(new LockstepHealthIndicator(engine), drift);
+            return withJobs(withDrift(new LockstepHealthIndicator(engine), drift), jobs);
         }
         return LockstepHealthIndicator.disabled(
                 environment.getProperty("lockstep.enabled", Boolean.class, true) ? "no DataSource to migrate"
                         : "lockstep.enabled=false");
+    }
+
+    private static LockstepHealthIndicator withJobs(LockstepHealthIndicator indicator,
+            ObjectProvider<LockstepJobsWorker> jobs) {
+        LockstepJobsWorker worker = jobs.getIfAvailable();
+        return worker == null ? indicator : indicator.withJobs(worker);
     }
 
     private static LockstepHealthIndicator withDrift(LockstepHealthIndicator indicator,

@@ -2,6 +2,7 @@ package dev.lockstep.autoconfigure.actuate.health;
 
 import dev.lockstep.autoconfigure.LockstepAutoConfiguration;
 import dev.lockstep.autoconfigure.LockstepDriftCheck;
+import dev.lockstep.autoconfigure.LockstepJobsWorker;
 import dev.lockstep.core.BlockedOn;
 import dev.lockstep.core.LockHolder;
 import dev.lockstep.core.Lockstep;
@@ -39,6 +40,19 @@ public class LockstepHealthIndicator extends AbstractHealthIndicator {
     private final LockstepTargets targets;
     private final String disabledReason;
     private volatile LockstepDriftCheck drift;
+    private volatile LockstepJobsWorker jobs;
+
+    /**
+     * Adds {@code jobs} to the details once the jobs' worker ({@code lockstep.jobs.run=after-start})
+     * has seen a job: each job's {@code version}, {@code name}, {@code table}, {@code state},
+     * {@code rowsDone}, {@code estimatedRows}, {@code batches}, {@code batchSize},
+     * {@code rowsPerSecond}, {@code eta}, the {@code worker} session, {@code updatedAt} and a failed
+     * job's {@code error}; a fleet's per tenant whose jobs are not all finished. Jobs never change the status.
+     */
+    public LockstepHealthIndicator withJobs(LockstepJobsWorker worker) {
+        this.jobs = worker;
+        return this;
+    }
 
     /**
      * Adds {@code drift} to the details once {@code lockstep.drift.check=after-start} has begun: the
@@ -92,6 +106,12 @@ public class LockstepHealthIndicator extends AbstractHealthIndicator {
         }
         engineHealth(lockstep, builder);
         driftOf(LockstepAutoConfiguration.MAIN).ifPresent(details -> builder.withDetail("drift", details));
+        jobsOf(LockstepAutoConfiguration.MAIN).ifPresent(details -> builder.withDetail("jobs", details));
+    }
+
+    private Optional<Map<String, Object>> jobsOf(String name) {
+        LockstepJobsWorker worker = jobs;
+        return worker == null || !worker.enabled() ? Optional.empty() : worker.details(name);
     }
 
     private Optional<Map<String, Object>> driftOf(String name) {
@@ -140,6 +160,7 @@ public class LockstepHealthIndicator extends AbstractHealthIndicator {
             described.put("status", health.getStatus().getCode());
             described.putAll(health.getDetails());
             driftOf(target.name()).ifPresent(d -> described.put("drift", d));
+            jobsOf(target.name()).ifPresent(d -> described.put("jobs", d));
             details.put(target.name(), described);
         }
         builder.status(worst).withDetail("targets", details);

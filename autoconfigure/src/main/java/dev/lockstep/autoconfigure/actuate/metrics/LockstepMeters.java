@@ -33,6 +33,12 @@ public final class LockstepMeters {
     public static final String PENDING = "lockstep.migrations.pending";
     public static final String APPLIED = "lockstep.migrations.applied";
     public static final String DRIFT_DIFFERENCES = "lockstep.drift.differences";
+    public static final String JOB_ROWS = "lockstep.jobs.rows";
+    public static final String JOB_BATCH = "lockstep.jobs.batch";
+    public static final String JOB_THROTTLED = "lockstep.jobs.throttled";
+    public static final String JOBS = "lockstep.jobs";
+    public static final String JOB = "job";
+    public static final String REASON = "reason";
 
     public static final String FLEET_TENANTS = "lockstep.fleet.tenants";
     public static final String FLEET_TENANT_RUN = "lockstep.fleet.tenant.run";

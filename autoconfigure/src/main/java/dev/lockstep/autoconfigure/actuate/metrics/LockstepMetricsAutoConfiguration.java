@@ -3,9 +3,15 @@ package dev.lockstep.autoconfigure.actuate.metrics;
 import dev.lockstep.autoconfigure.LockstepAutoConfiguration;
 
 import dev.lockstep.autoconfigure.LockstepDriftCheck;
+import dev.lockstep.autoconfigure.LockstepJobsWorker;
 import dev.lockstep.autoconfigure.LockstepTargets;
 import dev.lockstep.autoconfigure.LockstepTargetsListeners;
+import dev.lockstep.core.BatchedJob;
+import dev.lockstep.core.JobState;
 import dev.lockstep.core.Lockstep;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,6 +47,49 @@ public final class LockstepMetricsAutoConfiguration {
                         Tags.of(LockstepMeters.TARGET, target.name()))));
                 target.fleet().ifPresent(fleet -> fleet.addListener(new LockstepFleetMetrics(registry, fleet)));
             }
+        };
+    }
+
+    /**
+     * The batched migrations' jobs, with {@code lockstep.jobs.run=after-start}: {@code lockstep.jobs.rows}
+     * (rows done), {@code lockstep.jobs.batch} (each batch's duration), {@code lockstep.jobs.throttled}
+     * (waits, by {@code reason}), tagged with the target and the job's version; {@code lockstep.jobs}
+     * (jobs per {@code state}, per target, as last seen).
+     */
+    @Bean
+    @ConditionalOnBean(LockstepJobsWorker.class)
+    SmartInitializingSingleton lockstepJobMetrics(MeterRegistry registry, LockstepJobsWorker worker) {
+        return () -> {
+            if (!worker.enabled()) {
+                return;
+            }
+            for (String name : worker.names()) {
+                for (JobState state : JobState.values()) {
+                    Gauge.builder(LockstepMeters.JOBS, worker, w -> w.count(name, state))
+                            .description("Batched migrations' jobs in this state, as the worker last saw them")
+                            .tag(LockstepMeters.TARGET, name).tag(LockstepMeters.STATE, state.label()).register(registry);
+                }
+            }
+            worker.addObserver(new LockstepJobsWorker.JobObserver() {
+                @Override
+                public void batchDone(String target, BatchedJob job, long rows, Duration took) {
+                    Tags tags = Tags.of(LockstepMeters.TARGET, target, LockstepMeters.JOB, job.version());
+                    Counter.builder(LockstepMeters.JOB_ROWS).description("Rows the batched migrations' batches changed")
+                            .tags(tags).register(registry).increment(rows);
+                    Timer.builder(LockstepMeters.JOB_BATCH).description("Each batch of a batched migration, to its commit")
+                            .tags(tags).register(registry).record(took);
+                }
+
+                @Override
+                public void throttled(String target, BatchedJob job, String reason) {
+                    Counter.builder(LockstepMeters.JOB_THROTTLED).description("Waits before a batch: lock_timeout, "
+                            + "replication lag or active sessions").tags(Tags.of(LockstepMeters.TARGET, target,
+                                    LockstepMeters.JOB, job.version(), LockstepMeters.REASON,
+                                    reason.startsWith("replication lag") ? "replication-lag"
+                                            : reason.contains("active sessions") ? "active-sessions" : reason))
+                            .register(registry).increment();
+                }
+            });
         };
     }
 
