@@ -74,9 +74,11 @@ class MavenPluginIT {
                     .contains("[INFO] Applied 2 migration(s) to " + schema.name() + ".lockstep_applied_migrations")
                     .contains("[INFO] Validated 2 applied migration(s) in " + schema.name());
 
-            Build clean = mvn(project, concat(List.of("process-resources", "lockstep:drift"), database));
+            Build clean = mvn(project, concat(List.of("process-resources", "lockstep:drift", "lockstep:jobs",
+                    "lockstep:run-jobs"), database));
             assertThat(clean.exitCode()).as(clean.output()).isZero();
-            assertThat(clean.output()).contains("[INFO] No drift in " + schema.name() + ".lockstep_applied_migrations");
+            assertThat(clean.output()).contains("[INFO] No drift in " + schema.name() + ".lockstep_applied_migrations")
+                    .contains("[INFO] no batched migration's job").contains("[INFO] no job to run");
             try (Connection c = schema.connect(); Statement s = c.createStatement()) {
                 s.execute("ALTER TABLE customers ADD COLUMN note text");
             }
