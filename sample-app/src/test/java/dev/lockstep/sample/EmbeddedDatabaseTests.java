@@ -18,7 +18,7 @@ class EmbeddedDatabaseTests {
 
     @Test
     void theSecondStartFindsNothingToApply() {
-        assertThat(startAndCountApplied()).isEqualTo(6);
+        assertThat(startAndCountApplied()).isEqualTo(8);
         assertThat(startAndCountApplied()).isZero();
     }
 

@@ -40,7 +40,7 @@ class ExitAfterRunIT {
             try (Connection c = schema.connect(); Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT count(*) FROM lockstep_applied_migrations")) {
                 rs.next();
-                assertThat(rs.getInt(1)).isEqualTo(6);
+                assertThat(rs.getInt(1)).isEqualTo(8);
             }
         }
     }

@@ -52,7 +52,9 @@ public final class JobCreation {
         long estimatedRows;
         int keyNumber;
         long relationBytes;
-        try (PreparedStatement s = connection.prepareStatement("SELECT c.reltuples::bigint, a.attnum, "
+        // Never analysed: -1 from PostgreSQL 14, 0 pages before (an estimate of 0 rows would show no progress).
+        try (PreparedStatement s = connection.prepareStatement("SELECT CASE WHEN c.relpages = 0 THEN -1 ELSE "
+                + "c.reltuples::bigint END, a.attnum, "
                 + "format_type(a.atttypid, NULL), pg_relation_size(c.oid) FROM pg_class c LEFT JOIN pg_attribute a ON a.attrelid = c.oid "
                 + "AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped WHERE c.oid = to_regclass(?)")) {
             s.setString(1, batched.key().toLowerCase(Locale.ROOT));
@@ -106,7 +108,7 @@ public final class JobCreation {
     }
 
     /**
-     * The rows of a table never analysed (PostgreSQL 14 and later say -1): counted when it is small
+     * The rows of a table never analysed (no pages counted yet): counted when it is small
      * (made or filled by an earlier migration of this run, most likely), else the span of its keys.
      */
     private static long unanalysed(Connection connection, Batched batched, long relationBytes) throws SQLException {
