@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -53,8 +55,11 @@ public final class LockstepJobsWorker implements ApplicationListener<Application
     private final Map<String, Map<String, BatchedJob>> known = new ConcurrentHashMap<>();
     private final Map<String, String> errors = new ConcurrentHashMap<>();
     private volatile boolean stopped;
+    /** Ends the pause between two polls at once when the application stops. */
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile Thread thread;
     private volatile Instant lastPoll;
+    private volatile boolean observerFailed;
 
     LockstepJobsWorker(List<Subject> subjects, LockstepProperties.Jobs properties) {
         this.subjects = List.copyOf(subjects);
@@ -95,7 +100,9 @@ public final class LockstepJobsWorker implements ApplicationListener<Application
             }
             lastPoll = Instant.now();
             try {
-                Thread.sleep(pollInterval.toMillis());
+                if (stopping.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 return;
             }
@@ -136,12 +143,12 @@ public final class LockstepJobsWorker implements ApplicationListener<Application
             @Override
             public void jobBatchDone(BatchedJob job, long rows, Duration took) {
                 known.computeIfAbsent(name, n -> new ConcurrentHashMap<>()).put(job.version(), job);
-                observers.forEach(o -> o.batchDone(name, job, rows, took));
+                tell(o -> o.batchDone(name, job, rows, took));
             }
 
             @Override
             public void jobThrottled(BatchedJob job, String reason) {
-                observers.forEach(o -> o.throttled(name, job, reason));
+                tell(o -> o.throttled(name, job, reason));
             }
 
             @Override
@@ -151,10 +158,25 @@ public final class LockstepJobsWorker implements ApplicationListener<Application
         };
     }
 
+    /** Tells every observer; one that fails (a metrics backend down) is logged once and never stops a job. */
+    private void tell(java.util.function.Consumer<JobObserver> event) {
+        for (JobObserver observer : observers) {
+            try {
+                event.accept(observer);
+            } catch (RuntimeException e) {
+                if (!observerFailed) {
+                    observerFailed = true;
+                    LOG.warn("Lockstep: the jobs' meters could not be updated (" + e.getMessage() + "); the jobs go on");
+                }
+            }
+        }
+    }
+
     /** Stops after the batches in flight: each commits with its job's progress, and the next worker goes on. */
     @Override
     public void destroy() {
         stopped = true;
+        stopping.countDown();
         Thread running = thread;
         if (running != null) {
             try {

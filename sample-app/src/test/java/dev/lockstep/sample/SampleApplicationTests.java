@@ -45,15 +45,15 @@ class SampleApplicationTests {
     void healthIsUpAndTheLockstepMetersCanBeScraped() throws Exception {
         HttpResponse<String> health = Http.get(url("/actuator/health"));
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).contains("\"lockstep\":{").contains("\"phase\":\"completed\"").contains("\"applied\":6");
+        assertThat(health.body()).contains("\"lockstep\":{").contains("\"phase\":\"completed\"").contains("\"applied\":8");
         assertThat(Http.status(url("/actuator/health/readiness"))).isEqualTo(200);
 
         String scrape = Http.get(url("/actuator/prometheus")).body();
         assertThat(scrape).contains("lockstep_migration_apply_seconds_count{outcome=\"success\",transactional=\"false\"} 1")
-                .contains("lockstep_migration_apply_seconds_count{outcome=\"success\",transactional=\"true\"} 5")
+                .contains("lockstep_migration_apply_seconds_count{outcome=\"success\",transactional=\"true\"} 7")
                 .contains("lockstep_lock_wait_seconds_count{outcome=\"acquired\"} 1")
                 .contains("lockstep_run_seconds_count{outcome=\"success\"} 1")
-                .contains("lockstep_migrations_applied 6.0")
+                .contains("lockstep_migrations_applied 8.0")
                 .contains("lockstep_migrations_pending 0.0");
         assertThat(Http.get(url("/actuator/lockstep")).body()).contains("\"state\":\"applied\"")
                 .doesNotContain("\"state\":\"pending\"");

@@ -62,7 +62,7 @@ class ThreeProcessesIT {
                 assertThat(awaitReady(port)).as("readiness of the instance on port " + port).isTrue();
             }
 
-            assertThat(trackerVersions(schema)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+            assertThat(trackerVersions(schema)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
             assertThat(distinctAppliers(schema)).as("one replica applied everything").isEqualTo(1);
             long migrators = 0;
             for (int i = 1; i <= 3; i++) {
@@ -70,12 +70,18 @@ class ThreeProcessesIT {
                     migrators++;
                 }
             }
-            assertThat(migrators).as("replicas that logged applying the six migrations").isEqualTo(1);
+            assertThat(migrators).as("replicas that logged applying the eight migrations").isEqualTo(1);
             for (int i = 1; i <= 3; i++) {
                 assertThat(Files.readString(logs.resolve("sample-" + i + ".log")))
                         .as("the JPA bean that reads at startup, in replica " + i)
                         .contains("Started with 2 customer(s) on file");
             }
+            // The batched migration's job: run after the start by one of the three, each row once.
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (!jobFinished(schema) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(jobFinished(schema)).as("the backfill's job finished").isTrue();
 
             for (Process process : processes) {
                 process.destroy();
@@ -108,6 +114,16 @@ class ThreeProcessesIT {
             }
         }
         return versions;
+    }
+
+    /** Whether the job of 0008 finished with both customers' rows done, and every customer has its domain. */
+    private static boolean jobFinished(TestSchema schema) throws Exception {
+        try (Connection c = schema.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT state = 'finished' AND rows_done = 2 AND NOT EXISTS (SELECT 1 FROM "
+                        + "customers WHERE email_domain IS DISTINCT FROM split_part(email, '@', 2)) "
+                        + "FROM lockstep_applied_migrations_jobs WHERE version = '8'")) {
+            return rs.next() && rs.getBoolean(1);
+        }
     }
 
     private static int distinctAppliers(TestSchema schema) throws Exception {

@@ -10,11 +10,13 @@ import dev.lockstep.core.BatchedJob;
 import dev.lockstep.core.JobState;
 import dev.lockstep.core.Lockstep;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -29,6 +31,8 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean(MeterRegistry.class)
 public final class LockstepMetricsAutoConfiguration {
+
+    private static final Log LOG = LogFactory.getLog(LockstepMetricsAutoConfiguration.class);
 
     @Bean
     @ConditionalOnMissingBean
@@ -63,12 +67,19 @@ public final class LockstepMetricsAutoConfiguration {
             if (!worker.enabled()) {
                 return;
             }
-            for (String name : worker.names()) {
-                for (JobState state : JobState.values()) {
-                    Gauge.builder(LockstepMeters.JOBS, worker, w -> w.count(name, state))
-                            .description("Batched migrations' jobs in this state, as the worker last saw them")
-                            .tag(LockstepMeters.TARGET, name).tag(LockstepMeters.STATE, state.label()).register(registry);
+            try {
+                for (String name : worker.names()) {
+                    for (JobState state : JobState.values()) {
+                        Gauge.builder(LockstepMeters.JOBS, worker, w -> w.count(name, state))
+                                .description("Batched migrations' jobs in this state, as the worker last saw them")
+                                .tag(LockstepMeters.TARGET, name).tag(LockstepMeters.STATE, state.label())
+                                .register(registry);
+                    }
                 }
+            } catch (RuntimeException e) {
+                // A metrics backend that fails never fails a start: the jobs run, health shows them.
+                LOG.warn("Lockstep: could not register the jobs' gauges: " + e.getMessage());
+                return;
             }
             worker.addObserver(new LockstepJobsWorker.JobObserver() {
                 @Override
