@@ -41,13 +41,19 @@ public record BatchedJob(String version, String name, String table, String key, 
         return Optional.of(Duration.ofMillis((long) ((estimatedRows - rowsDone) * 1000 / rate)));
     }
 
-    /** One line: {@code 42 backfill_email (users by id): running, 120000 of ~1000000 rows, 8400 rows/s, ETA 1m44s}. */
+    /**
+     * One line: {@code 42 backfill_email (users by id): running, 120000 of ~1000000 rows in 14 batch(es),
+     * 8400 rows/s, ETA 1m44s}.
+     */
     public String describe() {
         StringBuilder line = new StringBuilder(version + " " + name + " (" + table + " by " + key + "): "
                 + state.label() + ", " + rowsDone + " of ~" + Math.max(estimatedRows, rowsDone) + " rows in " + batches
                 + " batch(es)");
-        if (state != JobState.FINISHED && rowsPerSecond() > 0) {
+        if (rowsPerSecond() > 0) {
             line.append(", ").append(Math.round(rowsPerSecond())).append(" rows/s");
+        }
+        if (state == JobState.FINISHED && startedAt.isPresent() && finishedAt.isPresent()) {
+            line.append(", in ").append(format(Duration.between(startedAt.get(), finishedAt.get())));
         }
         eta().filter(e -> state.runnable()).ifPresent(e -> line.append(", ETA ").append(format(e)));
         worker.ifPresent(w -> line.append(", run by ").append(w));

@@ -92,7 +92,7 @@ public final class JobWorker {
         BatchSizeTuner tuner = new BatchSizeTuner(job.batches() > 0 ? job.batchSize() : limits.batchSize(),
                 limits.minBatchSize(), limits.maxBatchSize(), limits.batchDuration());
         Optional<BatchedMigration> java = start.javaClass().map(this::instantiate);
-        LOG.log(Level.INFO, "Running job " + job.version() + " " + job.name() + " in " + where + ": " + job.describe());
+        LOG.log(Level.INFO, "Running job " + job.describe() + "; in " + where);
         int attempts = 0;
         long nextKey = job.nextKey().orElse(Long.MIN_VALUE);
         while (true) {

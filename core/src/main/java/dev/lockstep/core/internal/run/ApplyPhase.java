@@ -107,6 +107,8 @@ final class ApplyPhase {
                         : "outside a transaction")
                 + (outOfOrder ? ", out of order: a higher version was already applied" : "")
                 + (migration.repeatable() ? ", repeatable: new or changed since it last ran" : "")
+                + (migration.facts().batched().isPresent() ? ", batched: its job is recorded, its batches run after "
+                        + "the start" : "")
                 + (resumed ? ", finishing what an interrupted run left" : "")
                 + (retries > 0 ? ", after " + retries + " lock_timeout retr" + (retries == 1 ? "y" : "ies") : "") + ")");
     }

@@ -59,8 +59,9 @@ final class RequiredJobs {
                         : "lockstep.jobs.requires-finished=fail: start again once it is finished (lockstep-cli jobs "
                                 + "shows it), or set it to run to finish the job here first.");
             }
-            LOG.log(Level.INFO, "Migration " + migration.file() + " requires the job of " + version + " finished; "
-                    + "running the rest of it now: " + job.describe());
+            LOG.log(Level.INFO, "Migration " + migration.file() + " requires the job of " + version + " finished, "
+                    + "and it is " + job.state().label() + " (lockstep.jobs.requires-finished=run: it is finished "
+                    + "first): " + job.describe());
             finish(migration, job);
         }
     }
@@ -88,6 +89,8 @@ final class RequiredJobs {
                     if (row.isEmpty() || !row.get().job().state().runnable()) {
                         end = JobWorker.End.NOT_RUNNABLE;
                     } else {
+                        LOG.log(Level.INFO, "Running the rest of the job of " + job.version() + " here, before "
+                                + migration.file());
                         end = new JobWorker(table, connection, lock, JobsCommand.limits(settings), new ProgressLog(),
                                 settings.classLoader(), () -> Thread.currentThread().isInterrupted(),
                                 table.displayName()).run(row.get());
