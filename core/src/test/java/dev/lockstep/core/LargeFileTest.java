@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * 256 MB of heap, as it does with Flyway: the file is read when it runs, not kept with the others,
  * and its statements go to the server in bounded batches.
  */
+@Tag("processes")
 class LargeFileTest extends SchemaTestBase {
 
     private static final int ROWS = 500_000;
