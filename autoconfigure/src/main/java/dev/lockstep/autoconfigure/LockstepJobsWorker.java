@@ -6,7 +6,6 @@ import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepFleet;
 import dev.lockstep.core.LockstepListener;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +57,6 @@ public final class LockstepJobsWorker implements ApplicationListener<Application
     /** Ends the pause between two polls at once when the application stops. */
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile Thread thread;
-    private volatile Instant lastPoll;
     private volatile boolean observerFailed;
 
     LockstepJobsWorker(List<Subject> subjects, LockstepProperties.Jobs properties) {
@@ -82,7 +80,7 @@ public final class LockstepJobsWorker implements ApplicationListener<Application
             return;
         }
         for (Subject subject : subjects) {
-            subject.engine().ifPresent(engine -> engine.addListener(listener(subject.name())));
+            subject.engine().ifPresent(engine -> engine.addListener(listener(subject.name(), subject.name())));
         }
         Thread worker = new Thread(this::work, "lockstep-jobs");
         worker.setDaemon(true);
@@ -98,7 +96,6 @@ public final class LockstepJobsWorker implements ApplicationListener<Application
                 }
                 poll(subject);
             }
-            lastPoll = Instant.now();
             try {
                 if (stopping.await(pollInterval.toMillis(), TimeUnit.MILLISECONDS)) {
                     return;
@@ -120,7 +117,7 @@ public final class LockstepJobsWorker implements ApplicationListener<Application
                 }
             } else {
                 LockstepFleet fleet = subject.fleet().orElseThrow();
-                fleet.runJobs(() -> stopped, tenant -> listener(subject.name() + "/" + tenant))
+                fleet.runJobs(() -> stopped, tenant -> listener(subject.name() + "/" + tenant, subject.name()))
                         .forEach((tenant, jobs) -> seen(subject.name() + "/" + tenant, jobs));
             }
             errors.remove(subject.name());
@@ -137,23 +134,26 @@ public final class LockstepJobsWorker implements ApplicationListener<Application
         known.put(name, byVersion);
     }
 
-    /** Keeps each batch's progress for health, and tells the observers. */
-    private LockstepListener listener(String name) {
+    /**
+     * Keeps each batch's progress for health under {@code key} (a fleet's tenant: {@code target/tenant}),
+     * and tells the observers with the target's name (meters are per target, not per tenant).
+     */
+    private LockstepListener listener(String key, String target) {
         return new LockstepListener() {
             @Override
             public void jobBatchDone(BatchedJob job, long rows, Duration took) {
-                known.computeIfAbsent(name, n -> new ConcurrentHashMap<>()).put(job.version(), job);
-                tell(o -> o.batchDone(name, job, rows, took));
+                known.computeIfAbsent(key, n -> new ConcurrentHashMap<>()).put(job.version(), job);
+                tell(o -> o.batchDone(target, job, rows, took));
             }
 
             @Override
             public void jobThrottled(BatchedJob job, String reason) {
-                tell(o -> o.throttled(name, job, reason));
+                tell(o -> o.throttled(target, job, reason));
             }
 
             @Override
             public void jobEnded(BatchedJob job) {
-                known.computeIfAbsent(name, n -> new ConcurrentHashMap<>()).put(job.version(), job);
+                known.computeIfAbsent(key, n -> new ConcurrentHashMap<>()).put(job.version(), job);
             }
         };
     }
@@ -199,20 +199,24 @@ public final class LockstepJobsWorker implements ApplicationListener<Application
         if (own != null && !own.isEmpty()) {
             details.put("jobs", own.values().stream().map(LockstepJobsWorker::details).toList());
         }
-        Map<String, Object> tenants = new LinkedHashMap<>();
+        Map<String, Object> tenants = new java.util.TreeMap<>();
+        Map<String, Long> states = new java.util.TreeMap<>();
         known.forEach((key, jobs) -> {
-            if (key.startsWith(name + "/") && jobs.values().stream().anyMatch(j -> j.state() != JobState.FINISHED)) {
-                tenants.put(key.substring(name.length() + 1), jobs.values().stream().map(LockstepJobsWorker::details)
-                        .toList());
+            if (key.startsWith(name + "/")) {
+                jobs.values().forEach(j -> states.merge(j.state().label(), 1L, Long::sum));
+                if (jobs.values().stream().anyMatch(j -> j.state() != JobState.FINISHED)) {
+                    tenants.put(key.substring(name.length() + 1), jobs.values().stream()
+                            .map(LockstepJobsWorker::details).toList());
+                }
             }
         });
+        if (!states.isEmpty()) {
+            details.put("states", states);
+        }
         if (!tenants.isEmpty()) {
             details.put("tenants", tenants);
         }
         Optional.ofNullable(errors.get(name)).ifPresent(e -> details.put("error", e));
-        if (details.isEmpty() && lastPoll == null) {
-            return Optional.empty();
-        }
         return details.isEmpty() ? Optional.empty() : Optional.of(details);
     }
 

@@ -184,6 +184,61 @@ class LockstepTargetsTests {
                 });
     }
 
+    /**
+     * The jobs' worker in a named target and in each tenant of a fleet target: each tenant's rows
+     * backfilled in its own schema, health per target (a fleet's as counts per state), meters tagged
+     * with the target.
+     */
+    @Test
+    void batchedJobsRunAfterStartInEachTargetAndTenant() throws Exception {
+        String ordersFiles = files("orders", "0001_orders.up.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, "
+                + "total int NOT NULL);\nINSERT INTO orders SELECT i, i FROM generate_series(1, 300) i;");
+        files("orders", "0002_double_totals.up.sql", "-- lockstep:batched table=orders key=id\n"
+                + "UPDATE orders SET total = total * 2 WHERE id >= ${batch.from} AND id < ${batch.to}");
+        String tenantFiles = files("tenants", "0001_accounts.up.sql", "CREATE TABLE accounts (id bigint PRIMARY KEY, "
+                + "note text);\nINSERT INTO accounts SELECT i, 'n' || i FROM generate_series(1, 200) i;");
+        files("tenants", "0002_upper_notes.up.sql", "-- lockstep:batched table=accounts key=id\n"
+                + "UPDATE accounts SET note = upper(note) WHERE id >= ${batch.from} AND id < ${batch.to}");
+        contextRunner.withBean("ordersDataSource", DataSource.class, orders::dataSource)
+                .withPropertyValues("lockstep.targets.orders.data-source=ordersDataSource",
+                        "lockstep.targets.orders.locations=" + ordersFiles,
+                        "lockstep.targets.tenants.data-source=ordersDataSource",
+                        "lockstep.targets.tenants.locations=" + tenantFiles,
+                        "lockstep.targets.tenants.tenants.list=" + prefix + "1," + prefix + "2")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(count(orders, "SELECT count(*) FROM orders WHERE total = id * 2")).isZero();
+                    context.publishEvent(new org.springframework.boot.context.event.ApplicationReadyEvent(
+                            new org.springframework.boot.SpringApplication(), new String[0],
+                            context.getSourceApplicationContext(), java.time.Duration.ZERO));
+
+                    LockstepHealthIndicator indicator = context.getBean(LockstepHealthIndicator.class);
+                    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+                        String details = indicator.health(true).getDetails().get("targets").toString();
+                        return details.contains("state=finished") && details.contains("states={finished=2}");
+                    });
+                    assertThat(count(orders, "SELECT count(*) FROM orders WHERE total = id * 2")).isEqualTo(300);
+                    for (int i = 1; i <= 2; i++) {
+                        assertThat(count(orders, "SELECT count(*) FROM \"" + prefix + i + "\".accounts WHERE note = "
+                                + "upper('n' || id)")).as("tenant %s", i).isEqualTo(200);
+                    }
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get(LockstepMeters.JOB_ROWS).tag(LockstepMeters.TARGET, "orders").counter()
+                            .count()).isEqualTo(300);
+                    assertThat(registry.get(LockstepMeters.JOB_ROWS).tag(LockstepMeters.TARGET, "tenants").counter()
+                            .count()).isEqualTo(400);
+                    assertThat(registry.get(LockstepMeters.JOBS).tag(LockstepMeters.TARGET, "tenants")
+                            .tag(LockstepMeters.STATE, "finished").gauge().value()).isEqualTo(2);
+                });
+    }
+
+    private static long count(TestSchema schema, String sql) throws SQLException {
+        try (Connection c = schema.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     @Test
     void underContinueAFailedTenantLetsTheApplicationStartWithHealthDownNamingIt() throws Exception {
         String tenantFiles = files("tenants", "0001_accounts.up.sql", "CREATE TABLE accounts (id int);");
