@@ -98,7 +98,8 @@ public final class JobWorker {
         while (true) {
             if (stop.getAsBoolean()) {
                 LOG.log(Level.INFO, "Stopped job " + job.version() + " " + job.name() + " between two batches: "
-                        + job.rowsDone() + " row(s) done; the next worker goes on from key " + nextKey);
+                        + job.rowsDone() + " row(s) done; the next worker goes on from "
+                        + (nextKey == Long.MIN_VALUE ? "its first key" : "key " + nextKey));
                 listener.jobEnded(job);
                 return End.STOPPED;
             }
