@@ -157,9 +157,7 @@ class LockstepTargetsTests {
                         s.execute("CREATE INDEX orders_total_hotfix ON orders (total)");
                         s.execute("ALTER TABLE \"" + prefix + "2\".accounts ADD COLUMN extra int");
                     }
-                    context.publishEvent(new org.springframework.boot.context.event.ApplicationReadyEvent(
-                            new org.springframework.boot.SpringApplication(), new String[0],
-                            context.getSourceApplicationContext(), java.time.Duration.ZERO));
+                    ready(context);
 
                     LockstepHealthIndicator indicator = context.getBean(LockstepHealthIndicator.class);
                     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
@@ -208,9 +206,7 @@ class LockstepTargetsTests {
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(count(orders, "SELECT count(*) FROM orders WHERE total = id * 2")).isZero();
-                    context.publishEvent(new org.springframework.boot.context.event.ApplicationReadyEvent(
-                            new org.springframework.boot.SpringApplication(), new String[0],
-                            context.getSourceApplicationContext(), java.time.Duration.ZERO));
+                    ready(context);
 
                     LockstepHealthIndicator indicator = context.getBean(LockstepHealthIndicator.class);
                     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
@@ -230,6 +226,13 @@ class LockstepTargetsTests {
                     assertThat(registry.get(LockstepMeters.JOBS).tag(LockstepMeters.TARGET, "tenants")
                             .tag(LockstepMeters.STATE, "finished").gauge().value()).isEqualTo(2);
                 });
+    }
+
+    /** What Spring Boot publishes once the application is ready, which the runner does not. */
+    private static void ready(org.springframework.boot.test.context.assertj.AssertableApplicationContext context) {
+        context.publishEvent(new org.springframework.boot.context.event.ApplicationReadyEvent(
+                new org.springframework.boot.SpringApplication(), new String[0], context.getSourceApplicationContext(),
+                java.time.Duration.ZERO));
     }
 
     private static long count(TestSchema schema, String sql) throws SQLException {

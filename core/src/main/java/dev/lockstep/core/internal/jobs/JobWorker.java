@@ -8,6 +8,7 @@ import dev.lockstep.core.LockstepListener;
 import dev.lockstep.core.internal.files.Batched;
 import dev.lockstep.core.internal.lock.HeldLock;
 import dev.lockstep.core.internal.session.ConnectionFailures;
+import dev.lockstep.core.internal.sql.SqlStatement;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -176,7 +177,8 @@ public final class JobWorker {
                     continue;
                 }
                 return failed(job, failure + " (" + attempts + " attempt(s))\n  Statement: "
-                        + start.statement().map(text -> oneLine(text)).orElse("class " + start.javaClass().orElse("?")));
+                        + start.statement().map(text -> SqlStatement.oneLine(text.strip(), 300))
+                                .orElse("class " + start.javaClass().orElse("?")));
             } catch (RuntimeException e) {
                 rollbackQuietly(e);
                 throw e;
@@ -292,10 +294,5 @@ public final class JobWorker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static String oneLine(String text) {
-        String line = text.replaceAll("\\s+", " ").strip();
-        return line.length() > 300 ? line.substring(0, 300) + " ..." : line;
     }
 }

@@ -14,6 +14,11 @@ public record SqlStatement(String text, int line, StatementFacts facts, Optional
 
     /** The statement on one line, shortened to {@code max} characters, for messages. */
     public String oneLine(int max) {
+        return oneLine(text, max);
+    }
+
+    /** {@code text} (a statement's, stripped) on one line, shortened to {@code max} characters, for messages. */
+    public static String oneLine(String text, int max) {
         StringBuilder oneLine = new StringBuilder();
         for (int i = 0; i < text.length() && oneLine.length() <= max; i++) {
             char c = text.charAt(i);
