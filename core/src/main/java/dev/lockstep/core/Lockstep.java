@@ -8,6 +8,7 @@ import dev.lockstep.core.internal.run.DriftCommand;
 import dev.lockstep.core.internal.run.Engine;
 import dev.lockstep.core.internal.run.EngineParts;
 import dev.lockstep.core.internal.run.InfoCommand;
+import dev.lockstep.core.internal.run.ContractCommand;
 import dev.lockstep.core.internal.run.JobsCommand;
 import dev.lockstep.core.internal.run.Listeners;
 import dev.lockstep.core.internal.run.MigrateCommand;
@@ -262,6 +263,30 @@ public final class Lockstep {
     /** Lets a failed job run again, from the batch that failed. */
     public BatchedJob retryJob(String version) {
         return new JobsCommand(engine).act(version, JobAction.RETRY);
+    }
+
+    /**
+     * The expand/contract migrations applied here ({@code -- lockstep:expand-contract}), oldest first:
+     * expanded or contracted, and for each expanded one the sessions of older releases its contract
+     * waits for. Takes no lock and writes nothing.
+     */
+    public List<ExpandedMigration> expansions() {
+        return new ContractCommand(engine).list();
+    }
+
+    /**
+     * Contracts the expanded migrations, oldest first, while no session of an older release is
+     * connected: drops the old columns, renames what was renamed, sets what was set, and drops the
+     * version schemas no release needs. Stops at the first that older sessions still need. Takes the
+     * migration lock without waiting.
+     *
+     * @param force contract even while sessions of older releases are connected (their queries of the
+     *     old shape then fail)
+     * @return every expand/contract migration as it is now, oldest first
+     * @throws LockstepException when another runner holds the lock, or PostgreSQL refuses a statement
+     */
+    public List<ExpandedMigration> contract(boolean force) {
+        return new ContractCommand(engine).contract(force);
     }
 
     /** Where this engine's latest run stands, whoever built the engine; safe from any thread. */

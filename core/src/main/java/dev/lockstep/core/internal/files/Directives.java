@@ -26,14 +26,21 @@ final class Directives {
     private static final String LINT_IGNORE = "lint-ignore=";
     private static final String BATCHED = "batched";
     private static final String REQUIRES_FINISHED = "requires-finished=";
+    private static final String EXPAND_CONTRACT = "expand-contract";
+    private static final String TYPE_BACK = "type-back ";
     private static final String ALL = THE_DIRECTIVE + ", '-- lockstep:lint-ignore=<rule>[,<rule>]', "
-            + "'-- lockstep:batched table=<table> key=<column>' and '-- lockstep:requires-finished=<version>'";
+            + "'-- lockstep:batched table=<table> key=<column>', '-- lockstep:requires-finished=<version>', "
+            + "'-- lockstep:expand-contract' and '-- lockstep:type-back <table>.<column> = <expression>'";
 
     private Optional<Boolean> transaction = Optional.empty();
     private final Set<LintRule> lintIgnored = EnumSet.noneOf(LintRule.class);
     private Optional<Batched> batched = Optional.empty();
     private int batchedLine;
     private final Set<String> requiresFinished = new LinkedHashSet<>();
+    private boolean expandContract;
+    private int expandContractLine;
+    private final Map<String, String> typeBack = new LinkedHashMap<>();
+    private final Map<String, Integer> typeBackLines = new LinkedHashMap<>();
 
     /** Takes each comment the splitter reports, in file order. */
     void found(String comment, int line, boolean block, boolean beforeFirstStatement) {
@@ -70,6 +77,11 @@ final class Directives {
                         + "write the version of the batched migration whose job must be finished first, e.g. "
                         + "'-- lockstep:requires-finished=42'");
             }
+        } else if (directive.equals(EXPAND_CONTRACT)) {
+            expandContract = true;
+            expandContractLine = line;
+        } else if (directive.startsWith(TYPE_BACK)) {
+            typeBack(directive.substring(TYPE_BACK.length()), comment, line);
         } else {
             throw new FileProblem(line, "unknown directive '" + comment + "'; the directives are " + ALL);
         }
@@ -98,6 +110,37 @@ final class Directives {
         batched = Optional.of(new Batched(values.get("table"), values.get("key"),
                 Optional.ofNullable(values.get("class"))));
         batchedLine = line;
+    }
+
+    /** {@code <table>.<column> = <expression>}: how a value of the column's new type goes back to the old. */
+    private void typeBack(String arguments, String comment, int line) {
+        int equals = arguments.indexOf('=');
+        String column = equals < 0 ? "" : arguments.substring(0, equals).strip().toLowerCase(java.util.Locale.ROOT);
+        String expression = equals < 0 ? "" : arguments.substring(equals + 1).strip();
+        if (!column.matches("[a-z_][a-z0-9_$]*\\.[a-z_][a-z0-9_$]*") || expression.isEmpty()) {
+            throw new FileProblem(line, "'-- " + comment + "' is not understood; write '-- lockstep:type-back "
+                    + "<table>.<column> = <expression>', where the column's name stands for its value in the new type, "
+                    + "e.g. '-- lockstep:type-back users.age = age::integer'");
+        }
+        if (typeBack.put(column, expression) != null) {
+            throw new FileProblem(line, "a second '-- lockstep:type-back' for " + column + "; give one way back");
+        }
+        typeBackLines.put(column, line);
+    }
+
+    /** Whether the file says {@code -- lockstep:expand-contract}, and on which line (0: it does not). */
+    int expandContractLine() {
+        return expandContract ? expandContractLine : 0;
+    }
+
+    /** {@code -- lockstep:type-back}: the expression per {@code table.column}, lower case. */
+    Map<String, String> typeBack() {
+        return Map.copyOf(typeBack);
+    }
+
+    /** The line of each {@code -- lockstep:type-back}, by {@code table.column}. */
+    Map<String, Integer> typeBackLines() {
+        return Map.copyOf(typeBackLines);
     }
 
     /** The job the file declares, when it is a batched migration. */

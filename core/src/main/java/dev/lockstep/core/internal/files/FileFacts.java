@@ -30,10 +30,12 @@ import java.util.function.Consumer;
  * @param batched the background job the file declares ({@code -- lockstep:batched}): its statement
  *     runs per batch, after the start, not when the migration is applied
  * @param requiresFinished the versions of batched migrations whose jobs must be finished before it runs
+ * @param expandContract what an expand/contract migration ({@code -- lockstep:expand-contract}) changes:
+ *     its statements are expanded and later contracted, never run as written
  */
 public record FileFacts(Optional<String> outsideTransaction, int statementCount, SessionEffects sessionEffects,
         Set<LintRule> lintIgnored, List<LintedStatement> lint, boolean resumable, Optional<Batched> batched,
-        List<String> requiresFinished) {
+        List<String> requiresFinished, Optional<ExpandContract> expandContract) {
 
     /** The reason a file that says {@code -- lockstep:transaction=false} gives. */
     static final String DIRECTIVE = "-- lockstep:transaction=false";
@@ -72,9 +74,13 @@ public record FileFacts(Optional<String> outsideTransaction, int statementCount,
         boolean resumable = true;
         SqlStatement first = null;
         SqlStatement batchPlaceholder = null;
+        List<SqlStatement> all = new ArrayList<>();
         while (splitter.hasNext()) {
             SqlStatement statement = splitter.next();
             each.accept(statement);
+            if (directives.expandContractLine() > 0) {
+                all.add(statement);
+            }
             first = first == null ? statement : first;
             if (batchPlaceholder == null && statement.text().contains("${" + Batched.RESERVED_PREFIX)) {
                 batchPlaceholder = statement;
@@ -104,6 +110,19 @@ public record FileFacts(Optional<String> outsideTransaction, int statementCount,
             throw FileProblem.noStatement("the file holds no SQL statement; delete it, or write the statement it "
                     + "was meant to hold");
         }
+        Optional<ExpandContract> expandContract = Optional.empty();
+        if (directives.expandContractLine() > 0) {
+            if (batched.isPresent() || directives.transaction().isPresent()) {
+                throw new FileProblem(directives.expandContractLine(), "an expand/contract migration is expanded in "
+                        + "one transaction and contracted later; it cannot also be "
+                        + (batched.isPresent() ? "batched" : "given '-- lockstep:transaction='") + ". Remove that directive");
+            }
+            expandContract = Optional.of(ExpandContractReading.of(all, directives));
+        } else if (!directives.typeBack().isEmpty()) {
+            throw new FileProblem(directives.typeBackLines().values().iterator().next(), "'-- lockstep:type-back' "
+                    + "is read only in an expand/contract migration; add '-- lockstep:expand-contract' as the first "
+                    + "line, or remove it");
+        }
         Optional<Boolean> forced = directives.transaction();
         boolean transactional = forced.orElse(needsAutocommit == null);
         if (transactional && needsAutocommit != null) {
@@ -124,8 +143,10 @@ public record FileFacts(Optional<String> outsideTransaction, int statementCount,
         }
         Optional<String> outside = transactional ? Optional.empty()
                 : Optional.of(needsAutocommit != null ? needsAutocommit.facts().outsideTransaction().get() : DIRECTIVE);
-        return new FileFacts(outside, count, session.effects(), directives.lintIgnored(), lint,
-                !transactional && resumable, batched, directives.requiresFinished());
+        // An expand/contract migration's statements never run as written: what the lint warns of is what it avoids.
+        return new FileFacts(outside, count, session.effects(), directives.lintIgnored(),
+                expandContract.isPresent() ? List.of() : lint,
+                !transactional && resumable, batched, directives.requiresFinished(), expandContract);
     }
 
     /**

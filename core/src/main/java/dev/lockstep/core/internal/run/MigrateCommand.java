@@ -7,6 +7,7 @@ import dev.lockstep.core.Migration;
 import dev.lockstep.core.MigrationReport;
 import dev.lockstep.core.internal.drift.StoredSchema;
 import dev.lockstep.core.internal.jobs.JobCreation;
+import dev.lockstep.core.internal.expand.ExpansionTable;
 import dev.lockstep.core.internal.jobs.JobTable;
 import dev.lockstep.core.internal.files.DownMigration;
 import dev.lockstep.core.internal.files.IndexSummary;
@@ -394,7 +395,7 @@ public final class MigrateCommand {
                 JobTable jobs = new JobTable(tracker, engine.target().table(), engine.target().lockKey(tracker));
                 MigrationApplier applier = new MigrationApplier(tracker, runner, lock, runState, retries,
                         engine.connector(), new JobCreation(jobs, settings.get(LockstepSettings.JOBS_BATCH_SIZE),
-                                settings.classLoader()));
+                                settings.classLoader()), new ExpansionTable(tracker, engine.target().table()));
                 return new ApplyPhase(settings, listeners, applier, watcher, this::recorded,
                         new RequiredJobs(engine, jobs, connection)).apply(connection, plan, runner);
             }

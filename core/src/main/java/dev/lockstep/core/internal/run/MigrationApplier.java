@@ -3,6 +3,10 @@ package dev.lockstep.core.internal.run;
 import dev.lockstep.core.MigrationFailedException;
 import dev.lockstep.core.internal.files.Batched;
 import dev.lockstep.core.internal.files.LoadedMigration;
+import dev.lockstep.core.internal.expand.ExpansionTable;
+import dev.lockstep.core.internal.expand.Expansion;
+import dev.lockstep.core.internal.expand.ShapeViews;
+import dev.lockstep.core.internal.files.ExpandContract;
 import dev.lockstep.core.internal.jobs.JobCreation;
 import dev.lockstep.core.internal.lock.HeldLock;
 import dev.lockstep.core.internal.session.ConnectionFailures;
@@ -53,6 +57,9 @@ final class MigrationApplier {
     private final Connector connector;
     private final AutocommitFailures failures;
     private final JobCreation jobs;
+    private final ExpansionTable expansions;
+    /** Whether an expansion is not yet contracted, so each migration brings the version schemas in line; read once. */
+    private Boolean expansionsPending;
 
     /**
      * @param lock the run's lock, whose fence fails unless this session holds it
@@ -60,9 +67,11 @@ final class MigrationApplier {
      * @param retries lock-queue protection; when enabled the session's {@code lock_timeout} is set
      * @param connector for a new connection when the run's died with a commit's outcome unknown
      * @param jobs records a batched migration's job in place of running its statement
+     * @param expansions where an expand/contract migration's expansion is recorded
      */
     MigrationApplier(Tracker tracker, String appliedBy, HeldLock lock, SessionState runState, LockTimeoutRetries retries,
-            Connector connector, JobCreation jobs) {
+            Connector connector, JobCreation jobs, ExpansionTable expansions) {
+        this.expansions = expansions;
         this.tracker = tracker;
         this.appliedBy = appliedBy;
         this.runState = runState;
@@ -117,7 +126,11 @@ final class MigrationApplier {
     private void applyInTransaction(Connection connection, LoadedMigration migration) throws SQLException {
         Iterator<SqlStatement> statements = migration.openStatements();
         Optional<Batched> batched = migration.facts().batched();
+        Optional<ExpandContract> expand = migration.facts().expandContract();
         Optional<SqlStatement> perBatch = Optional.empty();
+        if (expansionsPending == null) {
+            expansionsPending = !expansions.expanded(connection).isEmpty();
+        }
         connection.setAutoCommit(false);
         StatementBatch batch = null;
         boolean committing = false;
@@ -128,6 +141,8 @@ final class MigrationApplier {
                     SqlStatement sql = statements.next();
                     if (batched.isPresent()) {
                         perBatch = Optional.of(sql); // runs per batch, after the start: its job is recorded instead
+                    } else if (expand.isPresent()) {
+                        continue; // expanded now, contracted later: never run as written
                     } else if (sql.copyRows().isPresent()) {
                         batch.flush();
                         batch.copy(connection, sql);
@@ -143,6 +158,15 @@ final class MigrationApplier {
                     for (String job : jobs.sql(connection, migration, batched.get(), perBatch)) {
                         batch.addOwn(job);
                     }
+                }
+                if (expand.isPresent()) {
+                    batch.flush();
+                    new Expansion(expansions).expand(connection, migration, expand.get());
+                    expansionsPending = true;
+                } else if (expansionsPending) {
+                    // Each release's shape follows what this migration changed (a column it adds shows in the views).
+                    batch.flush();
+                    ShapeViews.refresh(connection, expansions.expanded(connection), Optional.of(migration.version()));
                 }
                 batch.addOwn(lock.fenceSql());
                 batch.addOwn(tracker.insertAppliedSql(migration, appliedBy));

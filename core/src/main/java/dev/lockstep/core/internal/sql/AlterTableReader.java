@@ -28,7 +28,7 @@ final class AlterTableReader {
      * @param detachesConcurrently whether an action is {@code DETACH PARTITION ... CONCURRENTLY} (or {@code FINALIZE})
      */
     record Result(Optional<RelationName> table, Optional<LockTaken> lock, boolean detachesConcurrently,
-            List<LintEvent> lint) {
+            List<LintEvent> lint, List<TableChange> changes) {
     }
 
     private final RelationName table;
@@ -46,15 +46,102 @@ final class AlterTableReader {
         Optional<RelationName> table = c.name();
         c.acceptPunctuation('*');
         if (table.isEmpty()) {
-            return new Result(Optional.empty(), Optional.empty(), false, List.of());
+            return new Result(Optional.empty(), Optional.empty(), false, List.of(), List.of());
         }
         AlterTableReader reader = new AlterTableReader(table.get());
         LockMode strongest = LockMode.ACCESS_SHARE;
+        List<TableChange> changes = new ArrayList<>();
         for (TokenCursor action : c.restByTopLevelCommas()) {
+            changes.add(change(table.get().text(), action.copy()));
             strongest = LockMode.stronger(strongest, reader.action(action));
         }
         return new Result(table, Optional.of(new LockTaken(table.get().text(), strongest)),
-                reader.detachesConcurrently, reader.lint);
+                reader.detachesConcurrently, reader.lint, changes);
+    }
+
+    /** What one action changes, for an expand/contract migration; {@link TableChange.Other} for the rest. */
+    private static TableChange change(String table, TokenCursor a) {
+        String action = a.restText();
+        TableChange other = new TableChange.Other(table, action);
+        if (a.accept("RENAME")) {
+            if (a.accept("TO")) {
+                Optional<RelationName> to = a.name();
+                return to.isPresent() && a.atEnd() ? new TableChange.RenameTable(table, to.get().key()) : other;
+            }
+            if (a.peek("CONSTRAINT")) {
+                return other;
+            }
+            a.accept("COLUMN");
+            Optional<RelationName> column = a.name();
+            if (column.isEmpty() || !a.accept("TO")) {
+                return other;
+            }
+            Optional<RelationName> to = a.name();
+            return to.isPresent() && a.atEnd() ? new TableChange.RenameColumn(table, column.get().key(), to.get().key())
+                    : other;
+        }
+        if (a.accept("DROP")) {
+            if (a.peek("CONSTRAINT") || a.peek("IF")) {
+                return other;
+            }
+            a.accept("COLUMN");
+            Optional<RelationName> column = a.name();
+            return column.isPresent() && a.atEnd() ? new TableChange.DropColumn(table, column.get().key()) : other;
+        }
+        if (a.accept("ALTER")) {
+            a.accept("COLUMN");
+            Optional<RelationName> column = a.name();
+            if (column.isEmpty()) {
+                return other;
+            }
+            if (a.accept("SET", "NOT", "NULL")) {
+                return a.atEnd() ? new TableChange.SetNotNull(table, column.get().key()) : other;
+            }
+            if (!a.accept("SET", "DATA", "TYPE") && !a.accept("TYPE")) {
+                return other;
+            }
+            Tokens tokens = a.tokens();
+            int from = a.position();
+            int using = from;
+            while (using < a.end() && !tokens.isWord(using, "USING") && !tokens.isWord(using, "COLLATE")) {
+                using++;
+            }
+            if (using == from || using < a.end() && tokens.isWord(using, "COLLATE")) {
+                return other;
+            }
+            String type = tokens.span(from, using - 1);
+            Optional<String> expression = using < a.end() - 1
+                    ? Optional.of(tokens.span(using + 1, a.end() - 1)) : Optional.empty();
+            if (using < a.end() && expression.isEmpty()) {
+                return other;
+            }
+            return new TableChange.ChangeType(table, column.get().key(), type, expression);
+        }
+        if (a.accept("ADD")) {
+            if (a.accept("CONSTRAINT")) {
+                Optional<RelationName> name = a.name();
+                if (name.isEmpty() || !(a.peek("CHECK") || a.peek("FOREIGN", "KEY")) || a.restContains("NOT", "VALID")) {
+                    return other;
+                }
+                return new TableChange.AddConstraint(table, name.get().key(), a.restText());
+            }
+            if (a.peek("CHECK") || a.peek("FOREIGN") || a.peek("PRIMARY") || a.peek("UNIQUE") || a.peek("EXCLUDE")
+                    || a.peek("NOT")) {
+                return other;
+            }
+            a.accept("COLUMN");
+            if (a.peek("IF")) {
+                return other;
+            }
+            Optional<RelationName> column = a.name();
+            if (column.isEmpty() || a.atEnd()) {
+                return other;
+            }
+            boolean notNull = a.restContains("NOT", "NULL");
+            boolean hasDefault = a.restContains("DEFAULT");
+            return new TableChange.AddColumn(table, column.get().key(), a.restText(), notNull && !hasDefault);
+        }
+        return other;
     }
 
     /** One action; returns the lock it takes. */

@@ -42,6 +42,7 @@ public final class StatementAnalyzer {
     private Optional<LockTaken> lock = Optional.empty();
     private TransactionControl transactionControl = TransactionControl.NONE;
     private final List<LintEvent> lint = new ArrayList<>();
+    private final List<TableChange> changes = new ArrayList<>();
     private boolean copiesFromStdin;
     private Optional<PartWay> partWay = Optional.empty();
 
@@ -86,7 +87,8 @@ public final class StatementAnalyzer {
         }
         boolean setsTakeEffect = first.equals("SET") || first.equals("RESET") || first.equals("DO");
         return new StatementFacts(keywords(), outsideTransaction, withoutLockTimeout, lock,
-                SessionEffectsReader.read(tokens, setsTakeEffect), transactionControl, lint, copiesFromStdin, partWay);
+                SessionEffectsReader.read(tokens, setsTakeEffect), transactionControl, lint, copiesFromStdin, partWay,
+                changes);
     }
 
     private List<String> keywords() {
@@ -331,6 +333,7 @@ public final class StatementAnalyzer {
             AlterTableReader.Result result = AlterTableReader.read(c);
             result.lock().ifPresent(taken -> lock = Optional.of(taken));
             lint.addAll(result.lint());
+            changes.addAll(result.changes());
             if (result.detachesConcurrently()) {
                 outside("ALTER TABLE ... DETACH PARTITION CONCURRENTLY");
                 exempt("DETACH PARTITION CONCURRENTLY");

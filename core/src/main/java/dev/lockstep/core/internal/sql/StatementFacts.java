@@ -23,15 +23,17 @@ import java.util.Optional;
  * @param partWay what it leaves when stopped half-way, for a statement that commits in steps of its own
  *     (the concurrent index commands, {@code VACUUM}) or may commit inside ({@code DO}, {@code CALL});
  *     empty when a failure undoes all of it
+ * @param changes for {@code ALTER TABLE}: what each of its actions changes, in order; empty for any other statement
  */
 public record StatementFacts(List<String> keywords, Optional<String> outsideTransaction,
         Optional<String> withoutLockTimeout, Optional<LockTaken> lock, SessionEffects session,
         TransactionControl transactionControl, List<LintEvent> lint, boolean copiesFromStdin,
-        Optional<PartWay> partWay) {
+        Optional<PartWay> partWay, List<TableChange> changes) {
 
     public StatementFacts {
         keywords = List.copyOf(keywords);
         lint = List.copyOf(lint);
+        changes = List.copyOf(changes);
     }
 
     /**

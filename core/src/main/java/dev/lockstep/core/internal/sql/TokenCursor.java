@@ -79,6 +79,16 @@ final class TokenCursor {
         return at < end ? tokens.upper(at) : "";
     }
 
+    /** A cursor of its own over what is left, this one not moved. */
+    TokenCursor copy() {
+        return new TokenCursor(tokens, at, end);
+    }
+
+    /** What is left, as written; {@code ""} when nothing is. */
+    String restText() {
+        return at < end ? tokens.span(at, end - 1) : "";
+    }
+
     /** Moves past one token. */
     void skip() {
         at++;

@@ -1,0 +1,212 @@
+package dev.lockstep.core.internal.expand;
+
+import dev.lockstep.core.LockstepException;
+import dev.lockstep.core.MigrationVersion;
+import dev.lockstep.core.internal.expand.ExpansionTable.Kind;
+import dev.lockstep.core.internal.expand.ExpansionTable.Row;
+import dev.lockstep.core.internal.tracker.Identifiers;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Keeps each release's version schema in that release's shape. A release whose newest migration is
+ * {@code X} sees, in schema {@link VersionSchema#of lockstep_vX}, one view per table that an
+ * expanded (not yet contracted) migration up to {@code X} renames, drops a column of, or renames a
+ * column of: the table's columns as they are now, with those changes applied, in the table's order.
+ * Every other table it sees as it is (the schema is only first on its {@code search_path}). A schema
+ * whose release needs no view is dropped; so, once the last expansion is contracted, every release
+ * sees the tables themselves.
+ *
+ * <p>The views are simple (one table, plain columns), so PostgreSQL makes them updatable: inserts,
+ * updates, deletes and {@code RETURNING} go through to the table, with its defaults, identity,
+ * triggers and constraints. From PostgreSQL 15 they are {@code security_invoker}, so row-level
+ * security is not bypassed; before 15 a table with row-level security is refused. Each view is
+ * granted what its table is granted.
+ */
+public final class ShapeViews {
+
+    private static final String COMMENT = "lockstep release ";
+
+    private ShapeViews() {
+    }
+
+    /**
+     * Brings every version schema, and {@code release}'s, in line with {@code expanded}: in the
+     * caller's transaction, under the run lock.
+     */
+    public static void refresh(Connection connection, List<Row> expanded, Optional<MigrationVersion> release)
+            throws SQLException {
+        Map<String, MigrationVersion> schemas = existing(connection);
+        release.ifPresent(version -> schemas.putIfAbsent(VersionSchema.of(version), version));
+        boolean invoker = serverVersion(connection) >= 150000;
+        for (Map.Entry<String, MigrationVersion> schema : schemas.entrySet()) {
+            List<Row> upTo = expanded.stream().filter(row -> row.migrationVersion().compareTo(schema.getValue()) <= 0)
+                    .toList();
+            Set<Long> reshaped = new LinkedHashSet<>();
+            upTo.stream().filter(row -> row.kind().reshapes()).forEach(row -> reshaped.add(row.relid()));
+            if (reshaped.isEmpty()) {
+                execute(connection, "DROP SCHEMA IF EXISTS " + Identifiers.quote(schema.getKey()) + " CASCADE");
+                continue;
+            }
+            execute(connection, "CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(schema.getKey()));
+            execute(connection, "COMMENT ON SCHEMA " + Identifiers.quote(schema.getKey()) + " IS '" + COMMENT
+                    + schema.getValue() + "'");
+            Set<String> views = new LinkedHashSet<>();
+            for (long relid : reshaped) {
+                views.add(view(connection, schema.getKey(), relid, upTo, invoker));
+            }
+            for (String stale : viewsIn(connection, schema.getKey())) {
+                if (!views.contains(stale)) {
+                    execute(connection, "DROP VIEW " + Identifiers.qualify(schema.getKey(), stale));
+                }
+            }
+        }
+    }
+
+    /** Drops every version schema: nothing is expanded any more. */
+    static void dropAll(Connection connection) throws SQLException {
+        for (String schema : existing(connection).keySet()) {
+            execute(connection, "DROP SCHEMA IF EXISTS " + Identifiers.quote(schema) + " CASCADE");
+        }
+    }
+
+    /** The view of one table in one schema, in the shape {@code upTo} gives it; returns its name. */
+    private static String view(Connection connection, String schema, long relid, List<Row> upTo, boolean invoker)
+            throws SQLException {
+        String table;
+        String name;
+        boolean rowSecurity;
+        try (PreparedStatement s = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || "
+                + "quote_ident(c.relname), c.relname, c.relrowsecurity FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                + "c.relnamespace WHERE c.oid = ?")) {
+            s.setLong(1, relid);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new LockstepException("The table with OID " + relid + ", which an expand/contract migration "
+                            + "changes, no longer exists: it was dropped while expanded. Undo or repair that migration.");
+                }
+                table = rs.getString(1);
+                name = rs.getString(2);
+                rowSecurity = rs.getBoolean(3);
+            }
+        }
+        if (rowSecurity && !invoker) {
+            throw new LockstepException("The table " + table + " has row-level security, which a view before "
+                    + "PostgreSQL 15 would bypass (no security_invoker); expand/contract needs PostgreSQL 15 or later "
+                    + "for it.");
+        }
+        Map<String, String> columns = new LinkedHashMap<>(); // the release's name -> the table's column
+        try (PreparedStatement s = connection.prepareStatement("SELECT attname FROM pg_attribute WHERE attrelid = ? "
+                + "AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
+            s.setLong(1, relid);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    columns.put(rs.getString(1), rs.getString(1));
+                }
+            }
+        }
+        for (Row row : upTo) {
+            if (row.relid() != relid) {
+                continue;
+            }
+            switch (row.kind()) {
+                case RENAME_COLUMN -> columns = renamed(columns, row.name(), row.target().orElseThrow());
+                case DROP_COLUMN -> columns.remove(row.name());
+                case RENAME_TABLE -> name = row.target().orElseThrow();
+                default -> {
+                    // adds, or checks: the table's shape is the release's
+                }
+            }
+        }
+        List<String> select = new ArrayList<>();
+        columns.forEach((shown, column) -> select.add(shown.equals(column) ? Identifiers.quote(column)
+                : Identifiers.quote(column) + " AS " + Identifiers.quote(shown)));
+        String qualified = Identifiers.qualify(schema, name);
+        execute(connection, "CREATE OR REPLACE VIEW " + qualified + (invoker ? " WITH (security_invoker = true)" : "")
+                + " AS SELECT " + String.join(", ", select) + " FROM " + table);
+        grantAsTable(connection, relid, schema, qualified);
+        return name;
+    }
+
+    private static Map<String, String> renamed(Map<String, String> columns, String from, String to) {
+        Map<String, String> renamed = new LinkedHashMap<>();
+        columns.forEach((shown, column) -> renamed.put(shown.equals(from) ? to : shown, column));
+        return renamed;
+    }
+
+    /** What the table is granted, on the view, with the schema's usage to each grantee. */
+    private static void grantAsTable(Connection connection, long relid, String schema, String view) throws SQLException {
+        List<String> grants = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE "
+                + "quote_ident(r.rolname) END, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a LEFT JOIN "
+                + "pg_roles r ON r.oid = a.grantee WHERE c.oid = ? AND a.privilege_type IN ('SELECT', 'INSERT', "
+                + "'UPDATE', 'DELETE') AND a.grantee <> c.relowner")) {
+            s.setLong(1, relid);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    grants.add("GRANT " + rs.getString(2) + " ON " + view + " TO " + rs.getString(1));
+                    grants.add("GRANT USAGE ON SCHEMA " + Identifiers.quote(schema) + " TO " + rs.getString(1));
+                }
+            }
+        }
+        for (String grant : grants) {
+            execute(connection, grant);
+        }
+    }
+
+    /** The version schemas there are, by the release each was made for. */
+    private static Map<String, MigrationVersion> existing(Connection connection) throws SQLException {
+        Map<String, MigrationVersion> schemas = new HashMap<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT nspname, obj_description(oid, 'pg_namespace') "
+                + "FROM pg_namespace WHERE starts_with(nspname, ?)")) {
+            s.setString(1, VersionSchema.PREFIX);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String comment = rs.getString(2);
+                    if (comment != null && comment.startsWith(COMMENT)) {
+                        schemas.put(rs.getString(1), MigrationVersion.parse(comment.substring(COMMENT.length())));
+                    }
+                }
+            }
+        }
+        return new java.util.TreeMap<>(schemas);
+    }
+
+    private static List<String> viewsIn(Connection connection, String schema) throws SQLException {
+        List<String> views = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT c.relname FROM pg_class c JOIN pg_namespace n "
+                + "ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind = 'v'")) {
+            s.setString(1, schema);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    views.add(rs.getString(1));
+                }
+            }
+        }
+        return views;
+    }
+
+    static int serverVersion(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1));
+        }
+    }
+
+    static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}

@@ -1,0 +1,303 @@
+package dev.lockstep.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lockstep.core.internal.expand.VersionSchema;
+import dev.lockstep.test.TestPostgres;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Expand/contract across a rolling deploy, in a database of its own (version schemas belong to the
+ * database): release 1 keeps writing and reading its shape while release 2 expands a rename, a drop
+ * and an added column and then writes and reads the new shape; both see every row; the contract
+ * waits while a session of release 1 is connected and, after it has gone, leaves only the new
+ * shape. Without the search_path pinning the new release's statements fail: the pinning is the guard.
+ */
+class ExpandContractTest {
+
+    private static final String USERS = "1_users.up.sql";
+    private static final String EXPAND = "2_rename_name_drop_legacy.up.sql";
+
+    @TempDir
+    Path dir;
+    private String database;
+    private String url;
+    private final List<HikariDataSource> pools = new ArrayList<>();
+
+    @BeforeEach
+    void database() throws SQLException {
+        database = "lockstep_ec_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = TestPostgres.get().connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        }
+        String server = TestPostgres.get().jdbcUrl();
+        int hostStart = server.indexOf("//") + 2;
+        int slash = server.indexOf('/', hostStart);
+        int query = server.indexOf('?', hostStart);
+        url = server.substring(0, slash < 0 || query >= 0 && slash > query ? (query < 0 ? server.length() : query) : slash)
+                + "/" + database + (query < 0 ? "" : server.substring(query));
+    }
+
+    @AfterEach
+    void drop() throws SQLException {
+        pools.forEach(HikariDataSource::close);
+        try (Connection c = TestPostgres.get().connect(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    private DataSource direct() {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(url);
+        ds.setUser(TestPostgres.get().user());
+        ds.setPassword(TestPostgres.get().password());
+        return ds;
+    }
+
+    /** A release's pool, pinned as the Spring Boot starter pins it to its newest migration; unpinned when empty. */
+    private HikariDataSource release(Optional<String> newest) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(TestPostgres.get().user());
+        config.setPassword(TestPostgres.get().password());
+        config.setMaximumPoolSize(3);
+        newest.ifPresent(version -> config.setConnectionInitSql(VersionSchema.pinSql(MigrationVersion.parse(version))));
+        HikariDataSource pool = new HikariDataSource(config);
+        pools.add(pool);
+        return pool;
+    }
+
+    private Lockstep engine(MigrationDir files) {
+        return Lockstep.configure().dataSource(direct()).locations(files.location()).load();
+    }
+
+    private MigrationDir releaseOneFiles(Path folder) {
+        return new MigrationDir(folder).add(USERS, "CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY "
+                + "KEY, name text NOT NULL, legacy text NOT NULL, created timestamptz NOT NULL DEFAULT now());\n"
+                + "INSERT INTO users (name, legacy) SELECT 'user ' || i, 'old ' || i FROM generate_series(1, 100) i");
+    }
+
+    private MigrationDir releaseTwoFiles(Path folder) {
+        return releaseOneFiles(folder).add(EXPAND, "-- lockstep:expand-contract\n"
+                + "ALTER TABLE users RENAME COLUMN name TO full_name;\n"
+                + "ALTER TABLE users DROP COLUMN legacy;\n"
+                + "ALTER TABLE users ADD COLUMN email text NOT NULL DEFAULT 'none';\n");
+    }
+
+    /** Writes and reads in release 1's shape until stopped, counting what failed. */
+    private static final class OldRelease extends Load {
+        OldRelease(DataSource pool) {
+            super(pool);
+        }
+
+        @Override
+        long write(Connection c, long n) throws SQLException {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO users (name, legacy) VALUES (?, ?) RETURNING id")) {
+                s.setString(1, "old release " + n);
+                s.setString(2, "legacy " + n);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        }
+
+        @Override
+        String read(Connection c, long id) throws SQLException {
+            return single(c, "SELECT name || '/' || legacy FROM users WHERE id = " + id);
+        }
+    }
+
+    /** Writes and reads in release 2's shape until stopped. */
+    private static final class NewRelease extends Load {
+        NewRelease(DataSource pool) {
+            super(pool);
+        }
+
+        @Override
+        long write(Connection c, long n) throws SQLException {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO users (full_name, email) VALUES (?, ?) "
+                    + "RETURNING id")) {
+                s.setString(1, "new release " + n);
+                s.setString(2, "user" + n + "@example.com");
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        }
+
+        @Override
+        String read(Connection c, long id) throws SQLException {
+            return single(c, "SELECT full_name || '/' || email FROM users WHERE id = " + id);
+        }
+    }
+
+    private abstract static class Load {
+        final DataSource pool;
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicLong done = new AtomicLong();
+        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Long> written = new ConcurrentLinkedQueue<>();
+        final CountDownLatch firstDone = new CountDownLatch(1);
+        final List<Thread> threads = new ArrayList<>();
+
+        Load(DataSource pool) {
+            this.pool = pool;
+        }
+
+        abstract long write(Connection c, long n) throws SQLException;
+
+        abstract String read(Connection c, long id) throws SQLException;
+
+        Load start(int threads) {
+            for (int t = 0; t < threads; t++) {
+                Thread thread = new Thread(() -> {
+                    while (!stop.get()) {
+                        long n = done.incrementAndGet();
+                        try (Connection c = pool.getConnection()) {
+                            long id = write(c, n);
+                            if (read(c, id) == null) {
+                                failures.add("row " + id + " just written was not read back");
+                            }
+                            written.add(id);
+                            firstDone.countDown();
+                        } catch (SQLException e) {
+                            failures.add(e.getMessage());
+                        }
+                    }
+                });
+                thread.start();
+                this.threads.add(thread);
+            }
+            return this;
+        }
+
+        void awaitSome() throws InterruptedException {
+            assertThat(firstDone.await(30, TimeUnit.SECONDS)).as("a request succeeded; failures: " + failures).isTrue();
+        }
+
+        void stop() throws InterruptedException {
+            stop.set(true);
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
+    }
+
+    static String single(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private static String single(DataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            return single(c, sql);
+        }
+    }
+
+    @Test
+    void bothReleasesServeDuringTheDeployAndTheContractLeavesTheNewShape() throws Exception {
+        engine(releaseOneFiles(dir.resolve("r1"))).migrate();
+        HikariDataSource one = release(Optional.of("1"));
+        OldRelease old = new OldRelease(one);
+        old.start(2).awaitSome();
+
+        Lockstep releaseTwo = engine(releaseTwoFiles(dir.resolve("r2")));
+        MigrationReport report = releaseTwo.migrate();
+        HikariDataSource two = release(Optional.of("2"));
+        NewRelease fresh = new NewRelease(two);
+        fresh.start(2).awaitSome();
+        long oldBefore = old.done.get();
+        assertThat(Poll.until(Duration.ofSeconds(30), () -> old.done.get() > oldBefore + 50 && fresh.done.get() > 50)).isTrue();
+
+        assertThat(report.applied()).hasSize(1);
+        List<ExpandedMigration> expansions = releaseTwo.expansions();
+        assertThat(expansions).singleElement().satisfies(e -> {
+            assertThat(e.contracted()).isFalse();
+            assertThat(e.changes()).containsExactly("rename column users.name to full_name", "drop column users.legacy",
+                    "add column users.email");
+            assertThat(e.state()).startsWith("expanded, waiting for ").endsWith(" of version 1");
+        });
+        assertThat(releaseTwo.contract(false)).singleElement().extracting(ExpandedMigration::contracted)
+                .as("release 1 is still connected").isEqualTo(false);
+
+        // Every row either release wrote, the other reads in its own shape.
+        for (long id : old.written) {
+            assertThat(single(two, "SELECT full_name FROM users WHERE id = " + id)).startsWith("old release ");
+        }
+        for (long id : fresh.written) {
+            assertThat(single(one, "SELECT name FROM users WHERE id = " + id)).startsWith("new release ");
+        }
+
+        old.stop();
+        one.close();
+        List<ExpandedMigration> after = releaseTwo.contract(false);
+        long freshBefore = fresh.done.get();
+        assertThat(Poll.until(Duration.ofSeconds(30), () -> fresh.done.get() > freshBefore + 50)).isTrue();
+        fresh.stop();
+
+        assertThat(old.failures).as("release 1's failed requests").isEmpty();
+        assertThat(fresh.failures).as("release 2's failed requests").isEmpty();
+        assertThat(after).singleElement().satisfies(e -> {
+            assertThat(e.contracted()).isTrue();
+            assertThat(e.state()).isEqualTo("contracted");
+        });
+        assertThat(single(direct(), "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
+                + "information_schema.columns WHERE table_schema = 'public' AND table_name = 'users'"))
+                .isEqualTo("id,full_name,created,email");
+        assertThat(single(direct(), "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'lockstep\\_v%'"))
+                .as("no version schema is left").isEqualTo("0");
+        assertThat(single(direct(), "SELECT count(*) FROM users WHERE full_name IS NULL")).isEqualTo("0");
+        assertThat(Long.parseLong(single(direct(), "SELECT count(*) FROM users")))
+                .isEqualTo(100 + old.written.size() + fresh.written.size());
+    }
+
+    @Test
+    void withoutThePinningTheNewReleaseFails() throws Exception {
+        engine(releaseTwoFiles(dir.resolve("r2"))).migrate();
+        HikariDataSource unpinned = release(Optional.empty());
+
+        assertThatThrownBy(() -> single(unpinned, "SELECT full_name FROM users LIMIT 1"))
+                .hasMessageContaining("column \"full_name\" does not exist");
+        assertThat(single(release(Optional.of("2")), "SELECT full_name FROM users WHERE id = 1")).isEqualTo("user 1");
+    }
+
+    @Test
+    void anActionThatCannotBeExpandedIsRefusedNamingTheLine() {
+        MigrationDir files = releaseOneFiles(dir.resolve("bad")).add(EXPAND, "-- lockstep:expand-contract\n"
+                + "ALTER TABLE users RENAME COLUMN name TO full_name;\n"
+                + "CREATE INDEX users_name ON users (name);\n");
+
+        assertThatThrownBy(() -> engine(files).migrate())
+                .isInstanceOf(MigrationFileException.class)
+                .hasMessageContaining(EXPAND)
+                .hasMessageContaining("line 3")
+                .hasMessageContaining("is not an ALTER TABLE");
+    }
+}
