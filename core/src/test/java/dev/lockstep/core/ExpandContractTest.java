@@ -97,14 +97,17 @@ class ExpandContractTest {
 
     private MigrationDir releaseOneFiles(Path folder) {
         return new MigrationDir(folder).add(USERS, "CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY "
-                + "KEY, name text NOT NULL, legacy text NOT NULL, created timestamptz NOT NULL DEFAULT now());\n"
-                + "INSERT INTO users (name, legacy) SELECT 'user ' || i, 'old ' || i FROM generate_series(1, 100) i");
+                + "KEY, name text NOT NULL, legacy text NOT NULL, age integer NOT NULL DEFAULT 18, created timestamptz NOT NULL "
+                + "DEFAULT now());\n"
+                + "INSERT INTO users (name, legacy, age) SELECT 'user ' || i, 'old ' || i, i FROM generate_series(1, 100) i");
     }
 
     private MigrationDir releaseTwoFiles(Path folder) {
         return releaseOneFiles(folder).add(EXPAND, "-- lockstep:expand-contract\n"
+                + "-- lockstep:type-back users.age = age::integer\n"
                 + "ALTER TABLE users RENAME COLUMN name TO full_name;\n"
                 + "ALTER TABLE users DROP COLUMN legacy;\n"
+                + "ALTER TABLE users ALTER COLUMN age TYPE text USING age::text;\n"
                 + "ALTER TABLE users ADD COLUMN email text NOT NULL DEFAULT 'none';\n");
     }
 
@@ -116,9 +119,11 @@ class ExpandContractTest {
 
         @Override
         long write(Connection c, long n) throws SQLException {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO users (name, legacy) VALUES (?, ?) RETURNING id")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO users (name, legacy, age) VALUES (?, ?, ?) "
+                    + "RETURNING id")) {
                 s.setString(1, "old release " + n);
                 s.setString(2, "legacy " + n);
+                s.setInt(3, (int) (n % 90));
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);
@@ -128,7 +133,7 @@ class ExpandContractTest {
 
         @Override
         String read(Connection c, long id) throws SQLException {
-            return single(c, "SELECT name || '/' || legacy FROM users WHERE id = " + id);
+            return single(c, "SELECT name || '/' || legacy || '/' || (age + 1) FROM users WHERE id = " + id);
         }
     }
 
@@ -140,10 +145,11 @@ class ExpandContractTest {
 
         @Override
         long write(Connection c, long n) throws SQLException {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO users (full_name, email) VALUES (?, ?) "
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO users (full_name, email, age) VALUES (?, ?, ?) "
                     + "RETURNING id")) {
                 s.setString(1, "new release " + n);
                 s.setString(2, "user" + n + "@example.com");
+                s.setString(3, Long.toString(n % 70));
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);
@@ -153,7 +159,7 @@ class ExpandContractTest {
 
         @Override
         String read(Connection c, long id) throws SQLException {
-            return single(c, "SELECT full_name || '/' || email FROM users WHERE id = " + id);
+            return single(c, "SELECT full_name || '/' || email || '/' || (age || ' years') FROM users WHERE id = " + id);
         }
     }
 
@@ -241,19 +247,24 @@ class ExpandContractTest {
         assertThat(expansions).singleElement().satisfies(e -> {
             assertThat(e.contracted()).isFalse();
             assertThat(e.changes()).containsExactly("rename column users.name to full_name", "drop column users.legacy",
-                    "add column users.email");
+                    "change the type of users.age", "add column users.email");
             assertThat(e.state()).startsWith("expanded, waiting for ").endsWith(" of version 1");
         });
         assertThat(releaseTwo.contract(false)).singleElement().extracting(ExpandedMigration::contracted)
                 .as("release 1 is still connected").isEqualTo(false);
 
         // Every row either release wrote, the other reads in its own shape.
-        for (long id : old.written) {
-            assertThat(single(two, "SELECT full_name FROM users WHERE id = " + id)).startsWith("old release ");
+        for (long id : List.copyOf(old.written)) {
+            assertThat(single(two, "SELECT full_name || ':' || pg_typeof(age) || ':' || age FROM users WHERE id = " + id))
+                    .startsWith("old release ").contains(":text:");
         }
-        for (long id : fresh.written) {
-            assertThat(single(one, "SELECT name FROM users WHERE id = " + id)).startsWith("new release ");
+        for (long id : List.copyOf(fresh.written)) {
+            assertThat(single(one, "SELECT name || ':' || pg_typeof(age) || ':' || (age * 2) FROM users WHERE id = " + id))
+                    .startsWith("new release ").contains(":integer:");
         }
+        assertThat(single(two, "SELECT age FROM users WHERE id = 7")).as("backfilled").isEqualTo("7");
+        assertThat(single(two, "SELECT count(*) FROM users WHERE age::int <> (SELECT u.age FROM public.users u WHERE "
+                + "u.id = users.id)")).as("both columns in step").isEqualTo("0");
 
         old.stop();
         one.close();
@@ -270,7 +281,12 @@ class ExpandContractTest {
         });
         assertThat(single(direct(), "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
                 + "information_schema.columns WHERE table_schema = 'public' AND table_name = 'users'"))
-                .isEqualTo("id,full_name,created,email");
+                .isEqualTo("id,full_name,created,age,email");
+        assertThat(single(direct(), "SELECT format_type(atttypid, atttypmod) || ' ' || attnotnull || ' ' || "
+                + "pg_get_expr(adbin, adrelid) FROM pg_attribute JOIN pg_attrdef ON adrelid = attrelid AND adnum = attnum "
+                + "WHERE attrelid = 'users'::regclass AND attname = 'age'")).isEqualTo("text true (18)::text");
+        assertThat(single(direct(), "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'users'::regclass AND NOT tgisinternal"))
+                .isEqualTo("0");
         assertThat(single(direct(), "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'lockstep\\_v%'"))
                 .as("no version schema is left").isEqualTo("0");
         assertThat(single(direct(), "SELECT count(*) FROM users WHERE full_name IS NULL")).isEqualTo("0");

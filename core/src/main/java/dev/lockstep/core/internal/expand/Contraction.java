@@ -31,10 +31,15 @@ public final class Contraction {
     /** Validates what the expand of {@code version} added {@code NOT VALID}, in autocommit. */
     public void validate(Connection connection, List<Row> rows) throws SQLException {
         for (Row row : rows) {
-            if (row.target().isPresent() && (row.kind() == ExpansionTable.Kind.SET_NOT_NULL
-                    || row.kind() == ExpansionTable.Kind.ADD_CONSTRAINT) && notValid(connection, row)) {
+            Optional<String> constraint = switch (row.kind()) {
+                case SET_NOT_NULL, ADD_CONSTRAINT -> row.target();
+                case CHANGE_TYPE -> Optional.of(Retype.of("", row.target().orElseThrow(), row.detail().orElse(";")))
+                        .filter(Retype::notNull).map(retype -> Identifiers.suffixed(retype.helper(), "_not_null"));
+                default -> Optional.empty();
+            };
+            if (constraint.isPresent() && notValid(connection, row.relid(), constraint.get())) {
                 ShapeViews.execute(connection, "ALTER TABLE " + Expansion.qualified(connection, row.relid())
-                        + " VALIDATE CONSTRAINT " + Identifiers.quote(row.target().get()));
+                        + " VALIDATE CONSTRAINT " + Identifiers.quote(constraint.get()));
             }
         }
     }
@@ -45,20 +50,7 @@ public final class Contraction {
      * deadlock with it.
      */
     public void contract(Connection connection, MigrationVersion version, List<Row> rows) throws SQLException {
-        List<String> views = new java.util.ArrayList<>();
-        try (PreparedStatement s = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || "
-                + "quote_ident(c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                + "WHERE starts_with(n.nspname, ?) AND c.relkind = 'v' ORDER BY 1")) {
-            s.setString(1, VersionSchema.PREFIX);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    views.add(rs.getString(1));
-                }
-            }
-        }
-        if (!views.isEmpty()) {
-            ShapeViews.execute(connection, "LOCK TABLE " + String.join(", ", views) + " IN ACCESS EXCLUSIVE MODE");
-        }
+        ShapeViews.lockViews(connection);
         for (Row row : rows) {
             String qualified = Expansion.qualified(connection, row.relid());
             switch (row.kind()) {
@@ -82,6 +74,27 @@ public final class Contraction {
                     ShapeViews.execute(connection, "ALTER TABLE " + qualified + " RENAME TO "
                             + Identifiers.quote(row.target().orElseThrow()));
                     break;
+                case CHANGE_TYPE: {
+                    dropOlderSchemas(connection, version);
+                    Retype retype = Retype.of(schemaOf(connection, row.relid()), row.target().orElseThrow(),
+                            row.detail().orElse(";"));
+                    String column = Identifiers.quote(row.name());
+                    ShapeViews.execute(connection, "DROP TRIGGER " + retype.trigger() + " ON " + qualified);
+                    ShapeViews.execute(connection, "ALTER TABLE " + qualified + " DROP COLUMN " + column);
+                    ShapeViews.execute(connection, "ALTER TABLE " + qualified + " RENAME COLUMN "
+                            + Identifiers.quote(retype.helper()) + " TO " + column);
+                    String type = typeOf(connection, row.relid(), row.name());
+                    ShapeViews.execute(connection, "ALTER TABLE " + qualified + " ALTER COLUMN " + column
+                            + retype.oldDefault().map(d -> " SET DEFAULT (" + d + ")::" + type).orElse(" DROP DEFAULT"));
+                    if (retype.notNull()) {
+                        ShapeViews.execute(connection, "ALTER TABLE " + qualified + " ALTER COLUMN " + column
+                                + " SET NOT NULL");
+                        ShapeViews.execute(connection, "ALTER TABLE " + qualified + " DROP CONSTRAINT " + retype.check());
+                    }
+                    ShapeViews.execute(connection, "DROP FUNCTION " + retype.sync() + ", " + retype.up() + ", "
+                            + retype.down());
+                    break;
+                }
                 default:
                     break; // a column added at the expand; a constraint validated before this transaction
             }
@@ -121,11 +134,34 @@ public final class Contraction {
         }
     }
 
-    private static boolean notValid(Connection connection, Row row) throws SQLException {
+    private static String typeOf(Connection connection, long relid, String column) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                + "WHERE attrelid = ? AND attname = ? AND NOT attisdropped")) {
+            s.setLong(1, relid);
+            s.setString(2, column);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static String schemaOf(Connection connection, long relid) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT quote_ident(n.nspname) FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ?")) {
+            s.setLong(1, relid);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static boolean notValid(Connection connection, long relid, String constraint) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement("SELECT NOT convalidated FROM pg_constraint "
                 + "WHERE conrelid = ? AND conname = ?")) {
-            s.setLong(1, row.relid());
-            s.setString(2, row.target().orElseThrow());
+            s.setLong(1, relid);
+            s.setString(2, constraint);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);
             }

@@ -2,7 +2,11 @@ package dev.lockstep.core.internal.expand;
 
 import dev.lockstep.core.MigrationFailedException;
 import dev.lockstep.core.internal.expand.ExpansionTable.Kind;
+import dev.lockstep.core.internal.files.Batched;
 import dev.lockstep.core.internal.files.ExpandContract;
+import dev.lockstep.core.internal.jobs.JobCreation;
+import dev.lockstep.core.internal.sql.SqlStatement;
+import dev.lockstep.core.internal.sql.StatementAnalyzer;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.sql.TableChange;
 import dev.lockstep.core.internal.tracker.Identifiers;
@@ -27,9 +31,26 @@ public final class Expansion {
     static final String NOT_NULL_DROPPED = "not-null-dropped";
 
     private final ExpansionTable table;
+    private final JobCreation jobs;
 
-    public Expansion(ExpansionTable table) {
+    /** @param jobs records the backfill of a changed type as a batched migration's job */
+    public Expansion(ExpansionTable table, JobCreation jobs) {
         this.table = table;
+        this.jobs = jobs;
+    }
+
+    /**
+     * Whether its expansion has a backfill (a column's type changes): then the release's version
+     * schema shows the new shape only once the backfill is done ({@link #publish}), and until then
+     * the migration's row says {@code running}.
+     */
+    public static boolean backfills(ExpandContract changes) {
+        return changes.retypedTable().isPresent();
+    }
+
+    /** Shows the new shape in {@code migration}'s version schema, once its backfill is done; in the caller's transaction. */
+    public void publish(Connection connection, LoadedMigration migration) throws SQLException {
+        ShapeViews.refresh(connection, table.expanded(connection), Optional.of(migration.version()));
     }
 
     /**
@@ -83,14 +104,129 @@ public final class Expansion {
                 table.insert(connection, version, step, relid, Kind.RENAME_TABLE, relname(connection, relid),
                         Optional.of(rename.to()), Optional.empty());
             } else if (what instanceof TableChange.ChangeType type) {
-                throw refused(migration, change, "a column's type cannot be expanded yet (it needs a second column "
-                        + "kept in step by triggers, and a backfill); change " + type.column() + "'s type in a migration "
-                        + "of its own, or add a column of the new type and fill it with a batched migration");
+                retype(connection, migration, change, type, relid, qualified, step);
             } else {
                 throw refused(migration, change, "'" + ((TableChange.Other) what).action() + "' cannot be expanded");
             }
         }
-        ShapeViews.refresh(connection, table.expanded(connection), Optional.of(migration.version()));
+        if (!backfills(changes)) {
+            publish(connection, migration);
+        }
+    }
+
+    /**
+     * A changed type: a column of the new type beside the old, functions that turn a value each way
+     * ({@code USING}, {@code -- lockstep:type-back}, else a cast), a trigger that fills whichever of
+     * the two a write did not (an insert through the old shape, or through the new), the old column's
+     * default moved to the new one (so an insert that names neither fills both), and the backfill of
+     * the rows there are as a batched job over the table's integer primary key.
+     */
+    private void retype(Connection connection, LoadedMigration migration, ExpandContract.Change change,
+            TableChange.ChangeType type, long relid, String qualified, int step) throws SQLException {
+        String column = type.column();
+        String oldType;
+        boolean notNull;
+        Optional<String> oldDefault;
+        String schema;
+        try (PreparedStatement s = connection.prepareStatement("SELECT format_type(a.atttypid, a.atttypmod), "
+                + "a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '' OR a.attgenerated <> '', "
+                + "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND a.attnum = ANY (i.indkey)) "
+                + "OR EXISTS (SELECT 1 FROM pg_constraint c WHERE c.contype <> 'n' AND (c.conrelid = a.attrelid AND a.attnum = ANY (c.conkey)) "
+                + "OR (c.confrelid = a.attrelid AND a.attnum = ANY (c.confkey))), quote_ident(n.nspname) "
+                + "FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid JOIN pg_namespace n ON n.oid = "
+                + "t.relnamespace LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                + "WHERE a.attrelid = ? AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
+            s.setLong(1, relid);
+            s.setString(2, column);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw refused(migration, change, "the table " + type.table() + " has no column " + column);
+                }
+                if (rs.getBoolean(4)) {
+                    throw refused(migration, change, column + " is an identity or generated column, whose type "
+                            + "cannot be changed through a second column; change it in a migration of its own");
+                }
+                if (rs.getBoolean(5)) {
+                    throw refused(migration, change, column + " is in an index or a constraint, which would have to be "
+                            + "built again on the new column; change its type in a migration of its own");
+                }
+                oldType = rs.getString(1);
+                notNull = rs.getBoolean(2);
+                oldDefault = Optional.ofNullable(rs.getString(3));
+                schema = rs.getString(6);
+            }
+        }
+        String key = integerPrimaryKey(connection, migration, change, relid);
+        Retype retype = new Retype(schema, Retype.helperOf(column, migration.version().toString()), notNull, oldDefault);
+        String helper = Identifiers.quote(retype.helper());
+        String quoted = Identifiers.quote(column);
+        ShapeViews.execute(connection, "ALTER TABLE " + qualified + " ADD COLUMN " + helper + " " + type.type());
+        ShapeViews.execute(connection, "CREATE FUNCTION " + retype.up() + "(" + quoted + " " + oldType + ") RETURNS "
+                + type.type() + " LANGUAGE sql AS $lockstep$ SELECT (" + type.using().orElse(quoted + "::" + type.type())
+                + ")::" + type.type() + " $lockstep$");
+        ShapeViews.execute(connection, "CREATE FUNCTION " + retype.down() + "(" + quoted + " " + type.type()
+                + ") RETURNS " + oldType + " LANGUAGE sql AS $lockstep$ SELECT (" + change.typeBack().orElse(quoted
+                + "::" + oldType) + ")::" + oldType + " $lockstep$");
+        if (oldDefault.isPresent()) {
+            ShapeViews.execute(connection, "ALTER TABLE " + qualified + " ALTER COLUMN " + helper + " SET DEFAULT "
+                    + retype.up() + "(" + oldDefault.get() + ")");
+            ShapeViews.execute(connection, "ALTER TABLE " + qualified + " ALTER COLUMN " + quoted + " DROP DEFAULT");
+        }
+        if (notNull) {
+            ShapeViews.execute(connection, "ALTER TABLE " + qualified + " ADD CONSTRAINT " + retype.check() + " CHECK ("
+                    + helper + " IS NOT NULL) NOT VALID");
+        }
+        // An insert fills the column it did not name (the old one is NULL only when the write came through the
+        // new shape, since its default moved); an update fills the one it did not change; an update that changes
+        // neither (the backfill's) fills a new column still empty.
+        ShapeViews.execute(connection, "CREATE FUNCTION " + retype.sync() + "() RETURNS trigger LANGUAGE plpgsql AS "
+                + "$lockstep$ BEGIN\n"
+                + "  IF TG_OP = 'INSERT' THEN\n"
+                + "    IF NEW." + quoted + " IS NULL THEN NEW." + quoted + " := " + retype.down() + "(NEW." + helper + ");\n"
+                + "    ELSE NEW." + helper + " := " + retype.up() + "(NEW." + quoted + "); END IF;\n"
+                + "  ELSIF NEW." + quoted + " IS DISTINCT FROM OLD." + quoted + " AND NEW." + helper
+                + " IS NOT DISTINCT FROM OLD." + helper + " THEN NEW." + helper + " := " + retype.up() + "(NEW." + quoted + ");\n"
+                + "  ELSIF NEW." + helper + " IS DISTINCT FROM OLD." + helper + " AND NEW." + quoted
+                + " IS NOT DISTINCT FROM OLD." + quoted + " THEN NEW." + quoted + " := " + retype.down() + "(NEW." + helper + ");\n"
+                + "  ELSIF NEW." + helper + " IS NULL AND NEW." + quoted + " IS NOT NULL THEN NEW." + helper + " := "
+                + retype.up() + "(NEW." + quoted + ");\n"
+                + "  END IF;\n  RETURN NEW;\nEND $lockstep$");
+        ShapeViews.execute(connection, "CREATE TRIGGER " + retype.trigger() + " BEFORE INSERT OR UPDATE ON " + qualified
+                + " FOR EACH ROW EXECUTE FUNCTION " + retype.sync() + "()");
+        table.insert(connection, migration.version().toString(), step, relid, Kind.CHANGE_TYPE, column,
+                Optional.of(retype.helper()), Optional.of(retype.detail()));
+        String backfill = "UPDATE " + qualified + " SET " + quoted + " = " + quoted + " WHERE " + Identifiers.quote(key)
+                + " >= " + Batched.FROM + " AND " + Identifiers.quote(key) + " < " + Batched.TO + " AND " + helper
+                + " IS NULL AND " + quoted + " IS NOT NULL";
+        // Rows written from now on pass the trigger: the backfill stops at the highest key there is.
+        long lastKey;
+        try (java.sql.Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT coalesce(max("
+                + Identifiers.quote(key) + "), " + Long.MIN_VALUE + ") FROM " + qualified)) {
+            rs.next();
+            lastKey = rs.getLong(1);
+        }
+        for (String sql : jobs.sql(connection, migration, new Batched(qualified, key, Optional.empty()),
+                Optional.of(new SqlStatement(backfill, change.line(), StatementAnalyzer.analyze(backfill), Optional.empty())),
+                Optional.of(lastKey))) {
+            ShapeViews.execute(connection, sql);
+        }
+    }
+
+    private static String integerPrimaryKey(Connection connection, LoadedMigration migration,
+            ExpandContract.Change change, long relid) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT a.attname FROM pg_index i JOIN pg_attribute a "
+                + "ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] WHERE i.indrelid = ? AND i.indisprimary "
+                + "AND i.indnatts = 1 AND format_type(a.atttypid, NULL) IN ('smallint', 'integer', 'bigint')")) {
+            s.setLong(1, relid);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw refused(migration, change, "the table " + change.change().table() + " has no integer "
+                            + "primary key of one column, which the backfill of the new column goes through in batches; "
+                            + "change the type in a migration of its own");
+                }
+                return rs.getString(1);
+            }
+        }
     }
 
     private static long relid(Connection connection, LoadedMigration migration, ExpandContract.Change change)

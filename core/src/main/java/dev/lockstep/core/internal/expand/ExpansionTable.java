@@ -28,7 +28,7 @@ public final class ExpansionTable {
     /** What one change is, as stored in {@code kind}. */
     public enum Kind {
         RENAME_COLUMN("rename-column"), DROP_COLUMN("drop-column"), ADD_COLUMN("add-column"), SET_NOT_NULL("set-not-null"),
-        ADD_CONSTRAINT("add-constraint"), RENAME_TABLE("rename-table");
+        ADD_CONSTRAINT("add-constraint"), RENAME_TABLE("rename-table"), CHANGE_TYPE("change-type");
 
         private final String stored;
 
@@ -51,15 +51,16 @@ public final class ExpansionTable {
 
         /** Whether it changes what a release sees (so the releases after it see the table through a view). */
         boolean reshapes() {
-            return this == RENAME_COLUMN || this == DROP_COLUMN || this == RENAME_TABLE;
+            return this == RENAME_COLUMN || this == DROP_COLUMN || this == RENAME_TABLE || this == CHANGE_TYPE;
         }
     }
 
     /**
      * @param relid the table changed
      * @param name the column (the table's name, for a rename of the table)
-     * @param target the new name, or the constraint's name
-     * @param detail for a dropped column: whether its NOT NULL was dropped at the expand
+     * @param target the new name, the constraint's name, or the column of the new type
+     * @param detail for a dropped column: whether its NOT NULL was dropped at the expand; for a changed
+     *     type: the column's NOT NULL and default ({@link Retype})
      */
     public record Row(String version, int step, long relid, Kind kind, String name, Optional<String> target,
             Optional<String> detail, boolean contracted, Instant expandedAt, Optional<Instant> contractedAt) {

@@ -4,6 +4,7 @@ import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.MigrationVersion;
 import dev.lockstep.core.internal.expand.ExpansionTable.Kind;
 import dev.lockstep.core.internal.expand.ExpansionTable.Row;
+import dev.lockstep.core.internal.sql.Literals;
 import dev.lockstep.core.internal.tracker.Identifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -62,9 +63,12 @@ public final class ShapeViews {
             execute(connection, "CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(schema.getKey()));
             execute(connection, "COMMENT ON SCHEMA " + Identifiers.quote(schema.getKey()) + " IS '" + COMMENT
                     + schema.getValue() + "'");
+            Set<String> helpers = new java.util.HashSet<>();
+            expanded.stream().filter(row -> row.kind() == Kind.CHANGE_TYPE).forEach(row -> helpers.add(row.relid() + "."
+                    + row.target().orElseThrow()));
             Set<String> views = new LinkedHashSet<>();
             for (long relid : reshaped) {
-                views.add(view(connection, schema.getKey(), relid, upTo, invoker));
+                views.add(view(connection, schema.getKey(), relid, upTo, helpers, invoker));
             }
             for (String stale : viewsIn(connection, schema.getKey())) {
                 if (!views.contains(stale)) {
@@ -82,8 +86,8 @@ public final class ShapeViews {
     }
 
     /** The view of one table in one schema, in the shape {@code upTo} gives it; returns its name. */
-    private static String view(Connection connection, String schema, long relid, List<Row> upTo, boolean invoker)
-            throws SQLException {
+    private static String view(Connection connection, String schema, long relid, List<Row> upTo, Set<String> helpers,
+            boolean invoker) throws SQLException {
         String table;
         String name;
         boolean rowSecurity;
@@ -112,7 +116,9 @@ public final class ShapeViews {
             s.setLong(1, relid);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    columns.put(rs.getString(1), rs.getString(1));
+                    if (!helpers.contains(relid + "." + rs.getString(1))) {
+                        columns.put(rs.getString(1), rs.getString(1));
+                    }
                 }
             }
         }
@@ -124,6 +130,7 @@ public final class ShapeViews {
                 case RENAME_COLUMN -> columns = renamed(columns, row.name(), row.target().orElseThrow());
                 case DROP_COLUMN -> columns.remove(row.name());
                 case RENAME_TABLE -> name = row.target().orElseThrow();
+                case CHANGE_TYPE -> columns.replace(row.name(), row.target().orElseThrow());
                 default -> {
                     // adds, or checks: the table's shape is the release's
                 }
@@ -133,10 +140,49 @@ public final class ShapeViews {
         columns.forEach((shown, column) -> select.add(shown.equals(column) ? Identifiers.quote(column)
                 : Identifiers.quote(column) + " AS " + Identifiers.quote(shown)));
         String qualified = Identifiers.qualify(schema, name);
-        execute(connection, "CREATE OR REPLACE VIEW " + qualified + (invoker ? " WITH (security_invoker = true)" : "")
-                + " AS SELECT " + String.join(", ", select) + " FROM " + table);
-        grantAsTable(connection, relid, schema, qualified);
+        String definition = "SELECT " + String.join(", ", select) + " FROM " + table;
+        if (!definition.equals(comment(connection, schema, name))) {
+            // Replaced whole: a contract moves a column to the end of its table, which CREATE OR REPLACE refuses.
+            execute(connection, "DROP VIEW IF EXISTS " + qualified);
+            execute(connection, "CREATE VIEW " + qualified + (invoker ? " WITH (security_invoker = true)" : "")
+                    + " AS " + definition);
+            execute(connection, "COMMENT ON VIEW " + qualified + " IS " + Literals.escaped(definition));
+            grantAsTable(connection, relid, schema, qualified);
+        }
         return name;
+    }
+
+    /** What a view was made from (its comment), so an unchanged one is left alone; null when there is none. */
+    private static String comment(Connection connection, String schema, String view) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT obj_description(c.oid, 'pg_class') FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ? AND c.relkind = 'v'")) {
+            s.setString(1, schema);
+            s.setString(2, view);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /**
+     * Locks every view of every version schema, first: a release's statement locks its view, then the
+     * table, so a change that took the table first and a view then would deadlock with it.
+     */
+    public static void lockViews(Connection connection) throws SQLException {
+        List<String> views = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || "
+                + "quote_ident(c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE starts_with(n.nspname, ?) AND c.relkind = 'v' ORDER BY 1")) {
+            s.setString(1, VersionSchema.PREFIX);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    views.add(rs.getString(1));
+                }
+            }
+        }
+        if (!views.isEmpty()) {
+            execute(connection, "LOCK TABLE " + String.join(", ", views) + " IN ACCESS EXCLUSIVE MODE");
+        }
     }
 
     private static Map<String, String> renamed(Map<String, String> columns, String from, String to) {

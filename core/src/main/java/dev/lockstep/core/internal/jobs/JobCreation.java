@@ -44,6 +44,15 @@ public final class JobCreation {
      */
     public List<String> sql(Connection connection, LoadedMigration migration, Batched batched,
             Optional<SqlStatement> statement) throws SQLException {
+        return sql(connection, migration, batched, statement, Optional.empty());
+    }
+
+    /**
+     * As {@link #sql(Connection, LoadedMigration, Batched, Optional)}, for a job that does the keys up
+     * to {@code lastKey} only: those of the rows there were when it was recorded.
+     */
+    public List<String> sql(Connection connection, LoadedMigration migration, Batched batched,
+            Optional<SqlStatement> statement, Optional<Long> lastKey) throws SQLException {
         String file = migration.file();
         if (migration.repeatable()) {
             throw refused(file, "a repeatable migration cannot be batched: its job would start again each time the "
@@ -102,8 +111,10 @@ public final class JobCreation {
         List<String> sql = new ArrayList<>();
         if (!table.exists(connection)) {
             sql.addAll(table.createSql());
+        } else if (lastKey.isPresent()) {
+            sql.add(table.addLastKeySql());
         }
-        sql.add(table.insertSql(migration, batched, statement.map(SqlStatement::text), batchSize, estimatedRows));
+        sql.add(table.insertSql(migration, batched, statement.map(SqlStatement::text), batchSize, estimatedRows, lastKey));
         return sql;
     }
 

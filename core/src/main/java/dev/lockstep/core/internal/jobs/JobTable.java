@@ -34,7 +34,7 @@ public final class JobTable {
     private static final String SUFFIX = "_jobs";
     private static final String COLUMNS = "version, name, table_name, key_column, statement, java_class, state, "
             + "next_key, rows_done, batches, batch_size, estimated_rows, created_at, started_at, updated_at, "
-            + "finished_at, error";
+            + "finished_at, error, (to_jsonb(j) ->> 'last_key')::bigint AS last_key"; // tables from before it lack it
 
     private final Tracker tracker;
     private final String qualified;
@@ -81,7 +81,7 @@ public final class JobTable {
                 + "next_key bigint, rows_done bigint NOT NULL DEFAULT 0, batches bigint NOT NULL DEFAULT 0, "
                 + "batch_size int NOT NULL, estimated_rows bigint NOT NULL DEFAULT 0, "
                 + "created_at timestamptz NOT NULL DEFAULT now(), started_at timestamptz, updated_at timestamptz, "
-                + "finished_at timestamptz, error text, PRIMARY KEY (version, name))",
+                + "finished_at timestamptz, error text, last_key bigint, PRIMARY KEY (version, name))",
                 "COMMENT ON TABLE " + qualified + " IS 'Lockstep: the batched migrations of "
                 + tracker.displayName().replace("'", "''") + " and their progress'");
     }
@@ -91,21 +91,33 @@ public final class JobTable {
      * its job afresh.
      */
     String insertSql(LoadedMigration migration, Batched batched, Optional<String> statement, int batchSize,
-            long estimatedRows) {
+            long estimatedRows, Optional<Long> lastKey) {
         return "INSERT INTO " + qualified + " (version, name, table_name, key_column, statement, java_class, state, "
-                + "batch_size, estimated_rows) VALUES (" + literal(migration.version().toString()) + ", "
+                + "batch_size, estimated_rows" + (lastKey.isPresent() ? ", last_key" : "") + ") VALUES ("
+                + literal(migration.version().toString()) + ", "
                 + literal(migration.name()) + ", " + literal(batched.table()) + ", " + literal(batched.key()) + ", "
                 + statement.map(JobTable::literal).orElse("NULL") + ", "
                 + batched.javaClass().map(JobTable::literal).orElse("NULL") + ", 'pending', " + batchSize + ", "
-                + estimatedRows + ") ON CONFLICT (version, name) DO UPDATE SET table_name = EXCLUDED.table_name, "
+                + estimatedRows + lastKey.map(key -> ", " + key).orElse("") + ") ON CONFLICT (version, name) DO UPDATE SET table_name = EXCLUDED.table_name, "
                 + "key_column = EXCLUDED.key_column, statement = EXCLUDED.statement, java_class = EXCLUDED.java_class, "
                 + "state = 'pending', next_key = NULL, rows_done = 0, batches = 0, batch_size = EXCLUDED.batch_size, "
                 + "estimated_rows = EXCLUDED.estimated_rows, created_at = now(), started_at = NULL, updated_at = NULL, "
                 + "finished_at = NULL, error = NULL";
     }
 
-    /** What a worker needs of one job to run it. */
-    public record Row(BatchedJob job, Optional<String> statement, Optional<String> javaClass) {
+    /**
+     * What a worker needs of one job to run it.
+     *
+     * @param lastKey the highest key it does, when it has one: rows written after its migration need none
+     */
+    public record Row(BatchedJob job, Optional<String> statement, Optional<String> javaClass, Optional<Long> lastKey) {
+    }
+
+    /**
+     * A table made before {@code last_key} was, given it; a job with a last key is recorded after this.
+     */
+    String addLastKeySql() {
+        return "ALTER TABLE " + qualified + " ADD COLUMN IF NOT EXISTS last_key bigint";
     }
 
     /** Every job, oldest version first, with who runs each now; empty when the table does not exist. */
@@ -116,7 +128,7 @@ public final class JobTable {
         Map<Long, String> holders = holders(connection);
         List<Row> rows = new ArrayList<>();
         try (Statement s = connection.createStatement();
-                ResultSet rs = s.executeQuery("SELECT " + COLUMNS + " FROM " + qualified + " ORDER BY created_at, version")) {
+                ResultSet rs = s.executeQuery("SELECT " + COLUMNS + " FROM " + qualified + " j ORDER BY created_at, version")) {
             while (rs.next()) {
                 rows.add(row(rs, holders));
             }
@@ -129,7 +141,7 @@ public final class JobTable {
     /** One job, read in the current transaction (a batch's), without who runs it. */
     Optional<Row> read(Connection connection, String version, String name) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement("SELECT " + COLUMNS + " FROM " + qualified
-                + " WHERE version = ? AND name = ?")) {
+                + " j WHERE version = ? AND name = ?")) {
             s.setString(1, version);
             s.setString(2, name);
             try (ResultSet rs = s.executeQuery()) {
@@ -156,7 +168,10 @@ public final class JobTable {
                 rs.getLong("batches"), rs.getInt("batch_size"), nextKey, instant(rs, "created_at").orElseThrow(),
                 instant(rs, "started_at"), instant(rs, "updated_at"), instant(rs, "finished_at"),
                 Optional.ofNullable(rs.getString("error")), Optional.ofNullable(holders.get(lockKey(version, name))));
-        return new Row(job, Optional.ofNullable(rs.getString("statement")), Optional.ofNullable(rs.getString("java_class")));
+        long last = rs.getLong("last_key");
+        Optional<Long> lastKey = rs.wasNull() ? Optional.empty() : Optional.of(last);
+        return new Row(job, Optional.ofNullable(rs.getString("statement")), Optional.ofNullable(rs.getString("java_class")),
+                lastKey);
     }
 
     private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {

@@ -61,6 +61,8 @@ public final class JobWorker {
     private final Limits limits;
     private final LockstepListener listener;
     private final ClassLoader classLoader;
+    /** The job's last key, when it has one ({@link JobTable.Row#lastKey()}). */
+    private Optional<Long> lastKey = Optional.empty();
     private final BooleanSupplier stop;
     private final String where;
 
@@ -90,6 +92,7 @@ public final class JobWorker {
     /** Runs batches until the job ends, is paused, or the worker is stopped. */
     public End run(JobTable.Row start) throws SQLException {
         BatchedJob job = start.job();
+        lastKey = start.lastKey();
         BatchSizeTuner tuner = new BatchSizeTuner(job.batches() > 0 ? job.batchSize() : limits.batchSize(),
                 limits.minBatchSize(), limits.maxBatchSize(), limits.batchDuration());
         Optional<BatchedMigration> java = start.javaClass().map(this::instantiate);
@@ -196,7 +199,8 @@ public final class JobWorker {
      */
     private Range range(Statement s, BatchedJob job, long from, int size) throws SQLException {
         try (ResultSet rs = s.executeQuery("SELECT min(k), max(k), count(*) FROM (SELECT " + job.key() + " AS k FROM "
-                + job.table() + " WHERE " + job.key() + " >= " + from + " ORDER BY " + job.key() + " LIMIT "
+                + job.table() + " WHERE " + job.key() + " >= " + from
+                + lastKey.map(last -> " AND " + job.key() + " <= " + last).orElse("") + " ORDER BY " + job.key() + " LIMIT "
                 + (size + 1) + ") AS batch")) {
             rs.next();
             long count = rs.getLong(3);

@@ -5,6 +5,7 @@ import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.MigrationFailedException;
 import dev.lockstep.core.MigrationHook;
 import dev.lockstep.core.RunStoppedException;
+import dev.lockstep.core.internal.expand.Expansion;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.plan.MigrationPlan;
 import dev.lockstep.core.internal.tracker.AppliedRow;
@@ -68,8 +69,19 @@ final class ApplyPhase {
             try {
                 requiredJobs.ensure(migration);
                 runHooks(migration);
-                outcome = applier.apply(connection, migration, plan.resumed().contains(migration)
-                        ? MigrationApplier.Start.RESUMED : MigrationApplier.Start.FRESH);
+                boolean backfills = migration.facts().expandContract().map(Expansion::backfills).orElse(false);
+                if (backfills && plan.resumed().contains(migration)) {
+                    outcome = new MigrationApplier.Outcome(Duration.ZERO, 0); // expanded by an interrupted run
+                } else {
+                    outcome = applier.apply(connection, migration, plan.resumed().contains(migration)
+                            ? MigrationApplier.Start.RESUMED : MigrationApplier.Start.FRESH);
+                }
+                if (backfills) {
+                    requiredJobs.finishBackfill(migration);
+                    applier.publishExpansion(connection, migration, Duration.ofNanos(System.nanoTime() - started));
+                    outcome = new MigrationApplier.Outcome(Duration.ofNanos(System.nanoTime() - started),
+                            outcome.lockRetries());
+                }
             } catch (AppliedThenConnectionLost e) {
                 // Committed, then the connection died: applied, and the run stops.
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -109,6 +121,8 @@ final class ApplyPhase {
                 + (migration.repeatable() ? ", repeatable: new or changed since it last ran" : "")
                 + (migration.facts().batched().isPresent() ? ", batched: its job is recorded, its batches run after "
                         + "the start" : "")
+                + (migration.facts().expandContract().isPresent() ? ", expanded: the release still running keeps its "
+                        + "shape; contracted once no session of it remains" : "")
                 + (resumed ? ", finishing what an interrupted run left" : "")
                 + (retries > 0 ? ", after " + retries + " lock_timeout retr" + (retries == 1 ? "y" : "ies") : "") + ")");
     }

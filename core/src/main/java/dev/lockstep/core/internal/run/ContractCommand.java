@@ -189,6 +189,7 @@ public final class ContractCommand {
                 case SET_NOT_NULL -> "set " + table + "." + row.name() + " not null";
                 case ADD_CONSTRAINT -> "add constraint " + row.name() + " to " + table;
                 case RENAME_TABLE -> "rename table " + table + " to " + row.target().orElse("?");
+                case CHANGE_TYPE -> "change the type of " + table + "." + row.name();
             });
         }
         return lines;

@@ -137,6 +137,9 @@ final class MigrationApplier {
         try {
             try (Statement statement = sqlStatement(connection)) {
                 batch = new StatementBatch(statement);
+                if (expansionsPending) {
+                    ShapeViews.lockViews(connection); // before the tables, as the releases' statements lock them
+                }
                 while (statements.hasNext()) {
                     SqlStatement sql = statements.next();
                     if (batched.isPresent()) {
@@ -161,7 +164,7 @@ final class MigrationApplier {
                 }
                 if (expand.isPresent()) {
                     batch.flush();
-                    new Expansion(expansions).expand(connection, migration, expand.get());
+                    new Expansion(expansions, jobs).expand(connection, migration, expand.get());
                     expansionsPending = true;
                 } else if (expansionsPending) {
                     // Each release's shape follows what this migration changed (a column it adds shows in the views).
@@ -169,7 +172,9 @@ final class MigrationApplier {
                     ShapeViews.refresh(connection, expansions.expanded(connection), Optional.of(migration.version()));
                 }
                 batch.addOwn(lock.fenceSql());
-                batch.addOwn(tracker.insertAppliedSql(migration, appliedBy));
+                // A changed type's backfill runs next: until its shape is published, the row says running.
+                batch.addOwn(expand.isPresent() && Expansion.backfills(expand.get())
+                        ? tracker.insertRunningSql(migration, appliedBy) : tracker.insertAppliedSql(migration, appliedBy));
                 batch.addOwn("COMMIT");
                 committing = true;
                 batch.flush();
@@ -187,6 +192,28 @@ final class MigrationApplier {
             throw e;
         } finally {
             // The batch ended the transaction (or the rollback did): the driver sends no COMMIT of its own.
+            ConnectionFailures.setAutoCommitQuietly(connection);
+        }
+    }
+
+    /**
+     * Shows an expand/contract migration's new shape in its version schema once its backfill is done,
+     * and records it applied, in one transaction under the lock.
+     */
+    void publishExpansion(Connection connection, LoadedMigration migration, Duration took) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            ShapeViews.lockViews(connection);
+            new Expansion(expansions, jobs).publish(connection, migration);
+            try (Statement s = connection.createStatement()) {
+                s.execute(lock.fenceSql());
+                s.execute(tracker.markAppliedSql(migration, took.toMillis()));
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollback(connection, e);
+            throw e;
+        } finally {
             ConnectionFailures.setAutoCommitQuietly(connection);
         }
     }

@@ -62,8 +62,30 @@ final class RequiredJobs {
             LOG.log(Level.INFO, "Migration " + migration.file() + " requires the job of " + version + " finished, "
                     + "and it is " + job.state().label() + " (lockstep.jobs.requires-finished=run: it is finished "
                     + "first): " + job.describe());
-            finish(migration, job);
+            finish(migration, job, "before " + migration.file());
         }
+    }
+
+    /**
+     * Runs the backfill of an expand/contract migration that changes a column's type to its end, here:
+     * its new shape is shown only once every row has the new column filled.
+     */
+    void finishBackfill(LoadedMigration migration) throws SQLException {
+        String version = migration.version().toString();
+        BatchedJob job = job(migration, version);
+        if (job.state() == JobState.FINISHED) {
+            return;
+        }
+        if (job.state() == JobState.FAILED || job.state() == JobState.PAUSED) {
+            throw notFinished(migration, job, job.state() == JobState.FAILED
+                    ? "Its backfill failed: fix the cause, retry it (lockstep-cli retry --version=" + version + ") and "
+                            + "start again; the new shape is shown once it is finished."
+                    : "An operator paused its backfill: resume it (lockstep-cli resume --version=" + version + ") and "
+                            + "start again.");
+        }
+        LOG.log(Level.INFO, "Migration " + migration.file() + " changes a column's type: backfilling the new column "
+                + "in batches before the new shape is shown: " + job.describe());
+        finish(migration, job, "before the new shape of " + migration.file() + " is shown");
     }
 
     private BatchedJob job(LoadedMigration migration, String version) throws SQLException {
@@ -77,7 +99,7 @@ final class RequiredJobs {
     }
 
     /** Takes the job's lock (waiting while another process runs it) and runs the rest of its batches. */
-    private void finish(LoadedMigration migration, BatchedJob job) throws SQLException {
+    private void finish(LoadedMigration migration, BatchedJob job, String before) throws SQLException {
         long lastLog = System.nanoTime();
         while (true) {
             Optional<HeldLock> held = jobs.jobLock(table, job).tryAcquire(connection);
@@ -89,8 +111,8 @@ final class RequiredJobs {
                     if (row.isEmpty() || !row.get().job().state().runnable()) {
                         end = JobWorker.End.NOT_RUNNABLE;
                     } else {
-                        LOG.log(Level.INFO, "Running the rest of the job of " + job.version() + " here, before "
-                                + migration.file());
+                        LOG.log(Level.INFO, "Running the rest of the job of " + job.version() + " here, "
+                                + before);
                         end = new JobWorker(table, connection, lock, JobsCommand.limits(settings), new ProgressLog(),
                                 settings.classLoader(), () -> Thread.currentThread().isInterrupted(),
                                 table.displayName()).run(row.get());
@@ -101,8 +123,7 @@ final class RequiredJobs {
                     throw notFinished(migration, now, end == JobWorker.End.STOPPED ? "The run was interrupted."
                             : "Fix what stopped it, then start again.");
                 }
-                LOG.log(Level.INFO, "The job of " + job.version() + " is finished; migration " + migration.file()
-                        + " runs now");
+                LOG.log(Level.INFO, "The job of " + job.version() + " is finished");
                 return;
             }
             BatchedJob now = current(job);
@@ -113,8 +134,8 @@ final class RequiredJobs {
                 throw notFinished(migration, now, "It stopped while another process ran it.");
             }
             if (System.nanoTime() - lastLog > PROGRESS_EVERY.toNanos()) {
-                LOG.log(Level.INFO, "Waiting for the job of " + job.version() + " that another process runs, before "
-                        + migration.file() + ": " + now.describe());
+                LOG.log(Level.INFO, "Waiting for the job of " + job.version() + " that another process runs, "
+                        + before + ": " + now.describe());
                 lastLog = System.nanoTime();
             }
             try {
