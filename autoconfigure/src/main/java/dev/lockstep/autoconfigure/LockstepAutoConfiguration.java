@@ -149,6 +149,32 @@ public final class LockstepAutoConfiguration {
                 properties.getJobs());
     }
 
+    /** {@code lockstep.expand.pin-connections}: the application's pool sees its own release's shape. */
+    @Bean
+    static LockstepConnectionPinning lockstepConnectionPinning() {
+        return new LockstepConnectionPinning();
+    }
+
+    /** {@code lockstep.expand.contract}: expanded migrations contracted once no older release's session remains. */
+    @Bean
+    @ConditionalOnMissingBean
+    LockstepContractWorker lockstepContractWorker(LockstepProperties properties, ObjectProvider<Lockstep> lockstep,
+            ObjectProvider<LockstepTargets> targets) {
+        LockstepTargets named = targets.getIfAvailable();
+        List<LockstepContractWorker.Subject> subjects = new ArrayList<>();
+        if (named != null) {
+            named.all().forEach(t -> t.engine().ifPresent(engine -> subjects.add(new LockstepContractWorker.Subject(
+                    t.name(), engine))));
+        } else {
+            Lockstep engine = lockstep.getIfUnique();
+            if (engine != null) {
+                subjects.add(new LockstepContractWorker.Subject(MAIN, engine));
+            }
+        }
+        return new LockstepContractWorker(properties.getMode() == LockstepProperties.Mode.MIGRATE ? subjects : List.of(),
+                properties.getExpand());
+    }
+
     /** Flyway's or Liquibase's migration waits for the engine, whose creation checks that they are not both at work. */
     @Bean
     static BeanFactoryPostProcessor lockstepBeforeOtherMigrationTools() {

@@ -427,6 +427,84 @@ public class LockstepProperties {
         return jobs;
     }
 
+    private final Expand expand = new Expand();
+
+    public Expand getExpand() {
+        return expand;
+    }
+
+    /**
+     * Expand/contract migrations ('-- lockstep:expand-contract'): each release pinned to its shape, and the contract
+     * once no session of an older release remains.
+     */
+    public static class Expand {
+
+        /**
+         * Whether the application's connections (its one HikariDataSource) get its version schema first on search_path
+         * and the version in application_name, so that it sees its own shape while an older or newer release runs
+         * beside it. Needs a pool that keeps sessions: a pooler in transaction mode is refused.
+         */
+        private boolean pinConnections = true;
+
+        /**
+         * When expanded migrations are contracted: after-start (once the application is ready, a background thread
+         * contracts each when no session of an older release has been seen for expand.contract-after), or manual
+         * (lockstep-cli contract, or Lockstep.contract()).
+         */
+        private Contract contract = Contract.AFTER_START;
+
+        /**
+         * How long no session of an older release must have been seen (and the expand be this old) before the
+         * background contract drops the old shape.
+         */
+        private Duration contractAfter = Duration.ofMinutes(5);
+
+        /**
+         * How often the background contract looks at the sessions of older releases.
+         */
+        private Duration pollInterval = Duration.ofSeconds(30);
+
+        public boolean isPinConnections() {
+            return pinConnections;
+        }
+
+        public void setPinConnections(boolean pinConnections) {
+            this.pinConnections = pinConnections;
+        }
+
+        public Contract getContract() {
+            return contract;
+        }
+
+        public void setContract(Contract contract) {
+            this.contract = contract;
+        }
+
+        public Duration getContractAfter() {
+            return contractAfter;
+        }
+
+        public void setContractAfter(Duration contractAfter) {
+            this.contractAfter = contractAfter;
+        }
+
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+        }
+
+        /** When expanded migrations are contracted. */
+        public enum Contract {
+            /** Once the application is ready, by a background thread, when no older release's session remains. */
+            AFTER_START,
+            /** Only when an operator contracts (lockstep-cli contract, Lockstep.contract()). */
+            MANUAL
+        }
+    }
+
     /**
      * Batched migrations ('-- lockstep:batched'): their jobs run after the start, in batches.
      */

@@ -32,7 +32,7 @@ final class MigrationDataSource {
         }
         DataSource marked = lockstepDataSource.getIfAvailable();
         if (marked != null) {
-            return marked;
+            return unpinned(marked);
         }
         DataSource unique = dataSources.getIfUnique();
         if (unique == null) {
@@ -42,7 +42,30 @@ final class MigrationDataSource {
                     + "@dev.lockstep.autoconfigure.LockstepDataSource, or set lockstep.url (with lockstep.user and "
                     + "lockstep.password) to migrate through a connection of its own.");
         }
-        return unique;
+        return unpinned(unique);
+    }
+
+    /**
+     * The pool itself, unless {@link LockstepConnectionPinning} pinned it to the release's shape: then
+     * a DataSource of Lockstep's own with the pool's URL and login, unpooled, since the migrations act
+     * on the tables, not on a release's views.
+     */
+    private static DataSource unpinned(DataSource dataSource) {
+        if (!PINNABLE || !PinnedPool.is(dataSource)) {
+            return dataSource;
+        }
+        return DataSourceBuilder.derivedFrom(dataSource).type(SimpleDriverDataSource.class).build();
+    }
+
+    private static final boolean PINNABLE = org.springframework.util.ClassUtils.isPresent(
+            "com.zaxxer.hikari.HikariDataSource", MigrationDataSource.class.getClassLoader());
+
+    /** HikariCP, only touched when it is on the class path. */
+    private static final class PinnedPool {
+        static boolean is(DataSource dataSource) {
+            return dataSource instanceof com.zaxxer.hikari.HikariDataSource pool
+                    && dev.lockstep.core.ReleasePinning.pins(pool.getConnectionInitSql());
+        }
     }
 
     private static DataSource dedicated(LockstepProperties properties, DataSource application, ClassLoader classLoader) {

@@ -1,5 +1,6 @@
 package dev.lockstep.core;
 
+import java.util.Comparator;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.jobs.JobAction;
 import dev.lockstep.core.internal.lint.LintCheck;
@@ -78,6 +79,17 @@ public final class Lockstep {
      */
     public List<Migration> scan() {
         return Collections.unmodifiableList(engine.scan());
+    }
+
+    /**
+     * The release these files make: the newest versioned migration among them, read without touching
+     * the database; empty when there is none. What {@link ReleasePinning#sql} pins connections to.
+     *
+     * @throws MigrationFileException listing every bad file
+     */
+    public Optional<MigrationVersion> release() {
+        return engine.scan().stream().map(LoadedMigration::version).filter(version -> !version.repeatable())
+                .max(Comparator.naturalOrder());
     }
 
     /**

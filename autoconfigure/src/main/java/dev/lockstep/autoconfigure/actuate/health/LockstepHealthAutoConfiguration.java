@@ -3,6 +3,7 @@ package dev.lockstep.autoconfigure.actuate.health;
 import dev.lockstep.autoconfigure.LockstepAutoConfiguration;
 
 import dev.lockstep.autoconfigure.LockstepDriftCheck;
+import dev.lockstep.autoconfigure.LockstepContractWorker;
 import dev.lockstep.autoconfigure.LockstepJobsWorker;
 import dev.lockstep.autoconfigure.LockstepTargets;
 import dev.lockstep.core.Lockstep;
@@ -33,7 +34,8 @@ public final class LockstepHealthAutoConfiguration {
     @ConditionalOnMissingBean(name = "lockstepHealthIndicator")
     LockstepHealthIndicator lockstepHealthIndicator(ObjectProvider<Lockstep> lockstep,
             ObjectProvider<LockstepTargets> targets, ObjectProvider<LockstepDriftCheck> drift,
-            ObjectProvider<LockstepJobsWorker> jobs, Environment environment) {
+            ObjectProvider<LockstepJobsWorker> jobs, ObjectProvider<LockstepContractWorker> expansions,
+            Environment environment) {
         boolean reporting = environment.getProperty(ENABLED_PROPERTY, Boolean.class,
                 environment.getProperty("management.health.defaults.enabled", Boolean.class, true));
         if (!reporting) {
@@ -41,15 +43,21 @@ public final class LockstepHealthAutoConfiguration {
         }
         LockstepTargets named = targets.getIfAvailable();
         if (named != null) {
-            return withJobs(withDrift(new LockstepHealthIndicator(named), drift), jobs);
+            return withExpansions(withJobs(withDrift(new LockstepHealthIndicator(named), drift), jobs), expansions);
         }
         Lockstep engine = lockstep.getIfUnique();
         if (engine != null) {
-            return withJobs(withDrift(new LockstepHealthIndicator(engine), drift), jobs);
+            return withExpansions(withJobs(withDrift(new LockstepHealthIndicator(engine), drift), jobs), expansions);
         }
         return LockstepHealthIndicator.disabled(
                 environment.getProperty("lockstep.enabled", Boolean.class, true) ? "no DataSource to migrate"
                         : "lockstep.enabled=false");
+    }
+
+    private static LockstepHealthIndicator withExpansions(LockstepHealthIndicator indicator,
+            ObjectProvider<LockstepContractWorker> expansions) {
+        LockstepContractWorker worker = expansions.getIfAvailable();
+        return worker == null ? indicator : indicator.withExpansions(worker);
     }
 
     private static LockstepHealthIndicator withJobs(LockstepHealthIndicator indicator,

@@ -2,6 +2,7 @@ package dev.lockstep.autoconfigure.actuate.health;
 
 import dev.lockstep.autoconfigure.LockstepAutoConfiguration;
 import dev.lockstep.autoconfigure.LockstepDriftCheck;
+import dev.lockstep.autoconfigure.LockstepContractWorker;
 import dev.lockstep.autoconfigure.LockstepJobsWorker;
 import dev.lockstep.core.BlockedOn;
 import dev.lockstep.core.LockHolder;
@@ -41,6 +42,17 @@ public class LockstepHealthIndicator extends AbstractHealthIndicator {
     private final String disabledReason;
     private volatile LockstepDriftCheck drift;
     private volatile LockstepJobsWorker jobs;
+    private volatile LockstepContractWorker expansions;
+
+    /**
+     * Adds {@code expansions} to the details while an expand/contract migration is not contracted:
+     * each one's state ({@code expanded, waiting for 2 sessions of version 8}), changes and, with the
+     * background contract, when it is due. Expansions never change the status.
+     */
+    public LockstepHealthIndicator withExpansions(LockstepContractWorker worker) {
+        this.expansions = worker;
+        return this;
+    }
 
     /**
      * Adds {@code jobs} to the details once the jobs' worker ({@code lockstep.jobs.run=after-start})
@@ -107,6 +119,12 @@ public class LockstepHealthIndicator extends AbstractHealthIndicator {
         engineHealth(lockstep, builder);
         driftOf(LockstepAutoConfiguration.MAIN).ifPresent(details -> builder.withDetail("drift", details));
         jobsOf(LockstepAutoConfiguration.MAIN).ifPresent(details -> builder.withDetail("jobs", details));
+        expansionsOf(LockstepAutoConfiguration.MAIN).ifPresent(details -> builder.withDetail("expansions", details));
+    }
+
+    private Optional<Map<String, Object>> expansionsOf(String name) {
+        LockstepContractWorker worker = expansions;
+        return worker == null ? Optional.empty() : worker.details(name);
     }
 
     private Optional<Map<String, Object>> jobsOf(String name) {
@@ -161,6 +179,7 @@ public class LockstepHealthIndicator extends AbstractHealthIndicator {
             described.putAll(health.getDetails());
             driftOf(target.name()).ifPresent(d -> described.put("drift", d));
             jobsOf(target.name()).ifPresent(d -> described.put("jobs", d));
+            expansionsOf(target.name()).ifPresent(d -> described.put("expansions", d));
             details.put(target.name(), described);
         }
         builder.status(worst).withDetail("targets", details);

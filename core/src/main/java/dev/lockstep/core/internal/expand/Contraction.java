@@ -51,6 +51,9 @@ public final class Contraction {
      */
     public void contract(Connection connection, MigrationVersion version, List<Row> rows) throws SQLException {
         ShapeViews.lockViews(connection);
+        // No session of a release before it remains (or the contract is forced): their views go first,
+        // since they show the columns the contract drops.
+        dropOlderSchemas(connection, version);
         for (Row row : rows) {
             String qualified = Expansion.qualified(connection, row.relid());
             switch (row.kind()) {
@@ -59,8 +62,6 @@ public final class Contraction {
                             + Identifiers.quote(row.name()) + " TO " + Identifiers.quote(row.target().orElseThrow()));
                     break;
                 case DROP_COLUMN:
-                    // The views of later releases leave it out; views of older ones go with their schemas first.
-                    dropOlderSchemas(connection, version);
                     ShapeViews.execute(connection, "ALTER TABLE " + qualified + " DROP COLUMN "
                             + Identifiers.quote(row.name()));
                     break;
@@ -75,7 +76,6 @@ public final class Contraction {
                             + Identifiers.quote(row.target().orElseThrow()));
                     break;
                 case CHANGE_TYPE: {
-                    dropOlderSchemas(connection, version);
                     Retype retype = Retype.of(schemaOf(connection, row.relid()), row.target().orElseThrow(),
                             row.detail().orElse(";"));
                     String column = Identifiers.quote(row.name());

@@ -109,7 +109,10 @@ public final class Expansion {
                 throw refused(migration, change, "'" + ((TableChange.Other) what).action() + "' cannot be expanded");
             }
         }
-        if (!backfills(changes)) {
+        if (backfills(changes)) {
+            // The releases before it see their shape through views from now on; its own waits for the backfill.
+            ShapeViews.refresh(connection, table.expanded(connection), Optional.empty(), Optional.of(migration.version()));
+        } else {
             publish(connection, migration);
         }
     }

@@ -43,32 +43,44 @@ public final class ShapeViews {
     }
 
     /**
-     * Brings every version schema, and {@code release}'s, in line with {@code expanded}: in the
-     * caller's transaction, under the run lock.
+     * Brings every version schema, {@code release}'s and those of the releases connected now (by
+     * their {@code application_name}), in line with {@code expanded}: in the caller's transaction,
+     * under the run lock. A release older than an expansion sees the table's old shape through its
+     * view, whose columns do not change while the table gains the expansion's (a statement such as
+     * the driver's {@code INSERT ... RETURNING *} keeps its result type).
      */
     public static void refresh(Connection connection, List<Row> expanded, Optional<MigrationVersion> release)
             throws SQLException {
+        refresh(connection, expanded, release, Optional.empty());
+    }
+
+    /**
+     * As {@link #refresh(Connection, List, Optional)}, leaving out the schemas of releases from
+     * {@code notYet} on: an expansion whose backfill has not run shows its shape only once it has.
+     */
+    public static void refresh(Connection connection, List<Row> expanded, Optional<MigrationVersion> release,
+            Optional<MigrationVersion> notYet) throws SQLException {
         Map<String, MigrationVersion> schemas = existing(connection);
         release.ifPresent(version -> schemas.putIfAbsent(VersionSchema.of(version), version));
+        if (!expanded.isEmpty()) {
+            ReleaseSessions.byVersion(connection).keySet()
+                    .forEach(version -> schemas.putIfAbsent(VersionSchema.of(version), version));
+        }
+        notYet.ifPresent(first -> schemas.values().removeIf(version -> version.compareTo(first) >= 0));
         boolean invoker = serverVersion(connection) >= 150000;
-        for (Map.Entry<String, MigrationVersion> schema : schemas.entrySet()) {
-            List<Row> upTo = expanded.stream().filter(row -> row.migrationVersion().compareTo(schema.getValue()) <= 0)
-                    .toList();
-            Set<Long> reshaped = new LinkedHashSet<>();
-            upTo.stream().filter(row -> row.kind().reshapes()).forEach(row -> reshaped.add(row.relid()));
-            if (reshaped.isEmpty()) {
+        Set<Long> tables = new LinkedHashSet<>();
+        expanded.forEach(row -> tables.add(row.relid()));
+        for (Map.Entry<String, MigrationVersion> schema : new java.util.TreeMap<>(schemas).entrySet()) {
+            if (tables.isEmpty()) {
                 execute(connection, "DROP SCHEMA IF EXISTS " + Identifiers.quote(schema.getKey()) + " CASCADE");
                 continue;
             }
             execute(connection, "CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(schema.getKey()));
             execute(connection, "COMMENT ON SCHEMA " + Identifiers.quote(schema.getKey()) + " IS '" + COMMENT
                     + schema.getValue() + "'");
-            Set<String> helpers = new java.util.HashSet<>();
-            expanded.stream().filter(row -> row.kind() == Kind.CHANGE_TYPE).forEach(row -> helpers.add(row.relid() + "."
-                    + row.target().orElseThrow()));
             Set<String> views = new LinkedHashSet<>();
-            for (long relid : reshaped) {
-                views.add(view(connection, schema.getKey(), relid, upTo, helpers, invoker));
+            for (long relid : tables) {
+                views.add(view(connection, schema.getKey(), schema.getValue(), relid, expanded, invoker));
             }
             for (String stale : viewsIn(connection, schema.getKey())) {
                 if (!views.contains(stale)) {
@@ -85,9 +97,15 @@ public final class ShapeViews {
         }
     }
 
-    /** The view of one table in one schema, in the shape {@code upTo} gives it; returns its name. */
-    private static String view(Connection connection, String schema, long relid, List<Row> upTo, Set<String> helpers,
-            boolean invoker) throws SQLException {
+    /**
+     * The view of one table for the release {@code version}: the table's columns in their order, the
+     * expansions up to {@code version} applied (a column renamed shows its new name, a dropped one is
+     * left out, a retyped one shows its new-type column in that column's place), and what later
+     * expansions added left out (their columns, their new-type columns). Its order is the table's after
+     * the contracts, so the release's statements keep their result type then too. Returns its name.
+     */
+    private static String view(Connection connection, String schema, MigrationVersion version, long relid,
+            List<Row> expanded, boolean invoker) throws SQLException {
         String table;
         String name;
         boolean rowSecurity;
@@ -110,35 +128,45 @@ public final class ShapeViews {
                     + "PostgreSQL 15 would bypass (no security_invoker); expand/contract needs PostgreSQL 15 or later "
                     + "for it.");
         }
-        Map<String, String> columns = new LinkedHashMap<>(); // the release's name -> the table's column
+        Map<String, String> shown = new LinkedHashMap<>(); // the table's column -> the release's name for it
         try (PreparedStatement s = connection.prepareStatement("SELECT attname FROM pg_attribute WHERE attrelid = ? "
                 + "AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
             s.setLong(1, relid);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    if (!helpers.contains(relid + "." + rs.getString(1))) {
-                        columns.put(rs.getString(1), rs.getString(1));
-                    }
+                    shown.put(rs.getString(1), rs.getString(1));
                 }
             }
         }
-        for (Row row : upTo) {
-            if (row.relid() != relid) {
+        for (Row row : expanded) {
+            if (row.relid() == relid && row.migrationVersion().compareTo(version) > 0) {
+                if (row.kind() == Kind.ADD_COLUMN) {
+                    shown.remove(row.name());
+                } else if (row.kind() == Kind.CHANGE_TYPE) {
+                    shown.remove(row.target().orElseThrow());
+                }
+            }
+        }
+        for (Row row : expanded) {
+            if (row.relid() != relid || row.migrationVersion().compareTo(version) > 0) {
                 continue;
             }
             switch (row.kind()) {
-                case RENAME_COLUMN -> columns = renamed(columns, row.name(), row.target().orElseThrow());
-                case DROP_COLUMN -> columns.remove(row.name());
+                case RENAME_COLUMN -> shown.replaceAll((column, as) -> as.equals(row.name()) ? row.target().orElseThrow() : as);
+                case DROP_COLUMN -> shown.values().remove(row.name());
+                case CHANGE_TYPE -> {
+                    shown.values().remove(row.name());
+                    shown.put(row.target().orElseThrow(), row.name());
+                }
                 case RENAME_TABLE -> name = row.target().orElseThrow();
-                case CHANGE_TYPE -> columns.replace(row.name(), row.target().orElseThrow());
                 default -> {
-                    // adds, or checks: the table's shape is the release's
+                    // a column added, or a check: the table's shape is the release's
                 }
             }
         }
         List<String> select = new ArrayList<>();
-        columns.forEach((shown, column) -> select.add(shown.equals(column) ? Identifiers.quote(column)
-                : Identifiers.quote(column) + " AS " + Identifiers.quote(shown)));
+        shown.forEach((column, as) -> select.add(as.equals(column) ? Identifiers.quote(column)
+                : Identifiers.quote(column) + " AS " + Identifiers.quote(as)));
         String qualified = Identifiers.qualify(schema, name);
         String definition = "SELECT " + String.join(", ", select) + " FROM " + table;
         if (!definition.equals(comment(connection, schema, name))) {
@@ -185,11 +213,6 @@ public final class ShapeViews {
         }
     }
 
-    private static Map<String, String> renamed(Map<String, String> columns, String from, String to) {
-        Map<String, String> renamed = new LinkedHashMap<>();
-        columns.forEach((shown, column) -> renamed.put(shown.equals(from) ? to : shown, column));
-        return renamed;
-    }
 
     /** What the table is granted, on the view, with the schema's usage to each grantee. */
     private static void grantAsTable(Connection connection, long relid, String schema, String view) throws SQLException {
