@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Expand/contract across a rolling deploy, in a database of its own (version schemas belong to the
@@ -44,38 +42,24 @@ class ExpandContractTest {
 
     @TempDir
     Path dir;
-    private String database;
+    private OwnDatabase database;
     private String url;
     private final List<HikariDataSource> pools = new ArrayList<>();
 
     @BeforeEach
     void database() throws SQLException {
-        database = "lockstep_ec_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = TestPostgres.get().connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
-        }
-        String server = TestPostgres.get().jdbcUrl();
-        int hostStart = server.indexOf("//") + 2;
-        int slash = server.indexOf('/', hostStart);
-        int query = server.indexOf('?', hostStart);
-        url = server.substring(0, slash < 0 || query >= 0 && slash > query ? (query < 0 ? server.length() : query) : slash)
-                + "/" + database + (query < 0 ? "" : server.substring(query));
+        database = new OwnDatabase("lockstep_ec_");
+        url = database.url();
     }
 
     @AfterEach
     void drop() throws SQLException {
         pools.forEach(HikariDataSource::close);
-        try (Connection c = TestPostgres.get().connect(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        }
+        database.close();
     }
 
     private DataSource direct() {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(url);
-        ds.setUser(TestPostgres.get().user());
-        ds.setPassword(TestPostgres.get().password());
-        return ds;
+        return database.dataSource();
     }
 
     /** A release's pool, pinned as the Spring Boot starter pins it to its newest migration; unpinned when empty. */
