@@ -289,6 +289,31 @@ class ExpandContractTest {
     }
 
     @Test
+    void beforeTheContractUndoRemovesWhatTheExpandAddedWithoutADownFile() throws Exception {
+        engine(releaseOneFiles(dir.resolve("r1"))).migrate();
+        String before = single(direct(), "SELECT string_agg(column_name || ' ' || data_type || ' ' || coalesce("
+                + "column_default, '-'), ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE "
+                + "table_schema = 'public' AND table_name = 'users'");
+        Lockstep releaseTwo = engine(releaseTwoFiles(dir.resolve("r2")));
+        releaseTwo.migrate();
+
+        UndoPlan undone = releaseTwo.undo(UndoTarget.last(1), null);
+
+        assertThat(undone.steps()).singleElement().satisfies(step -> assertThat(step.source())
+                .isEqualTo("written by Lockstep: expanded, not contracted"));
+        assertThat(single(direct(), "SELECT string_agg(column_name || ' ' || data_type || ' ' || coalesce("
+                + "column_default, '-'), ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE "
+                + "table_schema = 'public' AND table_name = 'users'")).as("the columns as before (legacy stays nullable)").isEqualTo(before);
+        assertThat(single(direct(), "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'lockstep\\_v%'")).isEqualTo("0");
+        assertThat(single(direct(), "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'users'::regclass AND NOT tgisinternal"))
+                .isEqualTo("0");
+        assertThat(releaseTwo.expansions()).isEmpty();
+
+        releaseTwo.migrate();
+        assertThat(releaseTwo.expansions()).singleElement().extracting(ExpandedMigration::contracted).isEqualTo(false);
+    }
+
+    @Test
     void anActionThatCannotBeExpandedIsRefusedNamingTheLine() {
         MigrationDir files = releaseOneFiles(dir.resolve("bad")).add(EXPAND, "-- lockstep:expand-contract\n"
                 + "ALTER TABLE users RENAME COLUMN name TO full_name;\n"

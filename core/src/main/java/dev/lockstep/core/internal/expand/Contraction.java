@@ -76,7 +76,7 @@ public final class Contraction {
                             + Identifiers.quote(row.target().orElseThrow()));
                     break;
                 case CHANGE_TYPE: {
-                    Retype retype = Retype.of(schemaOf(connection, row.relid()), row.target().orElseThrow(),
+                    Retype retype = Retype.of(Expansion.schemaOf(connection, row.relid()), row.target().orElseThrow(),
                             row.detail().orElse(";"));
                     String column = Identifiers.quote(row.name());
                     ShapeViews.execute(connection, "DROP TRIGGER " + retype.trigger() + " ON " + qualified);
@@ -146,16 +146,6 @@ public final class Contraction {
         }
     }
 
-    private static String schemaOf(Connection connection, long relid) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("SELECT quote_ident(n.nspname) FROM pg_class c "
-                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ?")) {
-            s.setLong(1, relid);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
-    }
 
     private static boolean notValid(Connection connection, long relid, String constraint) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement("SELECT NOT convalidated FROM pg_constraint "

@@ -287,6 +287,18 @@ public final class Expansion {
         }
     }
 
+    /** The schema of a table, quoted. */
+    static String schemaOf(Connection connection, long relid) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT quote_ident(n.nspname) FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ?")) {
+            s.setLong(1, relid);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
     static String qualified(Connection connection, long relid) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || "
                 + "quote_ident(c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ?")) {

@@ -5,6 +5,8 @@ import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.UndoPlan;
 import dev.lockstep.core.UndoTarget;
 import dev.lockstep.core.internal.drift.StoredSchema;
+import dev.lockstep.core.internal.expand.ExpansionTable;
+import dev.lockstep.core.internal.expand.ExpansionUndo;
 import dev.lockstep.core.internal.files.DownMigration;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.jobs.JobTable;
@@ -118,8 +120,16 @@ public final class UndoCommand {
         }
     }
 
-    /** One migration to undo, with its down and where the down comes from. */
-    record Step(AppliedRow row, DownMigration down, String source) {
+    /**
+     * One migration to undo, with its down and where the down comes from.
+     *
+     * @param expanded whether it is an expanded migration (not yet contracted), whose down Lockstep wrote
+     */
+    record Step(AppliedRow row, DownMigration down, String source, boolean expanded) {
+
+        Step(AppliedRow row, DownMigration down, String source) {
+            this(row, down, source, false);
+        }
 
         /**
          * The down of {@code row}: the one its tracker row keeps (so a release that no longer ships
@@ -157,8 +167,13 @@ public final class UndoCommand {
         Map<MigrationId, Tracker.StoredDown> stored = tracker.storedDowns(connection);
         List<Step> steps = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        ExpansionTable expansions = new ExpansionTable(tracker, engine.target().table());
         for (AppliedRow row : chosen) {
-            Optional<Step> step = Step.of(row, stored, onDisk);
+            Optional<String> expanded = ExpansionUndo.downSql(connection, expansions, row.version());
+            Optional<Step> step = expanded.isPresent()
+                    ? Optional.of(new Step(row, DownMigration.stored("(what the expand of " + row.id() + " added)",
+                            expanded.get(), ""), "written by Lockstep: expanded, not contracted", true))
+                    : Step.of(row, stored, onDisk);
             if (step.isPresent()) {
                 steps.add(step.get());
             } else {
@@ -237,6 +252,10 @@ public final class UndoCommand {
                 }
                 for (Iterator<SqlStatement> it = step.down().openStatements(); it.hasNext(); ) {
                     execute(s, it.next(), step);
+                }
+                if (step.expanded()) {
+                    ExpansionUndo.forget(connection, new ExpansionTable(engine.target().tracker(connection),
+                            engine.target().table()), step.row().version());
                 }
                 s.execute(markUndone);
                 connection.commit();
