@@ -77,6 +77,7 @@ public final class LockstepAutoConfiguration {
         UnknownProperties.check(environment, properties);
         DataSource dataSource = MigrationDataSource.choose(properties, lockstepDataSource, dataSources,
                 List.of(beanFactory.getBeanNamesForType(DataSource.class)), resourceLoader.getClassLoader());
+        LockstepConnectionPinning.requireSessionPool(dataSources.getIfUnique());
         if (!properties.isAllowOtherMigrationTools()) {
             OtherMigrationTools.check(beanFactory, dataSource, resourceLoader.getClassLoader());
         }

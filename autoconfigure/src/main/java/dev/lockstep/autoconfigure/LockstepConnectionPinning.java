@@ -3,9 +3,13 @@ package dev.lockstep.autoconfigure;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lockstep.core.Lockstep;
 import dev.lockstep.core.LockstepConfiguration;
+import dev.lockstep.core.Migration;
 import dev.lockstep.core.MigrationVersion;
 import dev.lockstep.core.ReleasePinning;
+import java.util.Collections;
 import java.util.Optional;
+import java.util.Set;
+import java.util.WeakHashMap;
 import javax.sql.DataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -35,7 +39,20 @@ final class LockstepConnectionPinning implements BeanPostProcessor, EnvironmentA
     private static final boolean HIKARI = ClassUtils.isPresent("com.zaxxer.hikari.HikariDataSource",
             LockstepConnectionPinning.class.getClassLoader());
 
+    /** The pools pinned to a release that holds an expand/contract migration: they must keep their sessions. */
+    private static final Set<DataSource> EXPANDING = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
     private Environment environment;
+
+    /**
+     * Refuses an application pool pinned to a release with an expand/contract migration when its
+     * connections go through a pooler in transaction mode ({@link ReleasePinning#requireSessionPool}).
+     */
+    static void requireSessionPool(DataSource application) {
+        if (application != null && EXPANDING.contains(application)) {
+            ReleasePinning.requireSessionPool(application);
+        }
+    }
     private ListableBeanFactory beanFactory;
 
     @Override
@@ -93,9 +110,13 @@ final class LockstepConnectionPinning implements BeanPostProcessor, EnvironmentA
             LockstepConfiguration files = Lockstep.configure().dataSource(pool)
                     .classLoader(LockstepConnectionPinning.class.getClassLoader());
             LockstepPropertiesBinding.apply(properties, files);
-            Optional<MigrationVersion> release = files.load().release();
+            Lockstep engine = files.load();
+            Optional<MigrationVersion> release = engine.release();
             if (release.isEmpty()) {
                 return;
+            }
+            if (engine.scan().stream().anyMatch(Migration::expandContract)) {
+                EXPANDING.add(pool);
             }
             String own = pool.getConnectionInitSql();
             pool.setConnectionInitSql((own == null || own.isBlank() ? "" : own + ";\n") + ReleasePinning.sql(release.get()));

@@ -29,6 +29,11 @@ public interface Migration {
     /** The lint rules the file accepts ({@code -- lockstep:lint-ignore=}). */
     Set<LintRule> lintIgnored();
 
+    /** Whether it is an expand/contract migration ({@code -- lockstep:expand-contract}). */
+    default boolean expandContract() {
+        return false;
+    }
+
     /** Whether it is a repeatable migration, run again whenever its file changes. */
     default boolean repeatable() {
         return version().repeatable();

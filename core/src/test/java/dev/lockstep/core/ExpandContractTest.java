@@ -314,6 +314,20 @@ class ExpandContractTest {
     }
 
     @Test
+    void aSchemaPerTenantFleetRefusesItByName() {
+        MigrationDir files = new MigrationDir(dir.resolve("tenants")).add(USERS, "CREATE TABLE users (id bigint PRIMARY KEY, "
+                + "name text)").add(EXPAND, "-- lockstep:expand-contract\nALTER TABLE users RENAME COLUMN name TO full_name;\n");
+        LockstepFleet fleet = LockstepFleet.configure(Lockstep.configure().dataSource(direct()).locations(files.location()))
+                .tenants(List.of("acme")).load();
+
+        assertThatThrownBy(fleet::migrate).hasStackTraceContaining("cannot run in a schema-per-tenant fleet")
+                .hasStackTraceContaining(EXPAND);
+        assertThat(Lockstep.configure().dataSource(direct()).schema("acme").locations(files.location()).load().info())
+                .filteredOn(info -> info.version().toString().equals("2")).singleElement()
+                .extracting(MigrationInfo::state).isEqualTo(MigrationState.PENDING);
+    }
+
+    @Test
     void anActionThatCannotBeExpandedIsRefusedNamingTheLine() {
         MigrationDir files = releaseOneFiles(dir.resolve("bad")).add(EXPAND, "-- lockstep:expand-contract\n"
                 + "ALTER TABLE users RENAME COLUMN name TO full_name;\n"

@@ -46,6 +46,20 @@ class PoolerTest extends SchemaTestBase {
         assertThat(locksLeft()).isZero();
     }
 
+    /** Expand/contract pins a release's connections by their session's search_path, which transaction mode loses. */
+    @Test
+    void aReleasesPoolThroughTransactionModeIsRefusedAndThroughSessionModeAccepted() throws Exception {
+        try (PgBouncer bouncer = PgBouncer.start("transaction", java.nio.file.Files.createDirectories(bouncerDir.resolve("transaction")))) {
+            assertThatThrownBy(() -> ReleasePinning.requireSessionPool(bouncer.dataSource()))
+                    .isInstanceOf(LockstepException.class)
+                    .hasMessageContaining("connection pooler in transaction or statement mode")
+                    .hasMessageContaining("search_path");
+        }
+        try (PgBouncer bouncer = PgBouncer.start("session", java.nio.file.Files.createDirectories(bouncerDir.resolve("session")))) {
+            ReleasePinning.requireSessionPool(bouncer.dataSource());
+        }
+    }
+
     @Test
     void transactionModeIsRefusedWithTheFixAndLeavesNoLock() throws Exception {
         addMigrations();

@@ -45,12 +45,11 @@ public final class Contraction {
     }
 
     /**
-     * The rest of the contract, in the caller's transaction. The version schemas' views are locked
-     * first: a release's statement locks its view, then the table, so taking the table first would
-     * deadlock with it.
+     * The rest of the contract, in the caller's transaction. The version schemas' views go first
+     * ({@link ShapeViews#dropViews}) and come back, as the releases still need them, at the end.
      */
     public void contract(Connection connection, MigrationVersion version, List<Row> rows) throws SQLException {
-        ShapeViews.lockViews(connection);
+        ShapeViews.dropViews(connection);
         // No session of a release before it remains (or the contract is forced): their views go first,
         // since they show the columns the contract drops.
         dropOlderSchemas(connection, version);

@@ -34,6 +34,10 @@ public final class ExpansionUndo {
             return Optional.empty();
         }
         List<String> sql = new ArrayList<>();
+        List<String> views = ShapeViews.allViews(connection);
+        if (!views.isEmpty()) {
+            sql.add("DROP VIEW IF EXISTS " + String.join(", ", views)); // before the tables: see ShapeViews.dropViews
+        }
         try (PreparedStatement s = connection.prepareStatement("SELECT nspname, obj_description(oid, 'pg_namespace') "
                 + "FROM pg_namespace WHERE starts_with(nspname, ?) ORDER BY nspname")) {
             s.setString(1, VersionSchema.PREFIX);

@@ -193,10 +193,22 @@ public final class ShapeViews {
     }
 
     /**
-     * Locks every view of every version schema, first: a release's statement locks its view, then the
-     * table, so a change that took the table first and a view then would deadlock with it.
+     * Drops every view of every version schema (the schemas stay, for {@link #refresh} to fill again),
+     * before a transaction changes a table they show. A release's statement locks its view, then the
+     * table; a change that took the table first and a view then would deadlock with it, and locking
+     * the views first cannot be done (a view's lock takes its table's too). Dropping a view takes no
+     * lock on its table; the release's statements wait for the view, and find the new one once the
+     * transaction commits.
      */
-    public static void lockViews(Connection connection) throws SQLException {
+    public static void dropViews(Connection connection) throws SQLException {
+        List<String> views = allViews(connection);
+        if (!views.isEmpty()) {
+            execute(connection, "DROP VIEW IF EXISTS " + String.join(", ", views));
+        }
+    }
+
+    /** Every view of every version schema, qualified. */
+    static List<String> allViews(Connection connection) throws SQLException {
         List<String> views = new ArrayList<>();
         try (PreparedStatement s = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || "
                 + "quote_ident(c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -208,9 +220,7 @@ public final class ShapeViews {
                 }
             }
         }
-        if (!views.isEmpty()) {
-            execute(connection, "LOCK TABLE " + String.join(", ", views) + " IN ACCESS EXCLUSIVE MODE");
-        }
+        return views;
     }
 
 

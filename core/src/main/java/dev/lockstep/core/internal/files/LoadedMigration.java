@@ -207,6 +207,11 @@ public final class LoadedMigration implements Migration {
         return facts.get().lintIgnored();
     }
 
+    @Override
+    public boolean expandContract() {
+        return facts().expandContract().isPresent();
+    }
+
     public MigrationId id() {
         return id;
     }

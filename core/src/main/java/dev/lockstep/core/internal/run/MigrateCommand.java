@@ -395,7 +395,12 @@ public final class MigrateCommand {
                 JobTable jobs = new JobTable(tracker, engine.target().table(), engine.target().lockKey(tracker));
                 MigrationApplier applier = new MigrationApplier(tracker, runner, lock, runState, retries,
                         engine.connector(), new JobCreation(jobs, settings.get(LockstepSettings.JOBS_BATCH_SIZE),
-                                settings.classLoader()), new ExpansionTable(tracker, engine.target().table()));
+                                settings.classLoader()), new ExpansionTable(tracker, engine.target().table()),
+                        engine.target().searchPath().map(path -> "an expand/contract migration cannot run in a "
+                                + "schema-per-tenant fleet: its version schemas (lockstep_v<version>) belong to the "
+                                + "database, which the tenants' schemas share, and each tenant's application sets its "
+                                + "own search_path. Expand and contract by hand in this fleet, or give each tenant a "
+                                + "database of its own"));
                 return new ApplyPhase(settings, listeners, applier, watcher, this::recorded,
                         new RequiredJobs(engine, jobs, connection)).apply(connection, plan, runner);
             }

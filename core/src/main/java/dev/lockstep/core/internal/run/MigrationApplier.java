@@ -58,6 +58,8 @@ final class MigrationApplier {
     private final AutocommitFailures failures;
     private final JobCreation jobs;
     private final ExpansionTable expansions;
+    /** Why this target cannot expand, when it cannot: a schema tenant shares its database's version schemas. */
+    private final Optional<String> cannotExpand;
     /** Whether an expansion is not yet contracted, so each migration brings the version schemas in line; read once. */
     private Boolean expansionsPending;
 
@@ -68,10 +70,12 @@ final class MigrationApplier {
      * @param connector for a new connection when the run's died with a commit's outcome unknown
      * @param jobs records a batched migration's job in place of running its statement
      * @param expansions where an expand/contract migration's expansion is recorded
+     * @param cannotExpand why this target refuses expand/contract migrations, when it does
      */
     MigrationApplier(Tracker tracker, String appliedBy, HeldLock lock, SessionState runState, LockTimeoutRetries retries,
-            Connector connector, JobCreation jobs, ExpansionTable expansions) {
+            Connector connector, JobCreation jobs, ExpansionTable expansions, Optional<String> cannotExpand) {
         this.expansions = expansions;
+        this.cannotExpand = cannotExpand;
         this.tracker = tracker;
         this.appliedBy = appliedBy;
         this.runState = runState;
@@ -128,6 +132,10 @@ final class MigrationApplier {
         Optional<Batched> batched = migration.facts().batched();
         Optional<ExpandContract> expand = migration.facts().expandContract();
         Optional<SqlStatement> perBatch = Optional.empty();
+        if (expand.isPresent() && cannotExpand.isPresent()) {
+            throw new MigrationFailedException("Migration " + migration.file() + " was not applied: "
+                    + cannotExpand.get() + ".\n  Nothing was recorded.", migration.file(), 0, null);
+        }
         if (expansionsPending == null) {
             expansionsPending = !expansions.expanded(connection).isEmpty();
         }
@@ -138,7 +146,7 @@ final class MigrationApplier {
             try (Statement statement = sqlStatement(connection)) {
                 batch = new StatementBatch(statement);
                 if (expansionsPending) {
-                    ShapeViews.lockViews(connection); // before the tables, as the releases' statements lock them
+                    ShapeViews.dropViews(connection); // before the tables; brought back after the statements
                 }
                 while (statements.hasNext()) {
                     SqlStatement sql = statements.next();
@@ -203,7 +211,6 @@ final class MigrationApplier {
     void publishExpansion(Connection connection, LoadedMigration migration, Duration took) throws SQLException {
         connection.setAutoCommit(false);
         try {
-            ShapeViews.lockViews(connection);
             new Expansion(expansions, jobs).publish(connection, migration);
             try (Statement s = connection.createStatement()) {
                 s.execute(lock.fenceSql());

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -43,10 +44,26 @@ public final class PoolerCheck {
 
     /** Runs before the lock is taken, in autocommit; costs one query straight to PostgreSQL. */
     public static void requireSessionPinning(Connection connection, DataSource dataSource) throws SQLException {
+        Optional<String> seen = transactionPooling(connection, dataSource);
+        if (seen.isPresent()) {
+            throw new LockstepException("Lockstep cannot serialize migrations through this connection: it goes through "
+                    + "a connection pooler in transaction or statement mode (PgBouncer with pool_mode=transaction, for "
+                    + "one), where each transaction may run on another server session, so a session advisory lock taken "
+                    + "in one is not held in the next (" + seen.get() + "). Nothing was locked or applied. Point Lockstep "
+                    + "straight at PostgreSQL (with Spring Boot: lockstep.url, lockstep.user and lockstep.password), or "
+                    + "give it a pool in session mode.");
+        }
+    }
+
+    /**
+     * What shows that {@code connection} goes through a pooler that does not keep one server session
+     * per client; empty when it goes straight to PostgreSQL or through a pooler in session mode.
+     */
+    public static Optional<String> transactionPooling(Connection connection, DataSource dataSource) throws SQLException {
         int serverPid = backendPid(connection);
         Integer driverPid = DriverBackend.pid(connection);
         if (driverPid != null && driverPid == serverPid) {
-            return;
+            return Optional.empty();
         }
         String seen;
         Connection other;
@@ -64,8 +81,8 @@ public final class PoolerCheck {
             try {
                 if (backendPid(other) != serverPid) {
                     LOG.log(Level.INFO, "The connection goes through a connection pooler that keeps one server "
-                            + "session per client (session mode); the migration lock works through it");
-                    return;
+                            + "session per client (session mode)");
+                    return Optional.empty();
                 }
                 seen = "a transaction on a second connection ran on this connection's server session (pid "
                         + serverPid + ")";
@@ -79,12 +96,7 @@ public final class PoolerCheck {
                 }
             }
         }
-        throw new LockstepException("Lockstep cannot serialize migrations through this connection: it goes through "
-                + "a connection pooler in transaction or statement mode (PgBouncer with pool_mode=transaction, for "
-                + "one), where each transaction may run on another server session, so a session advisory lock taken "
-                + "in one is not held in the next (" + seen + "). Nothing was locked or applied. Point Lockstep "
-                + "straight at PostgreSQL (with Spring Boot: lockstep.url, lockstep.user and lockstep.password), or "
-                + "give it a pool in session mode.");
+        return Optional.of(seen);
     }
 
     /**
