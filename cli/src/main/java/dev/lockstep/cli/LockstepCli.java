@@ -110,6 +110,20 @@ public final class LockstepCli {
                 "Lets the failed job of --version=V run again, from the batch that failed (the error stays in the "
                         + "log; jobs no longer shows it). Fix its cause first: the statement is the one the migration "
                         + "recorded. With --tenants, in every tenant named."));
+        COMMANDS.put("expansions", new Command("list the expand/contract migrations and the older releases' sessions "
+                + "each waits for",
+                "Lists every expand/contract migration ('-- lockstep:expand-contract') applied here, oldest first: "
+                        + "expanded (the old shape kept for the release still running, the new one in the new "
+                        + "release's version schema) or contracted, what it changes, and for an expanded one the "
+                        + "sessions of older releases still connected (by the version in their application_name), "
+                        + "which its contract waits for. Writes nothing. With --tenants, each tenant database."));
+        COMMANDS.put("contract", new Command("finish the expanded migrations once no older release's session remains",
+                "Contracts each expanded migration, oldest first, under the migration lock: drops the old columns, "
+                        + "renames what was renamed, validates and sets what was added NOT VALID, drops the version "
+                        + "schemas no release needs. Stops at the first whose older releases still have sessions "
+                        + "connected (exit 3), unless --force: their queries of the old shape then fail. What a "
+                        + "Spring Boot service does by itself (lockstep.expand.contract=after-start). With --tenants, "
+                        + "each tenant database."));
         COMMANDS.put("undo", new Command("run the down SQL of the latest applied migrations, after asking",
                 "Undoes applied migrations, highest version first: --to=V (every one above version V) or --last=N. "
                         + "Each runs the down SQL kept in its tracker row when it was applied (or, for a row from "
@@ -196,9 +210,13 @@ public final class LockstepCli {
                 UndoOptions undo = UndoOptions.take(flags);
                 return undo(undo, Targets.of(Settings.resolve(flags, environment), new Progress(out)));
             }
+            boolean force = name.equals("contract") && flags.remove("force") != null;
             Targets targets = Targets.of(Settings.resolve(flags, environment), new Progress(out));
             if (name.equals("jobs") || name.equals("run-jobs")) {
                 return new JobCommands(out, targets).execute(name);
+            }
+            if (name.equals("expansions") || name.equals("contract")) {
+                return new ExpandCommands(out, targets).execute(name, force);
             }
             if (targets.fleet().isPresent()) {
                 return new TenantCommands(out, targets).execute(name);
@@ -409,8 +427,8 @@ public final class LockstepCli {
             if (arg.equals("--verbose")) {
                 continue;
             }
-            if (arg.equals("--yes")) {
-                flags.put("yes", "true");
+            if (arg.equals("--yes") || arg.equals("--force")) {
+                flags.put(arg.substring(2), "true");
                 continue;
             }
             int equals = arg.indexOf('=');
