@@ -75,10 +75,11 @@ class MavenPluginIT {
                     .contains("[INFO] Validated 2 applied migration(s) in " + schema.name());
 
             Build clean = mvn(project, concat(List.of("process-resources", "lockstep:drift", "lockstep:jobs",
-                    "lockstep:run-jobs"), database));
+                    "lockstep:run-jobs", "lockstep:contract"), database));
             assertThat(clean.exitCode()).as(clean.output()).isZero();
             assertThat(clean.output()).contains("[INFO] No drift in " + schema.name() + ".lockstep_applied_migrations")
-                    .contains("[INFO] no batched migration's job").contains("[INFO] no job to run");
+                    .contains("[INFO] no batched migration's job").contains("[INFO] no job to run")
+                    .contains("[INFO] no expand/contract migration");
             try (Connection c = schema.connect(); Statement s = c.createStatement()) {
                 s.execute("ALTER TABLE customers ADD COLUMN note text");
             }
