@@ -314,6 +314,16 @@ class ExpandContractTest {
     }
 
     @Test
+    void driftSeesNoDifferenceWhileExpandedNorOnceContracted() {
+        Lockstep lockstep = engine(releaseTwoFiles(dir.resolve("r2")));
+        lockstep.migrate();
+
+        assertThat(lockstep.drift().differences()).as("expanded").isEmpty();
+        assertThat(lockstep.contract(true)).singleElement().extracting(ExpandedMigration::contracted).isEqualTo(true);
+        assertThat(lockstep.drift().differences()).as("contracted").isEmpty();
+    }
+
+    @Test
     void aSchemaPerTenantFleetRefusesItByName() {
         MigrationDir files = new MigrationDir(dir.resolve("tenants")).add(USERS, "CREATE TABLE users (id bigint PRIMARY KEY, "
                 + "name text)").add(EXPAND, "-- lockstep:expand-contract\nALTER TABLE users RENAME COLUMN name TO full_name;\n");

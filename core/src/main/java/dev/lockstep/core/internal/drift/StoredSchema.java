@@ -1,6 +1,7 @@
 package dev.lockstep.core.internal.drift;
 
 import dev.lockstep.core.CatalogSnapshot;
+import dev.lockstep.core.internal.expand.ExpansionTable;
 import dev.lockstep.core.internal.jobs.JobTable;
 import dev.lockstep.core.internal.tracker.Identifiers;
 import dev.lockstep.core.internal.tracker.Tracker;
@@ -51,7 +52,8 @@ public final class StoredSchema {
 
     /** Lockstep's own tables in the tracker's schema, which no schema comparison counts. */
     public static Set<String> ownTables(String trackerTable) {
-        return Set.of(trackerTable, tableOf(trackerTable), JobTable.tableOf(trackerTable));
+        return Set.of(trackerTable, tableOf(trackerTable), JobTable.tableOf(trackerTable),
+                ExpansionTable.tableOf(trackerTable));
     }
 
     /**

@@ -73,7 +73,12 @@ public final class ExpansionTable {
     private final String qualified;
 
     public ExpansionTable(Tracker tracker, String trackerTable) {
-        this.qualified = Identifiers.qualify(tracker.schema(), Identifiers.suffixed(trackerTable, SUFFIX));
+        this.qualified = Identifiers.qualify(tracker.schema(), tableOf(trackerTable));
+    }
+
+    /** The table's name: the tracker's with {@code _expansions}. */
+    public static String tableOf(String trackerTable) {
+        return Identifiers.suffixed(trackerTable, SUFFIX);
     }
 
     public String displayName() {

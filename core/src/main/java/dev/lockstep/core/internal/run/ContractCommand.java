@@ -4,6 +4,7 @@ import dev.lockstep.core.ExpandedMigration;
 import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.LockstepSettings;
 import dev.lockstep.core.MigrationVersion;
+import dev.lockstep.core.internal.drift.StoredSchema;
 import dev.lockstep.core.internal.expand.Contraction;
 import dev.lockstep.core.internal.expand.ExpansionTable;
 import dev.lockstep.core.internal.expand.ReleaseSessions;
@@ -82,7 +83,12 @@ public final class ContractCommand {
                                 + " are connected, and they use the shape it changes");
                         break;
                     }
+                    // The contract changes the schema outside a run: the snapshot drift compares with follows it.
+                    Optional<StoredSchema> stored = engine.settings().get(LockstepSettings.DRIFT_STORE_SNAPSHOT)
+                            ? StoredSchema.before(connection, tracker, engine.target().table()) : Optional.empty();
                     contractOne(connection, table, version, expanded.getValue(), lock);
+                    stored.ifPresent(schema -> schema.store(connection, tracker, engine.target().table(),
+                            engine.runner()));
                     LOG.log(Level.INFO, "Contracted " + version + (older.isEmpty() ? "" : " (forced: " + older.values()
                             .stream().mapToInt(Integer::intValue).sum() + " session(s) of older releases were connected)")
                             + ": " + String.join("; ", describe(connection, expanded.getValue())));
