@@ -313,6 +313,41 @@ class ExpandContractTest {
         assertThat(releaseTwo.expansions()).singleElement().extracting(ExpandedMigration::contracted).isEqualTo(false);
     }
 
+    /** Two expansions pending at once: each release keeps its own window, and each contract waits for its own. */
+    @Test
+    void severalPendingAtOnceEachContractWaitsForItsOwnOlderReleases() throws Exception {
+        MigrationDir files = new MigrationDir(dir.resolve("three")).add(USERS, "CREATE TABLE users (id bigint PRIMARY KEY, "
+                + "name text);\nINSERT INTO users VALUES (1, 'ada')");
+        Lockstep one = engine(files);
+        one.migrate();
+        files.add("2_full_name.up.sql", "-- lockstep:expand-contract\nALTER TABLE users RENAME COLUMN name TO full_name;");
+        Lockstep two = engine(files);
+        two.migrate();
+        files.add("3_display_name.up.sql", "-- lockstep:expand-contract\n"
+                + "ALTER TABLE users RENAME COLUMN full_name TO display_name;");
+        Lockstep three = engine(files);
+        three.migrate();
+        HikariDataSource releaseOne = release(Optional.of("1"));
+        HikariDataSource releaseTwo = release(Optional.of("2"));
+        HikariDataSource releaseThree = release(Optional.of("3"));
+
+        assertThat(single(releaseOne, "SELECT name FROM users")).isEqualTo("ada");
+        assertThat(single(releaseTwo, "SELECT full_name FROM users")).isEqualTo("ada");
+        assertThat(single(releaseThree, "SELECT display_name FROM users")).isEqualTo("ada");
+        assertThat(three.contract(false)).extracting(ExpandedMigration::contracted).containsExactly(false, false);
+
+        releaseOne.close();
+        assertThat(three.contract(false)).as("2 contracts; 3 waits for release 2")
+                .extracting(ExpandedMigration::contracted).containsExactly(true, false);
+        assertThat(single(releaseTwo, "SELECT full_name FROM users")).isEqualTo("ada");
+        assertThat(single(releaseThree, "SELECT display_name FROM users")).isEqualTo("ada");
+
+        releaseTwo.close();
+        assertThat(three.contract(false)).extracting(ExpandedMigration::contracted).containsExactly(true, true);
+        assertThat(single(releaseThree, "SELECT display_name FROM users")).isEqualTo("ada");
+        assertThat(single(direct(), "SELECT display_name FROM public.users")).isEqualTo("ada");
+    }
+
     @Test
     void driftSeesNoDifferenceWhileExpandedNorOnceContracted() {
         Lockstep lockstep = engine(releaseTwoFiles(dir.resolve("r2")));

@@ -70,15 +70,15 @@ public final class Expansion {
             long relid = relid(connection, migration, change);
             String qualified = qualified(connection, relid);
             if (what instanceof TableChange.RenameColumn rename) {
-                attnum(connection, migration, change, relid, rename.column());
+                physical(connection, migration, change, relid, rename.column());
                 table.insert(connection, version, step, relid, Kind.RENAME_COLUMN, rename.column(),
                         Optional.of(rename.to()), Optional.empty());
             } else if (what instanceof TableChange.DropColumn drop) {
-                attnum(connection, migration, change, relid, drop.column());
-                boolean notNullDropped = requiredWithoutDefault(connection, relid, drop.column());
+                String column = physical(connection, migration, change, relid, drop.column());
+                boolean notNullDropped = requiredWithoutDefault(connection, relid, column);
                 if (notNullDropped) {
                     ShapeViews.execute(connection, "ALTER TABLE " + qualified + " ALTER COLUMN "
-                            + Identifiers.quote(drop.column()) + " DROP NOT NULL");
+                            + Identifiers.quote(column) + " DROP NOT NULL");
                 }
                 table.insert(connection, version, step, relid, Kind.DROP_COLUMN, drop.column(), Optional.empty(),
                         notNullDropped ? Optional.of(NOT_NULL_DROPPED) : Optional.empty());
@@ -88,10 +88,10 @@ public final class Expansion {
                 table.insert(connection, version, step, relid, Kind.ADD_COLUMN, add.column(), Optional.empty(),
                         Optional.empty());
             } else if (what instanceof TableChange.SetNotNull notNull) {
-                attnum(connection, migration, change, relid, notNull.column());
+                String column = physical(connection, migration, change, relid, notNull.column());
                 String constraint = Identifiers.suffixed(notNull.column(), "_not_null_" + version.replace('.', '_'));
                 ShapeViews.execute(connection, "ALTER TABLE " + qualified + " ADD CONSTRAINT "
-                        + Identifiers.quote(constraint) + " CHECK (" + Identifiers.quote(notNull.column())
+                        + Identifiers.quote(constraint) + " CHECK (" + Identifiers.quote(column)
                         + " IS NOT NULL) NOT VALID");
                 table.insert(connection, version, step, relid, Kind.SET_NOT_NULL, notNull.column(),
                         Optional.of(constraint), Optional.empty());
@@ -104,6 +104,10 @@ public final class Expansion {
                 table.insert(connection, version, step, relid, Kind.RENAME_TABLE, relname(connection, relid),
                         Optional.of(rename.to()), Optional.empty());
             } else if (what instanceof TableChange.ChangeType type) {
+                if (!physical(connection, migration, change, relid, type.column()).equals(type.column())) {
+                    throw refused(migration, change, type.column() + " is renamed or retyped by an expand/contract "
+                            + "migration not yet contracted; change its type once that one is contracted");
+                }
                 retype(connection, migration, change, type, relid, qualified, step);
             } else {
                 throw refused(migration, change, "'" + ((TableChange.Other) what).action() + "' cannot be expanded");
@@ -251,19 +255,18 @@ public final class Expansion {
         }
     }
 
-    private static void attnum(Connection connection, LoadedMigration migration, ExpandContract.Change change,
+    /**
+     * The table's column that {@code column}, as the migration names it, is: the names expansions not
+     * yet contracted gave are the ones a later migration writes.
+     */
+    private String physical(Connection connection, LoadedMigration migration, ExpandContract.Change change,
             long relid, String column) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("SELECT 1 FROM pg_attribute WHERE attrelid = ? "
-                + "AND attname = ? AND attnum > 0 AND NOT attisdropped")) {
-            s.setLong(1, relid);
-            s.setString(2, column);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    throw refused(migration, change, "the table " + change.change().table() + " has no column "
-                            + column);
-                }
+        for (var entry : ShapeViews.shown(connection, relid, table.expanded(connection), migration.version()).entrySet()) {
+            if (entry.getValue().equals(column)) {
+                return entry.getKey();
             }
         }
+        throw refused(migration, change, "the table " + change.change().table() + " has no column " + column);
     }
 
     private static boolean requiredWithoutDefault(Connection connection, long relid, String column) throws SQLException {

@@ -128,7 +128,36 @@ public final class ShapeViews {
                     + "PostgreSQL 15 would bypass (no security_invoker); expand/contract needs PostgreSQL 15 or later "
                     + "for it.");
         }
-        Map<String, String> shown = new LinkedHashMap<>(); // the table's column -> the release's name for it
+        Map<String, String> shown = shown(connection, relid, expanded, version);
+        for (Row row : expanded) {
+            if (row.relid() == relid && row.kind() == Kind.RENAME_TABLE && row.migrationVersion().compareTo(version) <= 0) {
+                name = row.target().orElseThrow();
+            }
+        }
+        List<String> select = new ArrayList<>();
+        shown.forEach((column, as) -> select.add(as.equals(column) ? Identifiers.quote(column)
+                : Identifiers.quote(column) + " AS " + Identifiers.quote(as)));
+        String qualified = Identifiers.qualify(schema, name);
+        String definition = "SELECT " + String.join(", ", select) + " FROM " + table;
+        if (!definition.equals(comment(connection, schema, name))) {
+            // Replaced whole: a contract moves a column to the end of its table, which CREATE OR REPLACE refuses.
+            execute(connection, "DROP VIEW IF EXISTS " + qualified);
+            execute(connection, "CREATE VIEW " + qualified + (invoker ? " WITH (security_invoker = true)" : "")
+                    + " AS " + definition);
+            execute(connection, "COMMENT ON VIEW " + qualified + " IS " + Literals.escaped(definition));
+            grantAsTable(connection, relid, schema, qualified);
+        }
+        return name;
+    }
+
+    /**
+     * The columns of one table as the release {@code version} sees them, in the table's order: the
+     * table's column, and the name the release gives it. The expansions up to {@code version} applied
+     * (renamed, dropped, retyped: the new-type column in the old one's place), what later ones added left out.
+     */
+    static Map<String, String> shown(Connection connection, long relid, List<Row> expanded, MigrationVersion version)
+            throws SQLException {
+        Map<String, String> shown = new LinkedHashMap<>();
         try (PreparedStatement s = connection.prepareStatement("SELECT attname FROM pg_attribute WHERE attrelid = ? "
                 + "AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
             s.setLong(1, relid);
@@ -158,26 +187,12 @@ public final class ShapeViews {
                     shown.values().remove(row.name());
                     shown.put(row.target().orElseThrow(), row.name());
                 }
-                case RENAME_TABLE -> name = row.target().orElseThrow();
                 default -> {
-                    // a column added, or a check: the table's shape is the release's
+                    // a column added, a check, a table renamed: the columns are the release's as they are
                 }
             }
         }
-        List<String> select = new ArrayList<>();
-        shown.forEach((column, as) -> select.add(as.equals(column) ? Identifiers.quote(column)
-                : Identifiers.quote(column) + " AS " + Identifiers.quote(as)));
-        String qualified = Identifiers.qualify(schema, name);
-        String definition = "SELECT " + String.join(", ", select) + " FROM " + table;
-        if (!definition.equals(comment(connection, schema, name))) {
-            // Replaced whole: a contract moves a column to the end of its table, which CREATE OR REPLACE refuses.
-            execute(connection, "DROP VIEW IF EXISTS " + qualified);
-            execute(connection, "CREATE VIEW " + qualified + (invoker ? " WITH (security_invoker = true)" : "")
-                    + " AS " + definition);
-            execute(connection, "COMMENT ON VIEW " + qualified + " IS " + Literals.escaped(definition));
-            grantAsTable(connection, relid, schema, qualified);
-        }
-        return name;
+        return shown;
     }
 
     /** What a view was made from (its comment), so an unchanged one is left alone; null when there is none. */
