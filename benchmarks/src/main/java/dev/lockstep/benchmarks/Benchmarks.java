@@ -28,7 +28,7 @@ public final class Benchmarks {
     private static List<Scenario> scenarios() {
         return List.of(new FreshScenario(), new HerdScenario(), new BootScenario(), new HeapScenario(),
                 new CloneScenario(), new FleetScenario(), new RealSetScenario(), new IndexScenario(), new ColdScenario(),
-                new DriftScenario(), new JobScenario());
+                new DriftScenario(), new JobScenario(), new ExpandScenario());
     }
 
     private Benchmarks() {
