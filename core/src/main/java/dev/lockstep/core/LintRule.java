@@ -35,7 +35,8 @@ public enum LintRule {
     COLUMN_TYPE_CHANGE("column-type-change", "ACCESS EXCLUSIVE",
             "ALTER COLUMN ... TYPE rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE, unless the "
                     + "old type converts without a rewrite (e.g. varchar(n) to text or to a longer varchar)",
-            "add a new column, write to both, backfill in batches, then switch readers; or, if the change needs no "
+            "mark the file '-- lockstep:expand-contract': a new column kept in step by a trigger and backfilled in "
+                    + "batches, each release seeing its own type until the old one is gone; or, if the change needs no "
                     + "rewrite, suppress this rule for the file"),
     SET_NOT_NULL("set-not-null", "ACCESS EXCLUSIVE",
             "SET NOT NULL (or, on PostgreSQL 18, ADD CONSTRAINT ... NOT NULL column) scans the whole table under "
@@ -56,8 +57,9 @@ public enum LintRule {
     RENAME("rename", "ACCESS EXCLUSIVE",
             "renaming a table or column breaks the instances still running the previous version of the "
                     + "application during a rolling deploy",
-            "add the new name (a new column written by both versions, or a view for a table), move readers, and "
-                    + "drop the old name in a later release"),
+            "mark the file '-- lockstep:expand-contract': each release sees its own name until the old one is gone, "
+                    + "then the rename is done; or add the new name by hand, move readers, and drop the old name in a "
+                    + "later release"),
     VACUUM_FULL("vacuum-full", "ACCESS EXCLUSIVE",
             "VACUUM FULL rewrites the table under ACCESS EXCLUSIVE, blocking reads and writes until it ends",
             "plain VACUUM, or pg_repack / pg_squeeze to reclaim space online"),

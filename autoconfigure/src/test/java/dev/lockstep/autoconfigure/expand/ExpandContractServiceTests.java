@@ -205,8 +205,25 @@ class ExpandContractServiceTests {
         assertThat(expanded.get("version")).isEqualTo("2");
         assertThat((String) expanded.get("state")).startsWith("expanded, waiting for ").endsWith("of version 1");
         assertThat(expansions.get("contract")).isEqualTo("after-start");
-        for (Long id : List.copyOf(oldLoad.written)) {
-            assertThat(single("SELECT count(*) FROM users WHERE id = " + id)).isEqualTo("1");
+        // Every row either release wrote, the other reads through its own mapping.
+        EntityManager oneReads = one.getBean(EntityManagerFactory.class).createEntityManager();
+        EntityManager twoReads = two.getBean(EntityManagerFactory.class).createEntityManager();
+        try {
+            for (Long id : List.copyOf(oldLoad.written)) {
+                dev.lockstep.autoconfigure.expand.two.User user = twoReads.find(
+                        dev.lockstep.autoconfigure.expand.two.User.class, id);
+                assertThat(user.fullName).startsWith("release 1 user ");
+                assertThat(Integer.parseInt(user.age)).isBetween(0, 89);
+            }
+            for (Long id : List.copyOf(newLoad.written)) {
+                dev.lockstep.autoconfigure.expand.one.User user = oneReads.find(
+                        dev.lockstep.autoconfigure.expand.one.User.class, id);
+                assertThat(user.name).startsWith("release 2 user ");
+                assertThat(user.age).isBetween(0, 69);
+            }
+        } finally {
+            oneReads.close();
+            twoReads.close();
         }
 
         oldLoad.stop();

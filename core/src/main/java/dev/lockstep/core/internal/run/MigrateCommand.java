@@ -393,14 +393,15 @@ public final class MigrateCommand {
                 LockTimeoutRetries retries = new LockTimeoutRetries(settings.get(LockstepSettings.DDL_LOCK_TIMEOUT), settings.get(LockstepSettings.DDL_MAX_WAIT),
                         watcher, listeners);
                 JobTable jobs = new JobTable(tracker, engine.target().table(), engine.target().lockKey(tracker));
+                ExpansionTable expansions = new ExpansionTable(tracker, engine.target().table());
                 MigrationApplier applier = new MigrationApplier(tracker, runner, lock, runState, retries,
                         engine.connector(), new JobCreation(jobs, settings.get(LockstepSettings.JOBS_BATCH_SIZE),
-                                settings.classLoader()), new ExpansionTable(tracker, engine.target().table()),
+                                settings.classLoader()), expansions,
                         engine.target().searchPath().map(path -> "an expand/contract migration cannot run in a "
                                 + "schema-per-tenant fleet: its version schemas (lockstep_v<version>) belong to the "
                                 + "database, which the tenants' schemas share, and each tenant's application sets its "
                                 + "own search_path. Expand and contract by hand in this fleet, or give each tenant a "
-                                + "database of its own"));
+                                + "database of its own"), !expansions.expanded(connection).isEmpty());
                 return new ApplyPhase(settings, listeners, applier, watcher, this::recorded,
                         new RequiredJobs(engine, jobs, connection)).apply(connection, plan, runner);
             }

@@ -60,8 +60,8 @@ final class MigrationApplier {
     private final ExpansionTable expansions;
     /** Why this target cannot expand, when it cannot: a schema tenant shares its database's version schemas. */
     private final Optional<String> cannotExpand;
-    /** Whether an expansion is not yet contracted, so each migration brings the version schemas in line; read once. */
-    private Boolean expansionsPending;
+    /** Whether an expansion is not yet contracted, so each migration brings the version schemas in line. */
+    private boolean expansionsPending;
 
     /**
      * @param lock the run's lock, whose fence fails unless this session holds it
@@ -71,10 +71,13 @@ final class MigrationApplier {
      * @param jobs records a batched migration's job in place of running its statement
      * @param expansions where an expand/contract migration's expansion is recorded
      * @param cannotExpand why this target refuses expand/contract migrations, when it does
+     * @param expansionsPending whether an expansion is not yet contracted when the run starts applying
      */
     MigrationApplier(Tracker tracker, String appliedBy, HeldLock lock, SessionState runState, LockTimeoutRetries retries,
-            Connector connector, JobCreation jobs, ExpansionTable expansions, Optional<String> cannotExpand) {
+            Connector connector, JobCreation jobs, ExpansionTable expansions, Optional<String> cannotExpand,
+            boolean expansionsPending) {
         this.expansions = expansions;
+        this.expansionsPending = expansionsPending;
         this.cannotExpand = cannotExpand;
         this.tracker = tracker;
         this.appliedBy = appliedBy;
@@ -135,9 +138,6 @@ final class MigrationApplier {
         if (expand.isPresent() && cannotExpand.isPresent()) {
             throw new MigrationFailedException("Migration " + migration.file() + " was not applied: "
                     + cannotExpand.get() + ".\n  Nothing was recorded.", migration.file(), 0, null);
-        }
-        if (expansionsPending == null) {
-            expansionsPending = !expansions.expanded(connection).isEmpty();
         }
         connection.setAutoCommit(false);
         StatementBatch batch = null;
