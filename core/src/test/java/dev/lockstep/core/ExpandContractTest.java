@@ -372,6 +372,33 @@ class ExpandContractTest {
                 .extracting(MigrationInfo::state).isEqualTo(MigrationState.PENDING);
     }
 
+    private void refused(String name, String text, String... messages) {
+        MigrationDir files = new MigrationDir(dir.resolve(name)).add("7_" + name + ".up.sql", text);
+        var refusal = assertThatThrownBy(() -> Lockstep.configure().dataSource(direct()).locations(files.location()).load()
+                .scan()).isInstanceOf(MigrationFileException.class).hasMessageContaining("7_" + name + ".up.sql");
+        for (String message : messages) {
+            refusal.hasMessageContaining(message);
+        }
+    }
+
+    @Test
+    void badExpandContractFilesAreRefusedWhenReadNamingTheLineAndTheFix() {
+        refused("index_action", "-- lockstep:expand-contract\nALTER TABLE users ADD PRIMARY KEY (id);",
+                "line 2", "'ADD PRIMARY KEY (id)' cannot be expanded and contracted", "RENAME COLUMN");
+        refused("not_null_no_default", "-- lockstep:expand-contract\nALTER TABLE users ADD COLUMN email text NOT NULL;",
+                "line 2", "ADD COLUMN email is NOT NULL without a DEFAULT");
+        refused("two_tables", "-- lockstep:expand-contract\nALTER TABLE users ALTER COLUMN age TYPE bigint;\n"
+                + "ALTER TABLE orders ALTER COLUMN total TYPE numeric;", "line 3", "more than one table");
+        refused("stray_type_back", "-- lockstep:type-back users.age = age::int\nALTER TABLE users DROP COLUMN age;",
+                "line 1", "add '-- lockstep:expand-contract'");
+        refused("type_back_nothing", "-- lockstep:expand-contract\n-- lockstep:type-back users.name = name\n"
+                + "ALTER TABLE users DROP COLUMN age;", "line 2", "names no column whose type this migration changes");
+        refused("type_back_garbled", "-- lockstep:expand-contract\n-- lockstep:type-back age\n"
+                + "ALTER TABLE users ALTER COLUMN age TYPE bigint;", "line 2", "'-- lockstep:type-back <table>.<column>");
+        refused("batched_too", "-- lockstep:expand-contract\n-- lockstep:batched table=users key=id\n"
+                + "UPDATE users SET a = 1 WHERE id >= ${batch.from} AND id < ${batch.to}", "cannot also be batched");
+    }
+
     @Test
     void anActionThatCannotBeExpandedIsRefusedNamingTheLine() {
         MigrationDir files = releaseOneFiles(dir.resolve("bad")).add(EXPAND, "-- lockstep:expand-contract\n"
