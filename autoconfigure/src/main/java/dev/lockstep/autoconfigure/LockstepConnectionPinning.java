@@ -7,6 +7,7 @@ import dev.lockstep.core.Migration;
 import dev.lockstep.core.MigrationVersion;
 import dev.lockstep.core.ReleasePinning;
 import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -41,6 +42,18 @@ final class LockstepConnectionPinning implements BeanPostProcessor, EnvironmentA
 
     /** The pools pinned to a release that holds an expand/contract migration: they must keep their sessions. */
     private static final Set<DataSource> EXPANDING = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    /** Each pinned pool's connection-init SQL of the application's own ("" when none). */
+    private static final Map<DataSource, String> OWN_INIT_SQL = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * For a pool this pinned: a DataSource of Lockstep's own with the pool's URL, login, driver
+     * properties and connection-init SQL of the application's own, unpinned and unpooled (each call a
+     * new physical connection, closed by its user); empty for any other DataSource.
+     */
+    static Optional<DataSource> unpinned(DataSource dataSource) {
+        String own = OWN_INIT_SQL.get(dataSource);
+        return own == null ? Optional.empty() : Optional.of(Hikari.unpinned(dataSource, own));
+    }
 
     private Environment environment;
 
@@ -96,6 +109,18 @@ final class LockstepConnectionPinning implements BeanPostProcessor, EnvironmentA
     /** HikariCP, only touched when it is on the class path. */
     private static final class Hikari {
 
+        static DataSource unpinned(DataSource bean, String ownInitSql) {
+            HikariDataSource pool = (HikariDataSource) bean;
+            if (pool.getJdbcUrl() == null) {
+                // A pool built from a DataSource class: Boot's builder reads its URL and login.
+                return org.springframework.boot.jdbc.DataSourceBuilder.derivedFrom(pool)
+                        .type(org.springframework.jdbc.datasource.SimpleDriverDataSource.class).build();
+            }
+            DataSource driver = new com.zaxxer.hikari.util.DriverDataSource(pool.getJdbcUrl(), pool.getDriverClassName(),
+                    pool.getDataSourceProperties(), pool.getUsername(), pool.getPassword());
+            return ownInitSql.isBlank() ? driver : new InitializingDataSource(driver, ownInitSql);
+        }
+
         static boolean is(Object bean) {
             return bean instanceof HikariDataSource;
         }
@@ -119,6 +144,7 @@ final class LockstepConnectionPinning implements BeanPostProcessor, EnvironmentA
                 EXPANDING.add(pool);
             }
             String own = pool.getConnectionInitSql();
+            OWN_INIT_SQL.put(pool, own == null ? "" : own);
             pool.setConnectionInitSql((own == null || own.isBlank() ? "" : own + ";\n") + ReleasePinning.sql(release.get()));
             LOG.debug("The connections of DataSource '" + beanName + "' are pinned to release " + release.get()
                     + ": search_path " + ReleasePinning.schema(release.get()) + " first, application_name lockstep:"

@@ -47,26 +47,19 @@ final class MigrationDataSource {
 
     /**
      * The pool itself, unless {@link LockstepConnectionPinning} pinned it to the release's shape: then
-     * a DataSource of Lockstep's own with the pool's URL and login, unpooled, since the migrations act
-     * on the tables, not on a release's views.
+     * a DataSource of Lockstep's own, unpooled, with the pool's URL, login, driver properties and
+     * connection-init SQL of the application's own, since the migrations act on the tables, not on
+     * a release's views.
      */
     private static DataSource unpinned(DataSource dataSource) {
-        if (!PINNABLE || !PinnedPool.is(dataSource)) {
+        if (!PINNABLE) {
             return dataSource;
         }
-        return DataSourceBuilder.derivedFrom(dataSource).type(SimpleDriverDataSource.class).build();
+        return LockstepConnectionPinning.unpinned(dataSource).orElse(dataSource);
     }
 
     private static final boolean PINNABLE = org.springframework.util.ClassUtils.isPresent(
             "com.zaxxer.hikari.HikariDataSource", MigrationDataSource.class.getClassLoader());
-
-    /** HikariCP, only touched when it is on the class path. */
-    private static final class PinnedPool {
-        static boolean is(DataSource dataSource) {
-            return dataSource instanceof com.zaxxer.hikari.HikariDataSource pool
-                    && dev.lockstep.core.ReleasePinning.pins(pool.getConnectionInitSql());
-        }
-    }
 
     private static DataSource dedicated(LockstepProperties properties, DataSource application, ClassLoader classLoader) {
         if (!hasText(properties.getUrl()) && application == null) {

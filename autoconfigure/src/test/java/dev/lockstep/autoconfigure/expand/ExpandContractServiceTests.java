@@ -245,6 +245,28 @@ class ExpandContractServiceTests {
         assertThat(health.health(true).getDetails()).doesNotContainKey("expansions");
     }
 
+    /**
+     * The pool runs the application's own connection-init SQL and then the pinning; the migrations
+     * run on a connection of Lockstep's own with the application's SQL and without the pinning.
+     */
+    @Test
+    void theMigrationsRunUnpinnedWithTheApplicationsOwnConnectionInitSql() throws Exception {
+        Path own = Files.createDirectories(dir.resolve("own"));
+        Files.copy(dir.resolve("one").resolve("1_users.up.sql"), own.resolve("1_users.up.sql"));
+        Files.writeString(own.resolve("2_seen.up.sql"), "CREATE TABLE seen AS SELECT current_setting('app.tenant', true) "
+                + "AS tenant, current_setting('search_path') AS path, current_setting('application_name') AS name;");
+        ConfigurableApplicationContext app = start(ReleaseOne.class, "own",
+                Map.of("spring.datasource.hikari.connection-init-sql", "SET app.tenant = 'acme'"));
+
+        assertThat(single("SELECT tenant || ' | ' || path FROM seen")).isEqualTo("acme | \"$user\", public");
+        try (Connection pooled = app.getBean(javax.sql.DataSource.class).getConnection();
+                Statement s = pooled.createStatement(); ResultSet rs = s.executeQuery("SELECT current_setting('app.tenant') "
+                        + "|| ' | ' || current_setting('search_path') || ' | ' || current_setting('application_name')")) {
+            rs.next();
+            assertThat(rs.getString(1)).startsWith("acme | lockstep_v2, \"$user\", public | lockstep:2 ");
+        }
+    }
+
     @Test
     void withoutThePinningTheNewReleaseDoesNotStart() {
         start(ReleaseOne.class, "one", Map.of());
