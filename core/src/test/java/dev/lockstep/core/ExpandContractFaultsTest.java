@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import dev.lockstep.test.TestPostgres;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,6 +117,37 @@ class ExpandContractFaultsTest {
         assertThat(database.single("SELECT count(*) FROM lockstep_v2.users WHERE age = id % 90")).isEqualTo(
                 Integer.toString(ROWS));
         assertThat(database.single("SELECT state FROM lockstep_applied_migrations_jobs")).isEqualTo("finished");
+    }
+
+    /** The same with the process itself SIGKILLed, as an orchestrator kills a pod. */
+    @Test
+    @Tag("processes")
+    void aRunnerProcessKilledDuringTheBackfillIsFinishedByTheNextStart(@TempDir Path logs) throws Exception {
+        engine().migrate();
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO users SELECT i, 'user ' || i, i % 90 FROM generate_series(" + (ROWS + 1) + ", 400000) i");
+            s.execute("VACUUM ANALYZE users");
+        }
+        expandFile();
+        Process victim = RunnerProcess.start(database.url(), TestPostgres.get().user(), TestPostgres.get().password(),
+                files.location(), 4242L, "victim", logs.resolve("victim.log"));
+        try {
+            assertThat(Poll.until(Duration.ofSeconds(60), () -> database.single("SELECT to_regclass("
+                    + "'lockstep_applied_migrations_jobs')") != null && Long.parseLong(database.single("SELECT "
+                    + "coalesce(max(rows_done), 0) FROM lockstep_applied_migrations_jobs")) > 0)).isTrue();
+        } finally {
+            victim.destroyForcibly().waitFor();
+        }
+        assertThat(state()).isEqualTo("running");
+        assertThat(Long.parseLong(database.single("SELECT count(*) FROM users WHERE age_lockstep_2 IS NULL")))
+                .as("the backfill stopped half-way").isPositive();
+
+        // The next start, with the default batch tuning, as the victim had.
+        Lockstep.configure().dataSource(database.dataSource()).locations(files.location()).load().migrate();
+
+        assertThat(state()).isEqualTo("applied");
+        assertThat(database.single("SELECT count(*) FROM users WHERE age_lockstep_2 IS DISTINCT FROM age")).isEqualTo("0");
+        assertThat(database.single("SELECT count(*) FROM lockstep_v2.users")).isEqualTo("400000");
     }
 
     @Test
