@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -356,6 +357,27 @@ class ExpandContractTest {
         assertThat(lockstep.drift().differences()).as("expanded").isEmpty();
         assertThat(lockstep.contract(true)).singleElement().extracting(ExpandedMigration::contracted).isEqualTo(true);
         assertThat(lockstep.drift().differences()).as("contracted").isEmpty();
+    }
+
+    /** A database per tenant: each tenant's database expands and contracts on its own, with its own version schemas. */
+    @Test
+    void aDatabasePerTenantFleetExpandsAndContractsInEachDatabase() throws Exception {
+        try (OwnDatabase acme = new OwnDatabase("lockstep_ect_"); OwnDatabase globex = new OwnDatabase("lockstep_ect_")) {
+            Map<String, OwnDatabase> tenants = Map.of("acme", acme, "globex", globex);
+            MigrationDir files = releaseTwoFiles(dir.resolve("tenants"));
+            LockstepFleet fleet = LockstepFleet.configure(Lockstep.configure().dataSource(direct())
+                    .locations(files.location())).tenants(List.of("acme", "globex"))
+                    .databasePerTenant(tenant -> tenants.get(tenant).dataSource()).load();
+
+            assertThat(fleet.migrate().migrated()).hasSize(2);
+            for (OwnDatabase tenant : tenants.values()) {
+                assertThat(tenant.single("SELECT count(*) FROM lockstep_v2.users WHERE full_name IS NOT NULL")).isEqualTo("100");
+            }
+            assertThat(fleet.tenant("acme").contract(false)).singleElement().extracting(ExpandedMigration::contracted)
+                    .isEqualTo(true);
+            assertThat(acme.single("SELECT count(*) FROM public.users WHERE full_name IS NOT NULL")).isEqualTo("100");
+            assertThat(globex.single("SELECT count(*) FROM lockstep_v2.users")).as("globex still expanded").isEqualTo("100");
+        }
     }
 
     @Test
