@@ -314,6 +314,39 @@ class ExpandContractTest {
         assertThat(releaseTwo.expansions()).singleElement().extracting(ExpandedMigration::contracted).isEqualTo(false);
     }
 
+    /**
+     * {@code ADD CONSTRAINT ... UNIQUE}: its index is built concurrently after the expand (writes go on),
+     * checks every write from then on, and becomes the constraint at the contract. Duplicates already
+     * there fail the build, which leaves nothing behind; once they are gone the next start builds it.
+     */
+    @Test
+    void aUniqueConstraintIsBuiltConcurrentlyAndAttachedAtTheContract() throws Exception {
+        MigrationDir files = new MigrationDir(dir.resolve("unique")).add(USERS, "CREATE TABLE users (id bigint PRIMARY KEY, "
+                + "email text);\nINSERT INTO users SELECT i, 'user' || i || '@example.com' FROM generate_series(1, 1000) i;\n"
+                + "INSERT INTO users VALUES (1001, 'user1@example.com')")
+                .add("2_unique_email.up.sql", "-- lockstep:expand-contract\n"
+                        + "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);");
+        Lockstep lockstep = engine(files);
+
+        assertThatThrownBy(lockstep::migrate).hasMessageContaining("2_unique_email.up.sql")
+                .hasMessageContaining("unique index of constraint users_email_key could not be built")
+                .hasMessageContaining("Remove the duplicates");
+        assertThat(single(direct(), "SELECT state FROM lockstep_applied_migrations WHERE version = 2")).isEqualTo("running");
+        assertThat(single(direct(), "SELECT to_regclass('users_email_key')")).as("nothing left behind").isNull();
+
+        single(direct(), "DELETE FROM users WHERE id = 1001 RETURNING id");
+        lockstep.migrate();
+
+        assertThat(single(direct(), "SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_email_key'::regclass"))
+                .isEqualTo("t");
+        assertThatThrownBy(() -> single(direct(), "INSERT INTO users VALUES (2000, 'user7@example.com') RETURNING id"))
+                .hasMessageContaining("users_email_key");
+        assertThat(lockstep.expansions()).singleElement().satisfies(e -> assertThat(e.changes())
+                .containsExactly("add unique constraint users_email_key to users (email)"));
+        lockstep.contract(true);
+        assertThat(single(direct(), "SELECT contype FROM pg_constraint WHERE conname = 'users_email_key'")).isEqualTo("u");
+    }
+
     /** Two expansions pending at once: each release keeps its own window, and each contract waits for its own. */
     @Test
     void severalPendingAtOnceEachContractWaitsForItsOwnOlderReleases() throws Exception {

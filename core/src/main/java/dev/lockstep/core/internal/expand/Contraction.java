@@ -70,6 +70,11 @@ public final class Contraction {
                     ShapeViews.execute(connection, "ALTER TABLE " + qualified + " DROP CONSTRAINT "
                             + Identifiers.quote(row.target().orElseThrow()));
                     break;
+                case ADD_UNIQUE:
+                    ShapeViews.execute(connection, "ALTER TABLE " + qualified + " ADD CONSTRAINT "
+                            + Identifiers.quote(row.name()) + " UNIQUE USING INDEX " + Identifiers.quote(
+                                    row.target().orElseThrow()));
+                    break;
                 case RENAME_TABLE:
                     ShapeViews.execute(connection, "ALTER TABLE " + qualified + " RENAME TO "
                             + Identifiers.quote(row.target().orElseThrow()));

@@ -40,12 +40,67 @@ public final class Expansion {
     }
 
     /**
-     * Whether its expansion has a backfill (a column's type changes): then the release's version
-     * schema shows the new shape only once the backfill is done ({@link #publish}), and until then
-     * the migration's row says {@code running}.
+     * Builds the unique indexes an expand recorded ({@code ADD CONSTRAINT ... UNIQUE}), after its
+     * transaction, each {@code CREATE UNIQUE INDEX CONCURRENTLY} in autocommit and without
+     * {@code lock_timeout} (cancelling it half-way would leave an INVALID index): reads and writes go
+     * on while it builds, and from then on every write of either release is checked. One already
+     * valid (an interrupted run built it) is left; an INVALID one is dropped and built again. A build
+     * that fails (duplicate values) drops what it left and fails naming the constraint.
      */
-    public static boolean backfills(ExpandContract changes) {
-        return changes.retypedTable().isPresent();
+    public void buildUniqueIndexes(Connection connection, LoadedMigration migration) throws SQLException {
+        for (ExpansionTable.Row row : table.expanded(connection)) {
+            if (row.kind() != Kind.ADD_UNIQUE || !row.migrationVersion().equals(migration.version())) {
+                continue;
+            }
+            String schema = schemaOf(connection, row.relid());
+            String index = schema + "." + Identifiers.quote(row.target().orElseThrow());
+            Optional<Boolean> valid = indexValid(connection, row.relid(), row.target().orElseThrow());
+            if (valid.orElse(false)) {
+                continue;
+            }
+            String timeout = show(connection, "lock_timeout");
+            ShapeViews.execute(connection, "SET lock_timeout = 0");
+            try {
+                if (valid.isPresent()) {
+                    ShapeViews.execute(connection, "DROP INDEX CONCURRENTLY IF EXISTS " + index);
+                }
+                ShapeViews.execute(connection, "CREATE UNIQUE INDEX CONCURRENTLY " + Identifiers.quote(
+                        row.target().orElseThrow()) + " ON " + qualified(connection, row.relid()) + " "
+                        + row.detail().orElseThrow());
+            } catch (SQLException e) {
+                try {
+                    ShapeViews.execute(connection, "DROP INDEX CONCURRENTLY IF EXISTS " + index);
+                } catch (SQLException dropFailure) {
+                    e.addSuppressed(dropFailure);
+                }
+                throw new MigrationFailedException("Migration " + migration.file() + " was expanded, but the unique index "
+                        + "of constraint " + row.name() + " could not be built: " + e.getMessage() + " [SQLState "
+                        + e.getSQLState() + "]. What the build left was dropped; its row stays 'running' and its new "
+                        + "shape is not shown. Remove the duplicates (or undo the migration), then start again: the "
+                        + "next start builds it again.", migration.file(), 0, e);
+            } finally {
+                ShapeViews.execute(connection, "SET lock_timeout = '" + timeout.replace("'", "''") + "'");
+            }
+        }
+    }
+
+    /** Whether the index exists on the table (empty when it does not), and whether it is valid. */
+    private static Optional<Boolean> indexValid(Connection connection, long relid, String name) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT i.indisvalid FROM pg_index i JOIN pg_class c "
+                + "ON c.oid = i.indexrelid WHERE i.indrelid = ? AND c.relname = ?")) {
+            s.setLong(1, relid);
+            s.setString(2, name);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getBoolean(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static String show(Connection connection, String setting) throws SQLException {
+        try (java.sql.Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SHOW " + setting)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     /** Shows the new shape in {@code migration}'s version schema, once its backfill is done; in the caller's transaction. */
@@ -100,6 +155,10 @@ public final class Expansion {
                         + Identifiers.quote(constraint.name()) + " " + constraint.definition() + " NOT VALID");
                 table.insert(connection, version, step, relid, Kind.ADD_CONSTRAINT, constraint.name(),
                         Optional.of(constraint.name()), Optional.empty());
+            } else if (what instanceof TableChange.AddUnique unique) {
+                // Built concurrently once this transaction has committed (buildUniqueIndexes).
+                table.insert(connection, version, step, relid, Kind.ADD_UNIQUE, unique.name(), Optional.of(unique.name()),
+                        Optional.of(unique.columns()));
             } else if (what instanceof TableChange.RenameTable rename) {
                 table.insert(connection, version, step, relid, Kind.RENAME_TABLE, relname(connection, relid),
                         Optional.of(rename.to()), Optional.empty());
@@ -113,7 +172,7 @@ public final class Expansion {
                 throw refused(migration, change, "'" + ((TableChange.Other) what).action() + "' cannot be expanded");
             }
         }
-        if (backfills(changes)) {
+        if (changes.finishesAfterCommit()) {
             // The releases before it see their shape through views from now on; its own waits for the backfill.
             ShapeViews.refresh(connection, table.expanded(connection), Optional.empty(), Optional.of(migration.version()));
         } else {

@@ -28,7 +28,8 @@ public final class ExpansionTable {
     /** What one change is, as stored in {@code kind}. */
     public enum Kind {
         RENAME_COLUMN("rename-column"), DROP_COLUMN("drop-column"), ADD_COLUMN("add-column"), SET_NOT_NULL("set-not-null"),
-        ADD_CONSTRAINT("add-constraint"), RENAME_TABLE("rename-table"), CHANGE_TYPE("change-type");
+        ADD_CONSTRAINT("add-constraint"), RENAME_TABLE("rename-table"), CHANGE_TYPE("change-type"),
+        ADD_UNIQUE("add-unique");
 
         private final String stored;
 
@@ -58,9 +59,10 @@ public final class ExpansionTable {
     /**
      * @param relid the table changed
      * @param name the column (the table's name, for a rename of the table)
-     * @param target the new name, the constraint's name, or the column of the new type
+     * @param target the new name, the constraint's name (a unique one's index has its name), or the column
+     *     of the new type
      * @param detail for a dropped column: whether its NOT NULL was dropped at the expand; for a changed
-     *     type: the column's NOT NULL and default ({@link Retype})
+     *     type: the column's NOT NULL and default ({@link Retype}); for a unique constraint: its columns
      */
     public record Row(String version, int step, long relid, Kind kind, String name, Optional<String> target,
             Optional<String> detail, boolean contracted, Instant expandedAt, Optional<Instant> contractedAt) {

@@ -59,6 +59,8 @@ public final class ExpansionUndo {
                         + Identifiers.quote(row.name()));
                 case SET_NOT_NULL, ADD_CONSTRAINT -> sql.add("ALTER TABLE " + qualified + " DROP CONSTRAINT IF EXISTS "
                         + Identifiers.quote(row.target().orElseThrow()));
+                case ADD_UNIQUE -> sql.add("DROP INDEX IF EXISTS " + Expansion.schemaOf(connection, row.relid()) + "."
+                        + Identifiers.quote(row.target().orElseThrow()));
                 case CHANGE_TYPE -> {
                     Retype retype = Retype.of(Expansion.schemaOf(connection, row.relid()), row.target().orElseThrow(),
                             row.detail().orElse(";"));

@@ -28,6 +28,16 @@ public record ExpandContract(List<Change> changes) {
     public record Change(TableChange change, int line, Optional<String> typeBack) {
     }
 
+    /**
+     * Whether its expand has work after its transaction commits: a backfill (a changed type) or a
+     * unique index built concurrently; its row says {@code running} until that is done and the new
+     * shape is shown.
+     */
+    public boolean finishesAfterCommit() {
+        return retypedTable().isPresent()
+                || changes.stream().anyMatch(change -> change.change() instanceof TableChange.AddUnique);
+    }
+
     /** The one table whose column types change (its backfill is the migration's one job), if any does. */
     public Optional<String> retypedTable() {
         return changes.stream().map(Change::change).filter(TableChange.ChangeType.class::isInstance)

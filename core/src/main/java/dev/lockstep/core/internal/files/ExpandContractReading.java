@@ -19,7 +19,8 @@ import java.util.Set;
 final class ExpandContractReading {
 
     static final String SUPPORTED = "RENAME COLUMN, DROP COLUMN, ALTER COLUMN ... TYPE ... [USING ...], "
-            + "ALTER COLUMN ... SET NOT NULL, ADD COLUMN, ADD CONSTRAINT ... CHECK / FOREIGN KEY and RENAME TO";
+            + "ALTER COLUMN ... SET NOT NULL, ADD COLUMN, ADD CONSTRAINT ... CHECK / FOREIGN KEY / UNIQUE (...) and "
+            + "RENAME TO";
 
     private ExpandContractReading() {
     }

@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * @param resumable whether, interrupted, it may be finished by the next start on its own: every
  *     statement is a concurrent index build that names its index or a concurrent index drop
  *     ({@link PartWay#resumable()}), or a {@code SET}/{@code RESET}; or it is an expand/contract
- *     migration whose backfill (a changed type) was interrupted after its expand committed
+ *     migration whose work after its expand (a backfill, a unique index) was interrupted
  * @param batched the background job the file declares ({@code -- lockstep:batched}): its statement
  *     runs per batch, after the start, not when the migration is applied
  * @param requiresFinished the versions of batched migrations whose jobs must be finished before it runs
@@ -147,7 +147,7 @@ public record FileFacts(Optional<String> outsideTransaction, int statementCount,
         // An expand/contract migration's statements never run as written: what the lint warns of is what it avoids.
         return new FileFacts(outside, count, session.effects(), directives.lintIgnored(),
                 expandContract.isPresent() ? List.of() : lint,
-                !transactional && resumable || expandContract.flatMap(ExpandContract::retypedTable).isPresent(),
+                !transactional && resumable || expandContract.map(ExpandContract::finishesAfterCommit).orElse(false),
                 batched, directives.requiresFinished(), expandContract);
     }
 

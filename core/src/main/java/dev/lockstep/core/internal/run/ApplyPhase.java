@@ -5,7 +5,7 @@ import dev.lockstep.core.LockstepException;
 import dev.lockstep.core.MigrationFailedException;
 import dev.lockstep.core.MigrationHook;
 import dev.lockstep.core.RunStoppedException;
-import dev.lockstep.core.internal.expand.Expansion;
+import dev.lockstep.core.internal.files.ExpandContract;
 import dev.lockstep.core.internal.files.LoadedMigration;
 import dev.lockstep.core.internal.plan.MigrationPlan;
 import dev.lockstep.core.internal.tracker.AppliedRow;
@@ -69,15 +69,18 @@ final class ApplyPhase {
             try {
                 requiredJobs.ensure(migration);
                 runHooks(migration);
-                boolean backfills = migration.facts().expandContract().map(Expansion::backfills).orElse(false);
-                if (backfills && plan.resumed().contains(migration)) {
+                boolean finishesAfterCommit = migration.facts().expandContract()
+                        .map(ExpandContract::finishesAfterCommit).orElse(false);
+                if (finishesAfterCommit && plan.resumed().contains(migration)) {
                     outcome = new MigrationApplier.Outcome(Duration.ZERO, 0); // expanded by an interrupted run
                 } else {
                     outcome = applier.apply(connection, migration, plan.resumed().contains(migration)
                             ? MigrationApplier.Start.RESUMED : MigrationApplier.Start.FRESH);
                 }
-                if (backfills) {
-                    requiredJobs.finishBackfill(migration);
+                if (finishesAfterCommit) {
+                    if (migration.facts().expandContract().flatMap(ExpandContract::retypedTable).isPresent()) {
+                        requiredJobs.finishBackfill(migration);
+                    }
                     applier.publishExpansion(connection, migration, Duration.ofNanos(System.nanoTime() - started));
                     outcome = new MigrationApplier.Outcome(Duration.ofNanos(System.nanoTime() - started),
                             outcome.lockRetries());

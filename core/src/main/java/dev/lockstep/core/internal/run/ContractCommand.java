@@ -196,6 +196,7 @@ public final class ContractCommand {
                 case ADD_CONSTRAINT -> "add constraint " + row.name() + " to " + table;
                 case RENAME_TABLE -> "rename table " + table + " to " + row.target().orElse("?");
                 case CHANGE_TYPE -> "change the type of " + table + "." + row.name();
+                case ADD_UNIQUE -> "add unique constraint " + row.name() + " to " + table + " " + row.detail().orElse("");
             });
         }
         return lines;

@@ -181,7 +181,7 @@ final class MigrationApplier {
                 }
                 batch.addOwn(lock.fenceSql());
                 // A changed type's backfill runs next: until its shape is published, the row says running.
-                batch.addOwn(expand.isPresent() && Expansion.backfills(expand.get())
+                batch.addOwn(expand.isPresent() && expand.get().finishesAfterCommit()
                         ? tracker.insertRunningSql(migration, appliedBy) : tracker.insertAppliedSql(migration, appliedBy));
                 batch.addOwn("COMMIT");
                 committing = true;
@@ -205,10 +205,11 @@ final class MigrationApplier {
     }
 
     /**
-     * Shows an expand/contract migration's new shape in its version schema once its backfill is done,
-     * and records it applied, in one transaction under the lock.
+     * Builds an expand/contract migration's unique indexes, then shows its new shape in its version
+     * schema (its backfill done) and records it applied, in one transaction under the lock.
      */
     void publishExpansion(Connection connection, LoadedMigration migration, Duration took) throws SQLException {
+        new Expansion(expansions, jobs).buildUniqueIndexes(connection, migration);
         connection.setAutoCommit(false);
         try {
             new Expansion(expansions, jobs).publish(connection, migration);

@@ -120,6 +120,10 @@ final class AlterTableReader {
         if (a.accept("ADD")) {
             if (a.accept("CONSTRAINT")) {
                 Optional<RelationName> name = a.name();
+                if (name.isPresent() && a.accept("UNIQUE")) {
+                    TableChange.AddUnique unique = new TableChange.AddUnique(table, name.get().key(), a.restText());
+                    return a.parenthesized().remaining() > 0 && a.atEnd() ? unique : other;
+                }
                 if (name.isEmpty() || !(a.peek("CHECK") || a.peek("FOREIGN", "KEY")) || a.restContains("NOT", "VALID")) {
                     return other;
                 }

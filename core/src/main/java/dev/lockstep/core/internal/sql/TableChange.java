@@ -45,6 +45,12 @@ public sealed interface TableChange {
     record AddConstraint(String table, String name, String definition) implements TableChange {
     }
 
+    /**
+     * {@code ADD CONSTRAINT name UNIQUE (columns)}: {@code columns} is the parenthesized list as written.
+     */
+    record AddUnique(String table, String name, String columns) implements TableChange {
+    }
+
     /** {@code RENAME TO u}. */
     record RenameTable(String table, String to) implements TableChange {
     }
