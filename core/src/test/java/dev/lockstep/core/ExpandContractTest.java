@@ -450,6 +450,11 @@ class ExpandContractTest {
                 + "ALTER TABLE users DROP COLUMN age;", "line 2", "names no column whose type this migration changes");
         refused("type_back_garbled", "-- lockstep:expand-contract\n-- lockstep:type-back age\n"
                 + "ALTER TABLE users ALTER COLUMN age TYPE bigint;", "line 2", "'-- lockstep:type-back <table>.<column>");
+        MigrationDir qualified = new MigrationDir(dir.resolve("qualified")).add("7_qualified.up.sql",
+                "-- lockstep:expand-contract\n-- lockstep:type-back users.age = age::integer\n"
+                        + "ALTER TABLE public.\"users\" ALTER COLUMN age TYPE text;");
+        assertThat(Lockstep.configure().dataSource(direct()).locations(qualified.location()).load().scan())
+                .as("type-back names the table as PostgreSQL resolves it, however the statement writes it").hasSize(1);
         refused("batched_too", "-- lockstep:expand-contract\n-- lockstep:batched table=users key=id\n"
                 + "UPDATE users SET a = 1 WHERE id >= ${batch.from} AND id < ${batch.to}", "cannot also be batched");
     }

@@ -6,7 +6,6 @@ import dev.lockstep.core.internal.sql.TableChange;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -51,10 +50,10 @@ final class ExpandContractReading {
                             + "add it nullable and SET NOT NULL in a later expand/contract migration");
                 }
                 if (change instanceof TableChange.ChangeType type) {
-                    String key = lastPart(type.table()) + "." + type.column();
+                    String key = type.tableKey() + "." + type.column();
                     typeBack = Optional.ofNullable(directives.typeBack().get(key));
                     typeBack.ifPresent(found -> typeBackUsed.add(key));
-                    retypedTables.add(lastPart(type.table()));
+                    retypedTables.add(type.tableKey());
                     if (retypedTables.size() > 1) {
                         throw new FileProblem(statement.line(), "column types change in more than one table ("
                                 + String.join(", ", retypedTables) + "); each backfill is a job of its own migration, "
@@ -71,13 +70,5 @@ final class ExpandContractReading {
             }
         }
         return new ExpandContract(changes);
-    }
-
-    /** The last part of a name as written, as PostgreSQL resolves it: {@code public."Users"} is {@code Users}. */
-    static String lastPart(String written) {
-        String last = written.substring(written.lastIndexOf('.', written.endsWith("\"") ? written.lastIndexOf('"',
-                written.length() - 2) : written.length()) + 1);
-        return last.startsWith("\"") ? last.substring(1, last.length() - 1).replace("\"\"", "\"")
-                : last.toLowerCase(Locale.ROOT);
     }
 }

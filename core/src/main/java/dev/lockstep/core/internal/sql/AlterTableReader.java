@@ -52,7 +52,7 @@ final class AlterTableReader {
         LockMode strongest = LockMode.ACCESS_SHARE;
         List<TableChange> changes = new ArrayList<>();
         for (TokenCursor action : c.restByTopLevelCommas()) {
-            changes.add(change(table.get().text(), action.copy()));
+            changes.add(change(table.get(), action.copy()));
             strongest = LockMode.stronger(strongest, reader.action(action));
         }
         return new Result(table, Optional.of(new LockTaken(table.get().text(), strongest)),
@@ -60,7 +60,8 @@ final class AlterTableReader {
     }
 
     /** What one action changes, for an expand/contract migration; {@link TableChange.Other} for the rest. */
-    private static TableChange change(String table, TokenCursor a) {
+    private static TableChange change(RelationName relation, TokenCursor a) {
+        String table = relation.text();
         String action = a.restText();
         TableChange other = new TableChange.Other(table, action);
         if (a.accept("RENAME")) {
@@ -115,7 +116,7 @@ final class AlterTableReader {
             if (using < a.end() && expression.isEmpty()) {
                 return other;
             }
-            return new TableChange.ChangeType(table, column.get().key(), type, expression);
+            return new TableChange.ChangeType(table, relation.key(), column.get().key(), type, expression);
         }
         if (a.accept("ADD")) {
             if (a.accept("CONSTRAINT")) {

@@ -22,8 +22,12 @@ public sealed interface TableChange {
     record DropColumn(String table, String column) implements TableChange {
     }
 
-    /** {@code ALTER [COLUMN] a [SET DATA] TYPE t [USING expression]}. */
-    record ChangeType(String table, String column, String type, Optional<String> using) implements TableChange {
+    /**
+     * {@code ALTER [COLUMN] a [SET DATA] TYPE t [USING expression]}; {@code tableKey} is the table's
+     * name as PostgreSQL resolves it ({@link RelationName#key()}), for {@code -- lockstep:type-back}.
+     */
+    record ChangeType(String table, String tableKey, String column, String type, Optional<String> using)
+            implements TableChange {
     }
 
     /**
