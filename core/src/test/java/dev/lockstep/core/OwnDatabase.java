@@ -24,12 +24,7 @@ public final class OwnDatabase implements AutoCloseable {
         try (Connection c = TestPostgres.get().connect(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         }
-        String server = TestPostgres.get().jdbcUrl();
-        int hostStart = server.indexOf("//") + 2;
-        int slash = server.indexOf('/', hostStart);
-        int query = server.indexOf('?', hostStart);
-        url = server.substring(0, slash < 0 || query >= 0 && slash > query ? (query < 0 ? server.length() : query) : slash)
-                + "/" + name + (query < 0 ? "" : server.substring(query));
+        url = TestPostgres.get().jdbcUrl(name);
     }
 
     public String url() {

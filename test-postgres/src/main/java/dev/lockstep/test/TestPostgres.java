@@ -75,6 +75,16 @@ public final class TestPostgres {
         return jdbcUrl;
     }
 
+    /** The server's URL with {@code database} in place of its database, parameters kept. */
+    public String jdbcUrl(String database) {
+        int hostStart = jdbcUrl.indexOf("//") + 2;
+        int slash = jdbcUrl.indexOf('/', hostStart);
+        int query = jdbcUrl.indexOf('?', hostStart);
+        String server = jdbcUrl.substring(0, slash < 0 || query >= 0 && slash > query
+                ? (query < 0 ? jdbcUrl.length() : query) : slash);
+        return server + "/" + database + (query < 0 ? "" : jdbcUrl.substring(query));
+    }
+
     public String user() {
         return user;
     }

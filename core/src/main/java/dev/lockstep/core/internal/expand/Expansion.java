@@ -340,30 +340,23 @@ public final class Expansion {
     }
 
     private static String relname(Connection connection, long relid) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("SELECT relname FROM pg_class WHERE oid = ?")) {
-            s.setLong(1, relid);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
+        return nameOf(connection, relid, "c.relname");
     }
 
     /** The schema of a table, quoted. */
     static String schemaOf(Connection connection, long relid) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("SELECT quote_ident(n.nspname) FROM pg_class c "
-                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ?")) {
-            s.setLong(1, relid);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
+        return nameOf(connection, relid, "quote_ident(n.nspname)");
     }
 
+    /** The table, qualified and quoted as needed. */
     static String qualified(Connection connection, long relid) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.' || "
-                + "quote_ident(c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ?")) {
+        return nameOf(connection, relid, "quote_ident(n.nspname) || '.' || quote_ident(c.relname)");
+    }
+
+    /** {@code name}, an expression of the table's {@code pg_class c} and {@code pg_namespace n} rows. */
+    private static String nameOf(Connection connection, long relid, String name) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT " + name + " FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ?")) {
             s.setLong(1, relid);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
